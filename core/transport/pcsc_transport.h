@@ -1,0 +1,62 @@
+// pcsc-lite transport: one SCARDHANDLE in SCARD_SHARE_SHARED mode (never exclusive), transactions
+// counted so nested guards work, and recovery from SCARD_W_RESET_CARD (reconnect, then report CardReset
+// once so the caller re-selects and knows the login is gone).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/transport/transport.h"
+
+namespace transport {
+
+// An established PC/SC context (SCardEstablishContext / SCardReleaseContext).
+class PcscContext {
+public:
+    static core::Result<std::shared_ptr<PcscContext>> establish();
+    ~PcscContext();
+    PcscContext(const PcscContext&) = delete;
+    PcscContext& operator=(const PcscContext&) = delete;
+
+    core::Result<std::vector<std::string>> listReaders();
+    long handle() const { return m_ctx; }  // SCARDCONTEXT (an integer type in pcsc-lite)
+
+private:
+    explicit PcscContext(long ctx) : m_ctx(ctx) {}
+    long m_ctx;
+};
+
+class PcscTransport final : public Transport {
+public:
+    // Connects to the card in `reader` (shared mode, T=1 or T=0).
+    static core::Result<std::unique_ptr<PcscTransport>> connect(std::shared_ptr<PcscContext> ctx,
+                                                                const std::string& reader);
+    // First reader whose name contains `readerSubstring` (all readers if empty) and holds a card.
+    static core::Result<std::unique_ptr<PcscTransport>> connectMatching(std::shared_ptr<PcscContext> ctx,
+                                                                        const std::string& readerSubstring);
+    ~PcscTransport() override;
+
+    core::Result<Bytes> transmit(ByteView command) override;
+    core::Result<Bytes> atr() override;
+    core::Status reset() override;
+    core::Status beginTransaction() override;
+    void endTransaction() override;
+    bool supportsExtendedLength() const override { return false; }
+    std::string readerName() const override { return m_reader; }
+
+private:
+    PcscTransport(std::shared_ptr<PcscContext> ctx, std::string reader, long card, unsigned long protocol);
+    core::Status reconnect();
+
+    std::shared_ptr<PcscContext> m_ctx;
+    std::string m_reader;
+    long m_card;
+    unsigned long m_protocol;
+    int m_txDepth = 0;
+};
+
+// Maps a PC/SC return code to an Error ("SCardTransmit: Card was removed").
+core::Error pcscError(long rv, const char* what);
+
+}  // namespace transport

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building and testing MeSign Token needs.
+# Idempotent; run as root on Debian 12 (bookworm). CI runs it on a clean machine.
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (it calls apt-get install)" >&2
+  exit 1
+fi
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  libssl-dev zlib1g-dev libpcsclite-dev libgtest-dev libgmock-dev
+  libpkcs11-helper1-dev      # the PKCS#11 3.0 header we compile against
+  clang libclang-rt-14-dev   # sanitizer runtimes, fuzzers
+  # test stack: a real pcscd with vsmartcard's vpcd reader driver
+  pcscd vsmartcard-vpcd libccid iproute2 util-linux procps
+  # independent clients the tests drive
+  opensc opensc-pkcs11 yubico-piv-tool pcsc-tools openssl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps.sh: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

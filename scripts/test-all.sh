@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of MeSign Token on a Debian 12 machine: installs the Debian packages it needs (as
+# root), builds the default preset with warnings as errors and runs the unit and integration tests, then
+# does the same in the AddressSanitizer + UndefinedBehaviorSanitizer build. Usage:
+#   sudo bash scripts/test-all.sh            # everything
+#   MESIGN_SKIP_SANITIZERS=1 bash scripts/test-all.sh   # quick local run (not for CI)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -eq 0 ]; then
+  bash scripts/install-deps.sh
+else
+  echo "test-all.sh: not root, assuming scripts/install-deps.sh has been run" >&2
+fi
+
+jobs=$(nproc)
+run_preset() {
+  local preset=$1
+  echo "=== ${preset}: configure and build"
+  local t0=$SECONDS
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "=== ${preset}: built in $((SECONDS - t0)) s; running tests"
+  t0=$SECONDS
+  # Integration tests start their own pcscd in private namespaces, so they can run in parallel.
+  ctest --preset "$preset" -j "$jobs" --no-tests=error
+  echo "=== ${preset}: tests took $((SECONDS - t0)) s"
+}
+
+run_preset default
+if [ -z "${MESIGN_SKIP_SANITIZERS:-}" ]; then
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_preset asan-ubsan
+fi
