@@ -1,0 +1,343 @@
+#include "card-apps/piv/piv_application.h"
+
+#include "card-apps/piv/piv_public_key.h"
+#include "core/base/log.h"
+
+namespace piv {
+
+using cardapp::KeyAlgorithm;
+using cardapp::KeyInfo;
+using cardapp::PinKind;
+using core::Errc;
+using core::fail;
+
+namespace {
+
+// Errors that say something about the connection rather than about the question asked: these
+// propagate even where a card-side error would just mean "not there".
+bool isConnectionError(const core::Error& e) {
+    switch (e.code) {
+        case Errc::Transport:
+        case Errc::NoService:
+        case Errc::NoReader:
+        case Errc::NoCard:
+        case Errc::CardRemoved:
+        case Errc::CardReset:
+        case Errc::Timeout: return true;
+        default: return false;
+    }
+}
+
+bool allZero(ByteView v) {
+    for (uint8_t b : v)
+        if (b) return false;
+    return true;
+}
+
+enum class KeyOp { Sign, Decipher, Derive };
+
+}  // namespace
+
+PivApplication::PivApplication(transport::Transport& transport, apdu::ChannelOptions channelOptions)
+    : m_transport(transport), m_channel(transport, channelOptions), m_card(m_channel) {}
+
+// One transaction per operation. A CardReset (at begin or inside) re-selects; read-only operations
+// are then repeated once, the others report the reset.
+template <typename F>
+auto PivApplication::run(Retry retry, F&& op) -> decltype(op()) {
+    for (int attempt = 0;; ++attempt) {
+        core::Error err;
+        {
+            transport::Transaction tx(m_transport);
+            if (!tx) {
+                err = tx.status().error();
+            } else if (auto sel = ensureSelected(); !sel) {
+                err = sel.error();
+            } else {
+                auto r = op();
+                if (m_card.takeSelectionLost()) {
+                    MESIGN_LOG("piv", Info, "PIV was deselected behind our back: security status lost");
+                    m_stateLost = true;
+                    m_adminAuthenticated = false;
+                }
+                if (r || r.error().code != Errc::CardReset) return r;
+                err = r.error();
+            }
+        }
+        if (err.code != Errc::CardReset || attempt > 0) return fail(std::move(err));
+        noteReset();
+        if (retry == Retry::IfReset) continue;
+        transport::Transaction tx(m_transport);
+        if (tx) (void)m_card.select();  // leave PIV selected for the caller's re-login
+        return fail(Errc::CardReset, "card was reset: PIN and management-key authentication are lost");
+    }
+}
+
+core::Status PivApplication::ensureSelected() {
+    if (m_card.selected()) return {};
+    auto info = m_card.select();
+    if (!info) return fail(info.error());
+    return {};
+}
+
+void PivApplication::noteReset() {
+    MESIGN_LOG("piv", Info, "card reset: re-selecting PIV");
+    m_card.markSelectionLost();
+    (void)m_card.takeSelectionLost();
+    m_stateLost = true;
+    m_adminAuthenticated = false;
+    m_identity.reset();
+    m_algorithms.clear();
+}
+
+bool PivApplication::takeStateLost() {
+    const bool lost = m_stateLost || m_card.takeSelectionLost();
+    m_stateLost = false;
+    return lost;
+}
+
+core::Status PivApplication::select() {
+    return run(Retry::IfReset, [&]() -> core::Status {
+        auto info = m_card.select();
+        if (!info) return fail(info.error());
+        return {};
+    });
+}
+
+core::Result<cardapp::ApplicationIdentity> PivApplication::readIdentity() {
+    cardapp::ApplicationIdentity id;
+    id.application = "PIV";
+    auto serial = m_card.getSerial();
+    if (serial) {
+        id.serial = std::to_string(*serial);
+    } else if (isConnectionError(serial.error())) {
+        return fail(serial.error());
+    }
+    auto chuid = m_card.readChuid();
+    if (!chuid && isConnectionError(chuid.error())) return fail(chuid.error());
+    if (!chuid) MESIGN_LOG("piv", Warn, "unreadable CHUID: " + chuid.error().message);
+    if (chuid && *chuid) {
+        const Chuid& c = **chuid;
+        // The GUID is the card UUID; cards with a zero GUID are told apart by their FASC-N.
+        const Bytes& stable = (!c.guid.empty() && !allZero(c.guid)) ? c.guid : c.fascn;
+        id.cardId = stable;
+        if (id.serial.empty()) id.serial = core::toHex(stable);
+    }
+    if (id.cardId.empty() && serial) {
+        const uint32_t s = *serial;
+        id.cardId = {uint8_t(s >> 24), uint8_t(s >> 16), uint8_t(s >> 8), uint8_t(s)};
+    }
+    id.label = id.serial.empty() ? "PIV Card" : "PIV Card " + id.serial;  // decimal or hex: never ':'
+    return id;
+}
+
+core::Result<cardapp::ApplicationIdentity> PivApplication::identity() {
+    if (m_identity) return *m_identity;
+    auto id = run(Retry::IfReset, [&] { return readIdentity(); });
+    if (id) m_identity = *id;
+    return id;
+}
+
+// One slot: its certificate (public key = the certificate's SPKI) and, where the card has GET
+// METADATA, the key's algorithm, policy and origin. The metadata describes the key itself, so it wins
+// over a certificate left behind by an earlier key.
+core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& slot) {
+    KeyInfo k;
+    k.ref = slot.ref;
+    k.label = slot.label;
+    k.pinPolicy = slot.pinPolicy;
+    bool present = false;
+
+    auto cert = m_card.readCertificate(slot.ref);
+    if (!cert && isConnectionError(cert.error())) return fail(cert.error());
+    if (!cert) MESIGN_LOG("piv", Warn, std::string(slot.label) + ": unreadable certificate: " + cert.error().message);
+    if (cert && *cert) {
+        present = true;
+        k.hasCertificate = true;
+        if (auto spki = spkiFromCertificate(**cert)) {
+            if (auto a = algorithmFromSpki(*spki)) {
+                k.algorithm = *a;
+                k.publicKeyInfo = std::move(*spki);
+            }
+        }
+    }
+    if (m_card.vendorSupported(ins::kGetMetadata)) {
+        auto md = m_card.getMetadata(slot.ref);
+        if (!md && isConnectionError(md.error())) return fail(md.error());
+        if (md) {
+            present = true;
+            if (md->pinPolicy) k.pinPolicy = pinPolicyFrom(slot.ref, PinPolicyByte(*md->pinPolicy));
+            if (md->origin) k.generatedOnCard = *md->origin == 0x01;
+            auto mdAlg = md->algorithm ? keyAlgorithmFromId(*md->algorithm) : std::nullopt;
+            if (mdAlg && mdAlg != k.algorithm) {
+                k.algorithm = mdAlg;
+                k.publicKeyInfo.clear();
+            }
+            if (k.publicKeyInfo.empty() && k.algorithm && !md->publicKey.empty()) {
+                if (auto spki = spkiFromPublicKeyTemplate(md->publicKey, *k.algorithm)) k.publicKeyInfo = *spki;
+            }
+        }
+    }
+    if (!present) return std::optional<KeyInfo>();
+    k.usage = k.algorithm ? keyUsageFor(slot.ref, *k.algorithm) : slot.usage;
+    if (k.algorithm) m_algorithms[slot.ref] = *k.algorithm;
+    return std::optional<KeyInfo>(std::move(k));
+}
+
+core::Result<std::vector<KeyInfo>> PivApplication::keys() {
+    return run(Retry::IfReset, [&]() -> core::Result<std::vector<KeyInfo>> {
+        std::vector<KeyInfo> out;
+        for (const SlotInfo& slot : kSlots) {
+            auto k = probeKey(slot);
+            if (!k) return fail(k.error());
+            if (*k) out.push_back(std::move(**k));
+        }
+        return out;
+    });
+}
+
+core::Result<std::optional<Bytes>> PivApplication::certificate(uint8_t keyRef) {
+    return run(Retry::IfReset, [&] { return m_card.readCertificate(keyRef); });
+}
+
+// The algorithm P1 of GENERAL AUTHENTICATE must name the key's algorithm: learnt from keys(), else
+// from the slot's certificate or metadata, else (RSA only) from the input length.
+core::Result<KeyAlgorithm> PivApplication::keyAlgorithm(uint8_t keyRef, std::size_t inputSize) {
+    if (auto it = m_algorithms.find(keyRef); it != m_algorithms.end()) return it->second;
+    const SlotInfo* slot = findSlot(keyRef);
+    if (!slot) return fail(Errc::InvalidArgument, "not a PIV asymmetric key slot");
+    auto k = probeKey(*slot);
+    if (!k) return fail(k.error());
+    if (*k && (*k)->algorithm) return *(*k)->algorithm;
+    switch (inputSize) {
+        case 128: return KeyAlgorithm::Rsa1024;
+        case 256: return KeyAlgorithm::Rsa2048;
+        case 384: return KeyAlgorithm::Rsa3072;
+        case 512: return KeyAlgorithm::Rsa4096;
+        default: return fail(Errc::NotFound, "algorithm of the key is unknown (no certificate, no metadata)");
+    }
+}
+
+core::Result<Bytes> PivApplication::privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin, int op) {
+    return run(Retry::Never, [&]() -> core::Result<Bytes> {
+        // Everything that may talk to the card happens before VERIFY: for PIN-always keys nothing may
+        // come between VERIFY and GENERAL AUTHENTICATE.
+        auto alg = keyAlgorithm(keyRef, input.size());
+        if (!alg) return fail(alg.error());
+        if (pin) MESIGN_TRY(m_card.verifyPin(*pin));
+        switch (static_cast<KeyOp>(op)) {
+            case KeyOp::Sign: return m_card.sign(keyRef, *alg, input);
+            case KeyOp::Decipher: return m_card.decipher(keyRef, *alg, input);
+            case KeyOp::Derive: return m_card.deriveEcdh(keyRef, *alg, input);
+        }
+        return fail(Errc::Internal, "unknown key operation");
+    });
+}
+
+core::Result<Bytes> PivApplication::sign(uint8_t keyRef, ByteView input) {
+    return privateKeyOp(keyRef, input, nullptr, int(KeyOp::Sign));
+}
+core::Result<Bytes> PivApplication::decipher(uint8_t keyRef, ByteView ciphertext) {
+    return privateKeyOp(keyRef, ciphertext, nullptr, int(KeyOp::Decipher));
+}
+core::Result<Bytes> PivApplication::deriveEcdh(uint8_t keyRef, ByteView peerPoint) {
+    return privateKeyOp(keyRef, peerPoint, nullptr, int(KeyOp::Derive));
+}
+core::Result<Bytes> PivApplication::signWithPin(uint8_t keyRef, ByteView input, ByteView pin) {
+    return privateKeyOp(keyRef, input, &pin, int(KeyOp::Sign));
+}
+core::Result<Bytes> PivApplication::decipherWithPin(uint8_t keyRef, ByteView ciphertext, ByteView pin) {
+    return privateKeyOp(keyRef, ciphertext, &pin, int(KeyOp::Decipher));
+}
+core::Result<Bytes> PivApplication::deriveEcdhWithPin(uint8_t keyRef, ByteView peerPoint, ByteView pin) {
+    return privateKeyOp(keyRef, peerPoint, &pin, int(KeyOp::Derive));
+}
+
+core::Result<cardapp::PinStatus> PivApplication::pinStatus(PinKind kind) {
+    switch (kind) {
+        case PinKind::User: return run(Retry::IfReset, [&] { return m_card.pinStatus(key::kPin); });
+        case PinKind::Puk: return run(Retry::IfReset, [&] { return m_card.pinStatus(key::kPuk); });
+        case PinKind::Admin: {
+            cardapp::PinStatus st;  // the management key has no retry counter
+            st.verified = m_adminAuthenticated;
+            return st;
+        }
+    }
+    return fail(Errc::InvalidArgument, "unknown PIN kind");
+}
+
+core::Status PivApplication::verifyPin(PinKind kind, ByteView pin) {
+    switch (kind) {
+        case PinKind::User: return run(Retry::IfReset, [&] { return m_card.verifyPin(pin); });
+        case PinKind::Admin: return authenticateAdmin(pin);
+        case PinKind::Puk: break;
+    }
+    return fail(Errc::NotSupported, "the PIV PUK cannot be verified on its own, only used to unblock the PIN");
+}
+
+core::Status PivApplication::changePin(PinKind kind, ByteView oldPin, ByteView newPin) {
+    switch (kind) {
+        case PinKind::User: return run(Retry::Never, [&] { return m_card.changePin(oldPin, newPin); });
+        case PinKind::Puk: return run(Retry::Never, [&] { return m_card.changePuk(oldPin, newPin); });
+        case PinKind::Admin: break;
+    }
+    return fail(Errc::NotSupported, "changing the management key is not supported");
+}
+
+core::Status PivApplication::unblockPin(ByteView puk, ByteView newPin) {
+    return run(Retry::Never, [&] { return m_card.unblockPin(puk, newPin); });
+}
+
+core::Status PivApplication::logout() {
+    auto st = run(Retry::IfReset, [&] { return m_card.logout(); });
+    if (st) m_adminAuthenticated = false;  // a conservative view: VERIFY FF only drops the PIN
+    return st;
+}
+
+core::Status PivApplication::authenticateAdmin(ByteView adminKey) {
+    auto st = run(Retry::IfReset, [&] { return m_card.authenticateManagementKey(adminKey); });
+    m_adminAuthenticated = st.has_value();
+    return st;
+}
+
+core::Result<KeyInfo> PivApplication::generateKey(uint8_t keyRef, KeyAlgorithm alg) {
+    return generateKey(keyRef, alg, GenerateOptions{});
+}
+
+core::Result<KeyInfo> PivApplication::generateKey(uint8_t keyRef, KeyAlgorithm alg, GenerateOptions opts) {
+    const SlotInfo* slot = findSlot(keyRef);
+    if (!slot) return fail(Errc::InvalidArgument, "not a PIV asymmetric key slot");
+    auto spki = run(Retry::Never, [&] { return m_card.generateKey(keyRef, alg, opts); });
+    if (!spki) return fail(spki.error());
+    // The old certificate (if any) is left on the card: the caller writes the new one.
+    KeyInfo k;
+    k.ref = keyRef;
+    k.label = slot->label;
+    k.algorithm = alg;
+    k.publicKeyInfo = std::move(*spki);
+    k.usage = keyUsageFor(keyRef, alg);
+    k.pinPolicy = pinPolicyFrom(keyRef, opts.pinPolicy);
+    k.generatedOnCard = true;
+    m_algorithms[keyRef] = alg;
+    return k;
+}
+
+core::Status PivApplication::writeCertificate(uint8_t keyRef, ByteView der) {
+    if (!findSlot(keyRef)) return fail(Errc::InvalidArgument, "not a PIV asymmetric key slot");
+    auto spki = spkiFromCertificate(der);
+    if (!spki) return fail(Errc::InvalidArgument, "not a DER X.509 certificate");
+    auto plain = encodeCertificateContainer(der, false);
+    if (!plain) return fail(plain.error());
+    const bool compress = plain->size() > kMaxObjectContent;
+    auto st = run(Retry::Never, [&] { return m_card.putCertificate(keyRef, der, compress); });
+    if (!st) return st;
+    // The certificate becomes the source of the key's algorithm only when nothing better is known.
+    if (auto a = algorithmFromSpki(*spki); a && !m_algorithms.contains(keyRef)) m_algorithms[keyRef] = *a;
+    return {};
+}
+
+core::Status PivApplication::deleteCertificate(uint8_t keyRef) {
+    return run(Retry::Never, [&] { return m_card.deleteCertificate(keyRef); });
+}
+
+}  // namespace piv
