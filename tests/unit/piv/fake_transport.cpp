@@ -6,12 +6,8 @@ namespace piv::test {
 
 FakeTransport::~FakeTransport() { verify(); }
 
-FakeTransport& FakeTransport::expect(std::string_view commandHex, std::string_view responseHex) {
-    return expect(core::hexBytes(commandHex), core::hexBytes(responseHex));
-}
-
-FakeTransport& FakeTransport::expect(Bytes command, Bytes response) {
-    m_script.push_back({std::move(command), std::move(response), std::nullopt});
+FakeTransport& FakeTransport::expect(ApduBytes command, ApduBytes response) {
+    m_script.push_back({std::move(command.bytes), std::move(response.bytes), std::nullopt});
     return *this;
 }
 
@@ -49,7 +45,7 @@ FakeTransport& FakeTransport::expectChained(uint8_t cla, uint8_t ins, uint8_t p1
         Bytes piece{static_cast<uint8_t>(cla | 0x10), ins, p1, p2, 0xFF};
         piece.insert(piece.end(), data.begin() + static_cast<std::ptrdiff_t>(off),
                      data.begin() + static_cast<std::ptrdiff_t>(off + 255));
-        expect(std::move(piece), {0x90, 0x00});
+        expect(std::move(piece), Bytes{0x90, 0x00});
         off += 255;
     }
     Bytes last{cla, ins, p1, p2, static_cast<uint8_t>(data.size() - off)};

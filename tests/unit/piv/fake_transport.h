@@ -16,14 +16,21 @@ namespace piv::test {
 using core::ByteView;
 using core::Bytes;
 
+// Bytes given either as hex text ("00 A4 04 00") or as a byte vector.
+struct ApduBytes {
+    Bytes bytes;
+    ApduBytes(const char* hex) : bytes(core::hexBytes(hex)) {}
+    ApduBytes(std::string_view hex) : bytes(core::hexBytes(hex)) {}
+    ApduBytes(Bytes b) : bytes(std::move(b)) {}
+};
+
 class FakeTransport final : public transport::Transport {
 public:
     FakeTransport() = default;
     ~FakeTransport() override;
 
     // Hex strings may contain spaces. The response includes the status word.
-    FakeTransport& expect(std::string_view commandHex, std::string_view responseHex);
-    FakeTransport& expect(Bytes command, Bytes response);
+    FakeTransport& expect(ApduBytes command, ApduBytes response);
     // The transport fails this command with `error` (e.g. Errc::CardReset) instead of answering.
     FakeTransport& expectError(Bytes command, core::Error error);
     // A card answer longer than one short response: the first 256 bytes with 61xx, then the GET
