@@ -97,11 +97,8 @@ bool PivApplication::takeStateLost() {
 }
 
 core::Status PivApplication::select() {
-    return run(Retry::IfReset, [&]() -> core::Status {
-        auto info = m_card.select();
-        if (!info) return fail(info.error());
-        return {};
-    });
+    m_card.forgetSelection();  // an explicit select always sends SELECT (run() does it)
+    return run(Retry::IfReset, []() -> core::Status { return {}; });
 }
 
 core::Result<cardapp::ApplicationIdentity> PivApplication::readIdentity() {

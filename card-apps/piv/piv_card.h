@@ -45,6 +45,8 @@ public:
     // key authentication must be assumed gone.
     bool takeSelectionLost();
     void markSelectionLost();
+    // Forget that PIV is selected (without reporting a loss): the next select() is not redundant.
+    void forgetSelection() { m_selected = false; }
 
     // --- data objects (piv_card_data.cpp) ---
     // GET DATA: the object's content (53 removed; for 7E / 7F61 the value of that template).

@@ -61,6 +61,7 @@ void FakeTransport::verify() {
 
 core::Result<Bytes> FakeTransport::transmit(ByteView command) {
     m_transactionOfApdu.push_back(m_depth > 0 ? m_transactions : 0);
+    m_sent.emplace_back(command.begin(), command.end());
     const std::string got = core::toHex(command, " ");
     if (m_script.empty()) {
         ADD_FAILURE() << "unexpected APDU: " << got;

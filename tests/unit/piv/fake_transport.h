@@ -46,7 +46,8 @@ public:
     // Fails the test if expectations remain; clears them.
     void verify();
     std::size_t pending() const { return m_script.size(); }
-    std::size_t exchanged() const { return m_transactionOfApdu.size(); }
+    std::size_t exchanged() const { return m_sent.size(); }
+    const std::vector<Bytes>& sent() const { return m_sent; }
     // Per exchanged APDU: the number of the outermost transaction it ran in (1-based), 0 = none.
     const std::vector<int>& transactionOfApdu() const { return m_transactionOfApdu; }
     int transactionDepth() const { return m_depth; }
@@ -68,6 +69,7 @@ private:
     std::deque<Step> m_script;
     std::optional<core::Error> m_beginFailure;
     std::vector<int> m_transactionOfApdu;
+    std::vector<Bytes> m_sent;
     int m_depth = 0;
     int m_transactions = 0;
 };

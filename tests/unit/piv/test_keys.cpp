@@ -4,6 +4,7 @@
 #include <openssl/core_names.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
+#include <openssl/x509v3.h>
 
 #include "core/apdu/tlv.h"
 
@@ -62,7 +63,7 @@ Bytes privateKeyDerOf(EVP_PKEY* key) {
     return out;
 }
 
-Bytes selfSignedCertificate(EVP_PKEY* key, const std::string& commonName) {
+Bytes selfSignedCertificate(EVP_PKEY* key, const std::string& commonName, std::size_t padding) {
     ossl::X509Ptr cert(X509_new());
     X509_set_version(cert.get(), X509_VERSION_3);
     ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 4242);
@@ -73,6 +74,17 @@ Bytes selfSignedCertificate(EVP_PKEY* key, const std::string& commonName) {
                                reinterpret_cast<const unsigned char*>(commonName.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
     X509_set_pubkey(cert.get(), key);
+    if (padding) {
+        ASN1_OBJECT* oid = OBJ_txt2obj("1.3.6.1.4.1.99999.1", 1);
+        ASN1_OCTET_STRING* value = ASN1_OCTET_STRING_new();
+        const Bytes zeros(padding, 0);
+        ASN1_OCTET_STRING_set(value, zeros.data(), static_cast<int>(zeros.size()));
+        X509_EXTENSION* ext = X509_EXTENSION_create_by_OBJ(nullptr, oid, 0, value);
+        X509_add_ext(cert.get(), ext, -1);
+        X509_EXTENSION_free(ext);
+        ASN1_OCTET_STRING_free(value);
+        ASN1_OBJECT_free(oid);
+    }
     const bool pure = EVP_PKEY_is_a(key, "ED25519");
     EXPECT_GT(X509_sign(cert.get(), key, pure ? nullptr : EVP_sha256()), 0);
     unsigned char* der = nullptr;

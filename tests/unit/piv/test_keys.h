@@ -19,7 +19,8 @@ Bytes ecPointOf(EVP_PKEY* key);     // 04||X||Y
 Bytes rsaModulusOf(EVP_PKEY* key);  // k bytes
 Bytes rsaExponentOf(EVP_PKEY* key);
 Bytes privateKeyDerOf(EVP_PKEY* key);
-Bytes selfSignedCertificate(EVP_PKEY* key, const std::string& commonName);
+// `padding` > 0 adds a private extension of that many zero bytes (to make a certificate large).
+Bytes selfSignedCertificate(EVP_PKEY* key, const std::string& commonName, std::size_t padding = 0);
 Bytes ecdsaSign(EVP_PKEY* key, ByteView hash);           // DER ECDSA-Sig-Value
 bool ecdsaVerify(EVP_PKEY* key, ByteView hash, ByteView derSig);
 Bytes rsaRaw(EVP_PKEY* key, ByteView block);             // block^d mod n
