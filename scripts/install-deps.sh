@@ -18,6 +18,9 @@ PACKAGES=(
   pcscd vsmartcard-vpcd libccid iproute2 util-linux procps
   # independent clients the tests drive
   opensc opensc-pkcs11 yubico-piv-tool pcsc-tools openssl
+  # the main job (scripts/demo.sh): S/MIME through libp11's engine, PDF signatures through NSS + poppler
+  libengine-pkcs11-openssl libnss3-tools poppler-utils
+  softhsm2                   # reference module for tests/conformance
 )
 
 missing=()

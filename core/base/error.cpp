@@ -15,6 +15,7 @@ const char* errcName(Errc c) {
         case Errc::CardRemoved: return "CardRemoved";
         case Errc::CardReset: return "CardReset";
         case Errc::Timeout: return "Timeout";
+        case Errc::Cancelled: return "Cancelled";
         case Errc::NotFound: return "NotFound";
         case Errc::SecurityNotSatisfied: return "SecurityNotSatisfied";
         case Errc::AuthBlocked: return "AuthBlocked";

@@ -18,6 +18,7 @@ enum class Errc {
     CardRemoved,          // card pulled during use
     CardReset,            // another process reset the card: volatile state (PIN, selection) lost
     Timeout,
+    Cancelled,            // a blocking wait was cancelled (C_Finalize during C_WaitForSlotEvent)
     NotFound,             // 6A82 / 6A88: object, key or application absent
     SecurityNotSatisfied, // 6982
     AuthBlocked,          // 6983: PIN/PUK blocked

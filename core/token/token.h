@@ -1,0 +1,93 @@
+// One token = one card application in one reader (a card with PIV and OpenPGP gives two tokens).
+// A Token serialises card work with its own mutex (no global lock), runs each operation in one PC/SC
+// transaction, keeps its card connection open while a user is logged in (pcscd powers an idle card down
+// and the card forgets the PIN), and notices removal and resets by other processes: after a reset the
+// login is reported lost (Errc::CardReset once) and never silently re-established.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "card-apps/common/card_application.h"
+#include "core/crypto/certificate.h"
+#include "core/crypto/public_key.h"
+#include "core/token/reader_backend.h"
+
+namespace token {
+
+struct TokenInfo {
+    std::string application;   // "PIV"
+    std::string label;         // never contains ':'
+    std::string manufacturer;  // "MeSign" for our virtual card, else from the card / "Unknown"
+    std::string model;         // "PIV"
+    std::string serial;        // unique per card application
+    Bytes cardId;              // stable identity (cache key)
+    cardapp::PinStatus userPin;  // read without spending a try
+    cardapp::PinStatus soPin;    // PIV: the PUK
+    std::size_t minPinLength = 6, maxPinLength = 8;
+};
+
+// A populated key slot with what is known of it.
+struct KeyObject {
+    cardapp::KeyInfo key;
+    std::optional<crypto::PublicKey> publicKey;
+    std::optional<crypto::CertificateInfo> certificate;
+};
+
+enum class SoCredential { ManagementKey, Puk };
+
+class Token {
+public:
+    Token(ReaderBackend& backend, std::string reader, Bytes atr);
+    ~Token();
+    Token(const Token&) = delete;
+    Token& operator=(const Token&) = delete;
+
+    const std::string& reader() const { return m_reader; }
+
+    // Connects and selects the application if needed; NotSupported when the card has no known app.
+    core::Status probe();
+    core::Result<TokenInfo> info();
+    // Key slots with public keys and certificates; cached per card identity, refreshed after our changes.
+    core::Result<std::vector<KeyObject>> objects();
+    // Increments whenever objects() may have changed (keygen, certificate write/delete, card swap).
+    uint64_t generation() const;
+
+    core::Status loginUser(ByteView pin);
+    // SO: PIV management key (binary, 16/24/32 bytes) or the PUK (kept in wiped memory for unblockPin).
+    core::Status loginSo(SoCredential kind, ByteView secret);
+    core::Status logout();
+    bool userLoggedIn() const;
+    bool soLoggedIn() const;
+
+    // Raw private-key operations (padding is the caller's). `contextPin`: VERIFY in the same transaction
+    // (keys with PIN policy "always").
+    core::Result<Bytes> sign(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin = {});
+    core::Result<Bytes> decipher(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin = {});
+    core::Result<Bytes> deriveEcdh(uint8_t keyRef, ByteView peerPoint, std::optional<ByteView> contextPin = {});
+
+    core::Status changeUserPin(ByteView oldPin, ByteView newPin);
+    core::Status changeSoPin(ByteView oldPuk, ByteView newPuk);
+    core::Status unblockUserPin(ByteView puk, ByteView newPin);
+    core::Status unblockWithSoLogin(ByteView newPin);  // after loginSo(Puk, ...)
+
+    core::Result<KeyObject> generateKey(uint8_t keyRef, cardapp::KeyAlgorithm alg);  // needs SO (mgmt key)
+    core::Status writeCertificate(uint8_t keyRef, ByteView der);                     // needs SO (mgmt key)
+    core::Status deleteCertificate(uint8_t keyRef);
+
+    // Called by the TokenManager when the reader reports the card gone: every later call fails with
+    // Errc::CardRemoved / NoCard, and the login is dropped.
+    void markRemoved();
+    bool removed() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+    std::string m_reader;
+};
+
+}  // namespace token

@@ -1,0 +1,54 @@
+// Readers become slots with ids stable for the life of the object (a removed reader keeps its slot,
+// absent; a new reader gets the next id). Tokens are created when a card with a known application is
+// present. Event waiting is built on ReaderBackend::waitForChange.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/token/token.h"
+
+namespace token {
+
+using SlotId = unsigned long;
+
+struct SlotState {
+    SlotId id = 0;
+    std::string reader;
+    bool readerPresent = true;  // false once the reader was unplugged
+    bool cardPresent = false;
+    Bytes atr;
+};
+
+class TokenManager {
+public:
+    explicit TokenManager(std::unique_ptr<ReaderBackend> backend);
+    ~TokenManager();
+
+    // Re-reads the reader list (new readers → new slots). Sends no APDU.
+    core::Status refresh();
+    std::vector<SlotState> slots() const;
+    std::optional<SlotState> slot(SlotId id) const;
+    // The token in the slot (probing the card on first use); NotFound/NoCard/NotSupported otherwise.
+    core::Result<std::shared_ptr<Token>> token(SlotId id);
+
+    // Slots whose card or reader changed since the last call (insert/remove), without blocking.
+    std::vector<SlotId> takePendingEvents();
+    // Blocks until at least one event (or timeout / cancelWait()); returns the slots with events.
+    core::Result<std::vector<SlotId>> waitForEvents(int timeoutMs);
+    void cancelWait();
+
+    ReaderBackend& backend() { return *m_backend; }
+
+private:
+    struct Impl;
+    std::unique_ptr<ReaderBackend> m_backend;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace token
