@@ -10,44 +10,62 @@ namespace piv {
 using core::Errc;
 using core::fail;
 
-bool isManagementAlgorithm(uint8_t a) { return managementKeyLength(a) != 0; }
+bool isManagementAlgorithm(uint8_t a) {
+    return managementKeyLength(a) != 0;
+}
 
 std::size_t managementBlockSize(uint8_t a) {
     switch (a) {
-        case alg::kTdes: return 8;
+        case alg::kTdes:
+            return 8;
         case alg::kAes128:
         case alg::kAes192:
-        case alg::kAes256: return 16;
-        default: return 0;
+        case alg::kAes256:
+            return 16;
+        default:
+            return 0;
     }
 }
 
 std::size_t managementKeyLength(uint8_t a) {
     switch (a) {
-        case alg::kTdes: return 24;
-        case alg::kAes128: return 16;
-        case alg::kAes192: return 24;
-        case alg::kAes256: return 32;
-        default: return 0;
+        case alg::kTdes:
+            return 24;
+        case alg::kAes128:
+            return 16;
+        case alg::kAes192:
+            return 24;
+        case alg::kAes256:
+            return 32;
+        default:
+            return 0;
     }
 }
 
 uint8_t managementAlgorithmForKeyLength(std::size_t len) {
     switch (len) {
-        case 16: return alg::kAes128;
-        case 32: return alg::kAes256;
-        default: return alg::kTdes;
+        case 16:
+            return alg::kAes128;
+        case 32:
+            return alg::kAes256;
+        default:
+            return alg::kTdes;
     }
 }
 
 namespace {
 const char* cipherName(uint8_t a) {
     switch (a) {
-        case alg::kTdes: return "DES-EDE3-ECB";
-        case alg::kAes128: return "AES-128-ECB";
-        case alg::kAes192: return "AES-192-ECB";
-        case alg::kAes256: return "AES-256-ECB";
-        default: return nullptr;
+        case alg::kTdes:
+            return "DES-EDE3-ECB";
+        case alg::kAes128:
+            return "AES-128-ECB";
+        case alg::kAes192:
+            return "AES-192-ECB";
+        case alg::kAes256:
+            return "AES-256-ECB";
+        default:
+            return nullptr;
     }
 }
 }  // namespace

@@ -11,8 +11,8 @@
 namespace piv {
 
 // YubiKey / PivApplet factory default: 01..08 three times (§3.3).
-inline constexpr std::array<uint8_t, 24> kDefaultManagementKey = {
-    1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8};
+inline constexpr std::array<uint8_t, 24> kDefaultManagementKey = {1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4,
+                                                                  5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8};
 
 bool isManagementAlgorithm(uint8_t alg);
 std::size_t managementBlockSize(uint8_t alg);  // 8 (3DES) or 16 (AES); 0 if unknown

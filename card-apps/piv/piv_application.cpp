@@ -23,8 +23,10 @@ bool isConnectionError(const core::Error& e) {
         case Errc::NoCard:
         case Errc::CardRemoved:
         case Errc::CardReset:
-        case Errc::Timeout: return true;
-        default: return false;
+        case Errc::Timeout:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -147,7 +149,9 @@ core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& sl
 
     auto cert = m_card.readCertificate(slot.ref);
     if (!cert && isConnectionError(cert.error())) return fail(cert.error());
-    if (!cert) MESIGN_LOG("piv", Warn, std::string(slot.label) + ": unreadable certificate: " + cert.error().message);
+    if (!cert)
+        MESIGN_LOG("piv", Warn,
+                   std::string(slot.label) + ": unreadable certificate: " + cert.error().message);
     if (cert && *cert) {
         present = true;
         k.hasCertificate = true;
@@ -171,7 +175,8 @@ core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& sl
                 k.publicKeyInfo.clear();
             }
             if (k.publicKeyInfo.empty() && k.algorithm && !md->publicKey.empty()) {
-                if (auto spki = spkiFromPublicKeyTemplate(md->publicKey, *k.algorithm)) k.publicKeyInfo = *spki;
+                if (auto spki = spkiFromPublicKeyTemplate(md->publicKey, *k.algorithm))
+                    k.publicKeyInfo = *spki;
             }
         }
     }
@@ -207,15 +212,21 @@ core::Result<KeyAlgorithm> PivApplication::keyAlgorithm(uint8_t keyRef, std::siz
     if (!k) return fail(k.error());
     if (*k && (*k)->algorithm) return *(*k)->algorithm;
     switch (inputSize) {
-        case 128: return KeyAlgorithm::Rsa1024;
-        case 256: return KeyAlgorithm::Rsa2048;
-        case 384: return KeyAlgorithm::Rsa3072;
-        case 512: return KeyAlgorithm::Rsa4096;
-        default: return fail(Errc::NotFound, "algorithm of the key is unknown (no certificate, no metadata)");
+        case 128:
+            return KeyAlgorithm::Rsa1024;
+        case 256:
+            return KeyAlgorithm::Rsa2048;
+        case 384:
+            return KeyAlgorithm::Rsa3072;
+        case 512:
+            return KeyAlgorithm::Rsa4096;
+        default:
+            return fail(Errc::NotFound, "algorithm of the key is unknown (no certificate, no metadata)");
     }
 }
 
-core::Result<Bytes> PivApplication::privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin, int op) {
+core::Result<Bytes> PivApplication::privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin,
+                                                 int op) {
     return run(Retry::Never, [&]() -> core::Result<Bytes> {
         // Everything that may talk to the card happens before VERIFY: for PIN-always keys nothing may
         // come between VERIFY and GENERAL AUTHENTICATE.
@@ -223,9 +234,12 @@ core::Result<Bytes> PivApplication::privateKeyOp(uint8_t keyRef, ByteView input,
         if (!alg) return fail(alg.error());
         if (pin) MESIGN_TRY(m_card.verifyPin(*pin));
         switch (static_cast<KeyOp>(op)) {
-            case KeyOp::Sign: return m_card.sign(keyRef, *alg, input);
-            case KeyOp::Decipher: return m_card.decipher(keyRef, *alg, input);
-            case KeyOp::Derive: return m_card.deriveEcdh(keyRef, *alg, input);
+            case KeyOp::Sign:
+                return m_card.sign(keyRef, *alg, input);
+            case KeyOp::Decipher:
+                return m_card.decipher(keyRef, *alg, input);
+            case KeyOp::Derive:
+                return m_card.deriveEcdh(keyRef, *alg, input);
         }
         return fail(Errc::Internal, "unknown key operation");
     });
@@ -252,8 +266,10 @@ core::Result<Bytes> PivApplication::deriveEcdhWithPin(uint8_t keyRef, ByteView p
 
 core::Result<cardapp::PinStatus> PivApplication::pinStatus(PinKind kind) {
     switch (kind) {
-        case PinKind::User: return run(Retry::IfReset, [&] { return m_card.pinStatus(key::kPin); });
-        case PinKind::Puk: return run(Retry::IfReset, [&] { return m_card.pinStatus(key::kPuk); });
+        case PinKind::User:
+            return run(Retry::IfReset, [&] { return m_card.pinStatus(key::kPin); });
+        case PinKind::Puk:
+            return run(Retry::IfReset, [&] { return m_card.pinStatus(key::kPuk); });
         case PinKind::Admin: {
             cardapp::PinStatus st;  // the management key has no retry counter
             st.verified = m_adminAuthenticated;
@@ -265,18 +281,25 @@ core::Result<cardapp::PinStatus> PivApplication::pinStatus(PinKind kind) {
 
 core::Status PivApplication::verifyPin(PinKind kind, ByteView pin) {
     switch (kind) {
-        case PinKind::User: return run(Retry::IfReset, [&] { return m_card.verifyPin(pin); });
-        case PinKind::Admin: return authenticateAdmin(pin);
-        case PinKind::Puk: break;
+        case PinKind::User:
+            return run(Retry::IfReset, [&] { return m_card.verifyPin(pin); });
+        case PinKind::Admin:
+            return authenticateAdmin(pin);
+        case PinKind::Puk:
+            break;
     }
-    return fail(Errc::NotSupported, "the PIV PUK cannot be verified on its own, only used to unblock the PIN");
+    return fail(Errc::NotSupported,
+                "the PIV PUK cannot be verified on its own, only used to unblock the PIN");
 }
 
 core::Status PivApplication::changePin(PinKind kind, ByteView oldPin, ByteView newPin) {
     switch (kind) {
-        case PinKind::User: return run(Retry::Never, [&] { return m_card.changePin(oldPin, newPin); });
-        case PinKind::Puk: return run(Retry::Never, [&] { return m_card.changePuk(oldPin, newPin); });
-        case PinKind::Admin: break;
+        case PinKind::User:
+            return run(Retry::Never, [&] { return m_card.changePin(oldPin, newPin); });
+        case PinKind::Puk:
+            return run(Retry::Never, [&] { return m_card.changePuk(oldPin, newPin); });
+        case PinKind::Admin:
+            break;
     }
     return fail(Errc::NotSupported, "changing the management key is not supported");
 }

@@ -19,7 +19,7 @@
 namespace piv {
 
 class PivApplication final : public cardapp::CardApplication {
-public:
+  public:
     // The transport must outlive the application. Nothing is sent until the first call.
     explicit PivApplication(transport::Transport& transport, apdu::ChannelOptions channelOptions = {});
 
@@ -45,7 +45,8 @@ public:
 
     core::Status authenticateAdmin(ByteView adminKey) override;
     core::Result<cardapp::KeyInfo> generateKey(uint8_t keyRef, cardapp::KeyAlgorithm alg) override;
-    core::Result<cardapp::KeyInfo> generateKey(uint8_t keyRef, cardapp::KeyAlgorithm alg, GenerateOptions opts);
+    core::Result<cardapp::KeyInfo> generateKey(uint8_t keyRef, cardapp::KeyAlgorithm alg,
+                                               GenerateOptions opts);
     // Compresses automatically when the container would not fit a YubiKey object (3063 bytes).
     core::Status writeCertificate(uint8_t keyRef, ByteView der) override;
     core::Status deleteCertificate(uint8_t keyRef) override;
@@ -57,7 +58,7 @@ public:
     // Callers wrap multi-command sequences in their own transport::Transaction.
     PivCard& card() { return m_card; }
 
-private:
+  private:
     enum class Retry { IfReset, Never };
     template <typename F>
     auto run(Retry retry, F&& op) -> decltype(op());

@@ -68,8 +68,10 @@ core::Result<apdu::Response> PivCard::send(const apdu::Command& cmd) {
     const bool wasLost = m_selectionLost;
     MESIGN_TRY(select());
     auto again = m_channel.transmit(cmd);
-    if (again && again->sw != apdu::sw::kInsNotSupported) m_selectionLost = true;
-    else m_selectionLost = wasLost;
+    if (again && again->sw != apdu::sw::kInsNotSupported)
+        m_selectionLost = true;
+    else
+        m_selectionLost = wasLost;
     if (!again && again.error().code == Errc::CardReset) markSelectionLost();
     return again;
 }

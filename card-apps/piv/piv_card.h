@@ -26,11 +26,11 @@ struct Version {
 
 struct GenerateOptions {
     PinPolicyByte pinPolicy = PinPolicyByte::Default;  // Default: AA omitted, card decides
-    TouchPolicy touchPolicy = TouchPolicy::Default;     // Default: AB omitted
+    TouchPolicy touchPolicy = TouchPolicy::Default;    // Default: AB omitted
 };
 
 class PivCard {
-public:
+  public:
     using RandomSource = std::function<core::Status(std::span<uint8_t>)>;
 
     explicit PivCard(apdu::Channel& channel);
@@ -95,11 +95,12 @@ public:
     core::Result<uint32_t> getSerial();
     core::Result<Metadata> getMetadata(uint8_t ref);  // NotFound for an empty slot
     // Private key as DER (PKCS#8 or traditional RSA/EC). RSA 1024-4096, P-256/P-384, Ed25519, X25519.
-    core::Result<cardapp::KeyAlgorithm> importKey(uint8_t slot, ByteView privateKeyDer, GenerateOptions opts = {});
+    core::Result<cardapp::KeyAlgorithm> importKey(uint8_t slot, ByteView privateKeyDer,
+                                                  GenerateOptions opts = {});
     core::Result<Bytes> attest(uint8_t slot);  // DER X.509 attestation certificate
     bool vendorSupported(uint8_t instruction) const { return !m_unsupported.contains(instruction); }
 
-private:
+  private:
     // Channel transmit with the 6D00 re-select and CardReset bookkeeping.
     core::Result<apdu::Response> send(const apdu::Command& cmd);
     core::Result<Bytes> sendOk(const apdu::Command& cmd, std::string_view context);

@@ -1,7 +1,6 @@
 // PivCard: PIN / PUK handling (§5.4, §5.5) and management-key mutual authentication (§5.6).
-#include "card-apps/piv/piv_card.h"
-
 #include "card-apps/piv/management_key.h"
+#include "card-apps/piv/piv_card.h"
 #include "card-apps/piv/piv_card_util.h"
 #include "core/apdu/status_words.h"
 #include "core/base/log.h"
@@ -12,7 +11,8 @@ using core::Errc;
 using core::fail;
 
 namespace {
-apdu::Command secretCommand(uint8_t insByte, uint8_t p2, const core::SecureBytes& a, const core::SecureBytes* b) {
+apdu::Command secretCommand(uint8_t insByte, uint8_t p2, const core::SecureBytes& a,
+                            const core::SecureBytes* b) {
     apdu::Command cmd(0x00, insByte, 0x00, p2);
     cmd.data.assign(a.begin(), a.end());
     if (b) cmd.data.insert(cmd.data.end(), b->begin(), b->end());
@@ -78,8 +78,8 @@ core::Status PivCard::logout(uint8_t ref) {
         return fail(apdu::errorFromSw(resp->sw, "VERIFY (reset security status)"));
     // YubiKeys before 5.4.3 lack P1=FF: selecting another application resets PIV security status.
     MESIGN_LOG("piv", Debug, "logout via selecting another application");
-    auto other = m_channel.transmit(
-        apdu::Command(0x00, ins::kSelect, 0x04, 0x00, Bytes(kYubicoOtpAid.begin(), kYubicoOtpAid.end()), 256));
+    auto other = m_channel.transmit(apdu::Command(0x00, ins::kSelect, 0x04, 0x00,
+                                                  Bytes(kYubicoOtpAid.begin(), kYubicoOtpAid.end()), 256));
     if (!other) return fail(other.error());
     m_selected = false;
     auto sel = select();
@@ -136,8 +136,10 @@ core::Result<uint8_t> PivCard::managementKeyAlgorithm(std::size_t keyLength) {
             case Errc::IncorrectP1P2:
             case Errc::IncorrectData:
             case Errc::Malformed:
-            case Errc::CardError: break;  // a card without (usable) metadata: assume the default
-            default: return fail(md.error());
+            case Errc::CardError:
+                break;  // a card without (usable) metadata: assume the default
+            default:
+                return fail(md.error());
         }
     }
     return fallback;
@@ -159,13 +161,16 @@ core::Status PivCard::authenticateManagementKey(ByteView mgmtKey, std::optional<
     constexpr const char* kContext = "GENERAL AUTHENTICATE (management key)";
 
     // Step 1: ask for a witness W = E_K(R1). No Le, as in the reference trace (§8.5).
-    auto answer = sendOk(apdu::Command(0x00, ins::kGeneralAuthenticate, a, key::kManagement,
-                                       apdu::TlvBuilder().begin(tag::kDynamicAuth).add(tag::kWitness, ByteView()).end().take()),
-                         kContext);
+    auto answer =
+        sendOk(apdu::Command(
+                   0x00, ins::kGeneralAuthenticate, a, key::kManagement,
+                   apdu::TlvBuilder().begin(tag::kDynamicAuth).add(tag::kWitness, ByteView()).end().take()),
+               kContext);
     if (!answer) return fail(answer.error());
     auto witness = detail::dynamicAuthItem(*answer, tag::kWitness, kContext);
     if (!witness) return fail(witness.error());
-    if (witness->size() != block) return fail(Errc::Malformed, std::string(kContext) + ": witness is not one block");
+    if (witness->size() != block)
+        return fail(Errc::Malformed, std::string(kContext) + ": witness is not one block");
     auto r1 = managementCipher(a, mgmtKey, *witness, false);
     if (!r1) return fail(r1.error());
 

@@ -1,6 +1,5 @@
 // PivCard: GET DATA / PUT DATA and the data objects built on them (§2, §5.2, §5.3).
 #include "card-apps/piv/piv_card.h"
-
 #include "core/apdu/status_words.h"
 #include "core/apdu/tlv.h"
 
@@ -11,7 +10,9 @@ using core::fail;
 
 namespace {
 // Discovery and the biometric group template travel as their own template, not inside 53.
-bool isBareTemplate(uint32_t objectTag) { return objectTag == obj::kDiscovery || objectTag == obj::kBiometricGroup; }
+bool isBareTemplate(uint32_t objectTag) {
+    return objectTag == obj::kDiscovery || objectTag == obj::kBiometricGroup;
+}
 
 Bytes tagBytes(uint32_t t) {
     Bytes b;
@@ -27,7 +28,8 @@ core::Result<uint32_t> certificateObject(uint8_t slot) {
 }  // namespace
 
 core::Result<Bytes> PivCard::getData(uint32_t objectTag) {
-    apdu::Command cmd(0x00, ins::kGetData, 0x3F, 0xFF, apdu::encodeTlv(tag::kTagList, tagBytes(objectTag)), 256);
+    apdu::Command cmd(0x00, ins::kGetData, 0x3F, 0xFF, apdu::encodeTlv(tag::kTagList, tagBytes(objectTag)),
+                      256);
     auto resp = send(cmd);
     if (!resp) return fail(resp.error());
     if (!resp->ok()) return fail(apdu::errorFromSw(resp->sw, "GET DATA " + core::toHex(tagBytes(objectTag))));
@@ -35,7 +37,8 @@ core::Result<Bytes> PivCard::getData(uint32_t objectTag) {
     const uint32_t wrapper = isBareTemplate(objectTag) ? objectTag : tag::kData;
     auto content = apdu::unwrap(resp->data, wrapper);
     if (!content)
-        return fail(Errc::Malformed, "GET DATA " + core::toHex(tagBytes(objectTag)) + ": " + content.error().message);
+        return fail(Errc::Malformed,
+                    "GET DATA " + core::toHex(tagBytes(objectTag)) + ": " + content.error().message);
     return Bytes(content->begin(), content->end());
 }
 
@@ -71,7 +74,9 @@ core::Result<std::optional<Chuid>> PivCard::readChuid() {
     return std::optional<Chuid>(std::move(*chuid));
 }
 
-core::Status PivCard::putChuid(const Chuid& chuid) { return putData(obj::kChuid, encodeChuid(chuid)); }
+core::Status PivCard::putChuid(const Chuid& chuid) {
+    return putData(obj::kChuid, encodeChuid(chuid));
+}
 
 core::Result<std::optional<Discovery>> PivCard::readDiscovery() {
     auto content = getDataIfPresent(obj::kDiscovery);

@@ -1,6 +1,5 @@
 // PivCard: GENERAL AUTHENTICATE with asymmetric keys (§5.6) and GENERATE ASYMMETRIC KEY PAIR (§5.7).
 #include "card-apps/piv/piv_card.h"
-
 #include "card-apps/piv/piv_card_util.h"
 #include "card-apps/piv/piv_public_key.h"
 
@@ -11,11 +10,13 @@ using core::Errc;
 using core::fail;
 
 namespace {
-bool isKeySlot(uint8_t slot) { return findSlot(slot) != nullptr || slot == key::kAttestation; }
+bool isKeySlot(uint8_t slot) {
+    return findSlot(slot) != nullptr || slot == key::kAttestation;
+}
 }  // namespace
 
-core::Result<Bytes> PivCard::generalAuthenticate(uint8_t algId, uint8_t slot, uint32_t inputTag, ByteView input,
-                                                 std::string_view context) {
+core::Result<Bytes> PivCard::generalAuthenticate(uint8_t algId, uint8_t slot, uint32_t inputTag,
+                                                 ByteView input, std::string_view context) {
     if (!isKeySlot(slot)) return fail(Errc::InvalidArgument, "not a PIV asymmetric key slot");
     // "82 00" first ("put the result here"), then the input: the order NIST and yubico-piv-tool use.
     apdu::TlvBuilder b;
@@ -46,7 +47,8 @@ core::Result<Bytes> PivCard::sign(uint8_t slot, KeyAlgorithm alg, ByteView input
         if (input.size() >= field)
             std::copy_n(input.begin(), field, h.begin());
         else
-            std::copy(input.begin(), input.end(), h.begin() + static_cast<std::ptrdiff_t>(field - input.size()));
+            std::copy(input.begin(), input.end(),
+                      h.begin() + static_cast<std::ptrdiff_t>(field - input.size()));
         return generalAuthenticate(algorithmId(alg), slot, tag::kChallenge, h, kContext);
     }
     if (alg == KeyAlgorithm::Ed25519) {
@@ -60,7 +62,8 @@ core::Result<Bytes> PivCard::decipher(uint8_t slot, KeyAlgorithm alg, ByteView c
     if (!cardapp::isRsa(alg)) return fail(Errc::InvalidArgument, "only RSA keys decipher");
     if (ciphertext.size() != cardapp::rsaModulusBytes(alg))
         return fail(Errc::InvalidArgument, "RSA ciphertext must be exactly the modulus length");
-    return generalAuthenticate(algorithmId(alg), slot, tag::kChallenge, ciphertext, "GENERAL AUTHENTICATE (decipher)");
+    return generalAuthenticate(algorithmId(alg), slot, tag::kChallenge, ciphertext,
+                               "GENERAL AUTHENTICATE (decipher)");
 }
 
 core::Result<Bytes> PivCard::deriveEcdh(uint8_t slot, KeyAlgorithm alg, ByteView peerPoint) {
@@ -78,7 +81,8 @@ core::Result<Bytes> PivCard::deriveEcdh(uint8_t slot, KeyAlgorithm alg, ByteView
     }
     auto z = generalAuthenticate(algorithmId(alg), slot, tag::kExponentiation, peerPoint, kContext);
     if (!z) return fail(z.error());
-    if (z->size() != zLength) return fail(Errc::Malformed, std::string(kContext) + ": shared secret has the wrong length");
+    if (z->size() != zLength)
+        return fail(Errc::Malformed, std::string(kContext) + ": shared secret has the wrong length");
     return z;
 }
 
@@ -86,14 +90,17 @@ core::Result<Bytes> PivCard::generateKey(uint8_t slot, KeyAlgorithm alg, Generat
     if (!isKeySlot(slot)) return fail(Errc::InvalidArgument, "not a PIV asymmetric key slot");
     apdu::TlvBuilder b;
     b.begin(tag::kGenerateControl).addByte(tag::kMechanism, algorithmId(alg));
-    if (opts.pinPolicy != PinPolicyByte::Default) b.addByte(tag::kPinPolicy, static_cast<uint8_t>(opts.pinPolicy));
-    if (opts.touchPolicy != TouchPolicy::Default) b.addByte(tag::kTouchPolicy, static_cast<uint8_t>(opts.touchPolicy));
+    if (opts.pinPolicy != PinPolicyByte::Default)
+        b.addByte(tag::kPinPolicy, static_cast<uint8_t>(opts.pinPolicy));
+    if (opts.touchPolicy != TouchPolicy::Default)
+        b.addByte(tag::kTouchPolicy, static_cast<uint8_t>(opts.touchPolicy));
     b.end();
     auto answer = sendOk(apdu::Command(0x00, ins::kGenerateKeyPair, 0x00, slot, b.take(), 256),
                          "GENERATE ASYMMETRIC KEY PAIR");
     if (!answer) return fail(answer.error());
     auto templ = apdu::unwrap(*answer, tag::kPublicKey);
-    if (!templ) return fail(Errc::Malformed, "GENERATE answer is not a 7F49 template: " + templ.error().message);
+    if (!templ)
+        return fail(Errc::Malformed, "GENERATE answer is not a 7F49 template: " + templ.error().message);
     return spkiFromPublicKeyTemplate(*templ, alg);
 }
 

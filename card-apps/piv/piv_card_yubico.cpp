@@ -39,7 +39,8 @@ core::Result<Metadata> PivCard::getMetadata(uint8_t ref) {
 core::Result<Bytes> PivCard::attest(uint8_t slot) {
     auto data = sendVendor(apdu::Command(0x00, ins::kAttest, slot, 0x00, {}, 256), "ATTEST");
     if (!data) return fail(data.error());
-    if (data->empty() || (*data)[0] != 0x30) return fail(Errc::Malformed, "ATTEST answer is not a DER certificate");
+    if (data->empty() || (*data)[0] != 0x30)
+        return fail(Errc::Malformed, "ATTEST answer is not a DER certificate");
     return data;
 }
 
@@ -68,11 +69,20 @@ core::Result<KeyAlgorithm> importTemplate(EVP_PKEY* pkey, Bytes& out) {
     if (EVP_PKEY_is_a(pkey, "RSA")) {
         KeyAlgorithm a{};
         switch (EVP_PKEY_get_bits(pkey)) {
-            case 1024: a = KeyAlgorithm::Rsa1024; break;
-            case 2048: a = KeyAlgorithm::Rsa2048; break;
-            case 3072: a = KeyAlgorithm::Rsa3072; break;
-            case 4096: a = KeyAlgorithm::Rsa4096; break;
-            default: return fail(Errc::NotSupported, "RSA key size not supported by PIV");
+            case 1024:
+                a = KeyAlgorithm::Rsa1024;
+                break;
+            case 2048:
+                a = KeyAlgorithm::Rsa2048;
+                break;
+            case 3072:
+                a = KeyAlgorithm::Rsa3072;
+                break;
+            case 4096:
+                a = KeyAlgorithm::Rsa4096;
+                break;
+            default:
+                return fail(Errc::NotSupported, "RSA key size not supported by PIV");
         }
         // p, q, dP, dQ, qInv, each left-padded to half the modulus length.
         const std::size_t half = cardapp::rsaModulusBytes(a) / 2;
@@ -123,7 +133,8 @@ core::Result<KeyAlgorithm> PivCard::importKey(uint8_t slot, ByteView privateKeyD
     const uint8_t pin = static_cast<uint8_t>(opts.pinPolicy);
     const uint8_t touch = static_cast<uint8_t>(opts.touchPolicy);
     if (opts.pinPolicy != PinPolicyByte::Default) appendSecret(cmd.data, tag::kPinPolicy, ByteView(&pin, 1));
-    if (opts.touchPolicy != TouchPolicy::Default) appendSecret(cmd.data, tag::kTouchPolicy, ByteView(&touch, 1));
+    if (opts.touchPolicy != TouchPolicy::Default)
+        appendSecret(cmd.data, tag::kTouchPolicy, ByteView(&touch, 1));
     auto ok = sendVendor(cmd, "IMPORT KEY");
     if (!ok) return fail(ok.error());
     return *a;

@@ -17,7 +17,8 @@ using cardapp::KeyAlgorithm;
 // conforming card accepts it and it also matches future versions of the application.
 inline constexpr std::array<uint8_t, 11> kAid = {0xA0, 0x00, 0x00, 0x03, 0x08, 0x00,
                                                  0x00, 0x10, 0x00, 0x01, 0x00};
-inline constexpr std::array<uint8_t, 9> kAidTruncated = {0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00};
+inline constexpr std::array<uint8_t, 9> kAidTruncated = {0xA0, 0x00, 0x00, 0x03, 0x08,
+                                                         0x00, 0x00, 0x10, 0x00};
 // Selecting another application resets PIV security status: used to log out on old YubiKeys.
 inline constexpr std::array<uint8_t, 8> kYubicoOtpAid = {0xA0, 0x00, 0x00, 0x05, 0x27, 0x20, 0x01, 0x01};
 
@@ -146,7 +147,14 @@ inline constexpr uint8_t kPinPuk = 0xFF;
 }  // namespace alg
 
 // Yubico PIN / touch policy bytes (GENERATE AA/AB, IMPORT, GET METADATA 02).
-enum class PinPolicyByte : uint8_t { Default = 0, Never = 1, Once = 2, Always = 3, MatchOnce = 4, MatchAlways = 5 };
+enum class PinPolicyByte : uint8_t {
+    Default = 0,
+    Never = 1,
+    Once = 2,
+    Always = 3,
+    MatchOnce = 4,
+    MatchAlways = 5
+};
 enum class TouchPolicy : uint8_t { Default = 0, Never = 1, Always = 2, Cached = 3 };
 
 // Object contents are at most 3063 bytes on YubiKey 4/5 (§2.1); larger certificates get compressed.
@@ -218,11 +226,15 @@ constexpr unsigned keyUsageFor(uint8_t ref, KeyAlgorithm a) {
         case KeyAlgorithm::Rsa1024:
         case KeyAlgorithm::Rsa2048:
         case KeyAlgorithm::Rsa3072:
-        case KeyAlgorithm::Rsa4096: return u & ~unsigned(cardapp::kUsageDerive);
+        case KeyAlgorithm::Rsa4096:
+            return u & ~unsigned(cardapp::kUsageDerive);
         case KeyAlgorithm::EcP256:
-        case KeyAlgorithm::EcP384: return u & ~unsigned(cardapp::kUsageDecrypt);
-        case KeyAlgorithm::Ed25519: return u & cardapp::kUsageSign;
-        case KeyAlgorithm::X25519: return u & cardapp::kUsageDerive;
+        case KeyAlgorithm::EcP384:
+            return u & ~unsigned(cardapp::kUsageDecrypt);
+        case KeyAlgorithm::Ed25519:
+            return u & cardapp::kUsageSign;
+        case KeyAlgorithm::X25519:
+            return u & cardapp::kUsageDerive;
     }
     return u;
 }
@@ -263,12 +275,16 @@ constexpr std::size_t ecFieldBytes(KeyAlgorithm a) {
 // Maps a Yubico policy byte to the task-level policy; Default means the slot's default.
 constexpr cardapp::PinPolicy pinPolicyFrom(uint8_t ref, PinPolicyByte p) {
     switch (p) {
-        case PinPolicyByte::Never: return cardapp::PinPolicy::Never;
+        case PinPolicyByte::Never:
+            return cardapp::PinPolicy::Never;
         case PinPolicyByte::Once:
-        case PinPolicyByte::MatchOnce: return cardapp::PinPolicy::Once;
+        case PinPolicyByte::MatchOnce:
+            return cardapp::PinPolicy::Once;
         case PinPolicyByte::Always:
-        case PinPolicyByte::MatchAlways: return cardapp::PinPolicy::Always;
-        case PinPolicyByte::Default: break;
+        case PinPolicyByte::MatchAlways:
+            return cardapp::PinPolicy::Always;
+        case PinPolicyByte::Default:
+            break;
     }
     const SlotInfo* s = findSlot(ref);
     return s ? s->pinPolicy : cardapp::PinPolicy::Once;

@@ -12,7 +12,9 @@ using core::fail;
 
 namespace {
 
-core::Error malformed(std::string what) { return core::Error(Errc::Malformed, std::move(what)); }
+core::Error malformed(std::string what) {
+    return core::Error(Errc::Malformed, std::move(what));
+}
 
 // Walks the top-level objects of a container; any TLV error is Malformed.
 core::Result<std::vector<apdu::Tlv>> objects(ByteView data, const char* what) {
@@ -21,7 +23,9 @@ core::Result<std::vector<apdu::Tlv>> objects(ByteView data, const char* what) {
     return all;
 }
 
-std::string asText(ByteView v) { return std::string(v.begin(), v.end()); }
+std::string asText(ByteView v) {
+    return std::string(v.begin(), v.end());
+}
 
 }  // namespace
 
@@ -55,12 +59,23 @@ core::Result<Chuid> decodeChuid(ByteView content) {
     for (const auto& t : *items) {
         Bytes v(t.value.begin(), t.value.end());
         switch (t.tag) {
-            case tag::kFascn: c.fascn = std::move(v); break;
-            case tag::kGuid: c.guid = std::move(v); break;
-            case tag::kExpiration: c.expiration = asText(t.value); break;
-            case tag::kCardholderUuid: c.cardholderUuid = std::move(v); break;
-            case tag::kIssuerSignature: c.issuerSignature = std::move(v); break;
-            default: break;  // 800-73-4 leftovers (32, 33, EE) and FE
+            case tag::kFascn:
+                c.fascn = std::move(v);
+                break;
+            case tag::kGuid:
+                c.guid = std::move(v);
+                break;
+            case tag::kExpiration:
+                c.expiration = asText(t.value);
+                break;
+            case tag::kCardholderUuid:
+                c.cardholderUuid = std::move(v);
+                break;
+            case tag::kIssuerSignature:
+                c.issuerSignature = std::move(v);
+                break;
+            default:
+                break;  // 800-73-4 leftovers (32, 33, EE) and FE
         }
     }
     if (!c.guid.empty() && c.guid.size() != 16) return fail(malformed("CHUID GUID is not 16 bytes"));
@@ -70,7 +85,8 @@ core::Result<Chuid> decodeChuid(ByteView content) {
 Bytes encodeChuid(const Chuid& c) {
     apdu::TlvBuilder b;
     b.add(tag::kFascn, c.fascn).add(tag::kGuid, c.guid);
-    b.add(tag::kExpiration, ByteView(reinterpret_cast<const uint8_t*>(c.expiration.data()), c.expiration.size()));
+    b.add(tag::kExpiration,
+          ByteView(reinterpret_cast<const uint8_t*>(c.expiration.data()), c.expiration.size()));
     if (!c.cardholderUuid.empty()) b.add(tag::kCardholderUuid, c.cardholderUuid);
     b.add(tag::kIssuerSignature, c.issuerSignature).add(tag::kErrorDetection, ByteView());
     return b.take();
@@ -100,7 +116,8 @@ core::Result<KeyHistory> decodeKeyHistory(ByteView content) {
     if (!items) return fail(items.error());
     KeyHistory h;
     for (const auto& t : *items) {
-        if ((t.tag == tag::kKeysWithOnCardCerts || t.tag == tag::kKeysWithOffCardCerts) && t.value.size() != 1)
+        if ((t.tag == tag::kKeysWithOnCardCerts || t.tag == tag::kKeysWithOffCardCerts) &&
+            t.value.size() != 1)
             return fail(malformed("Key History count is not 1 byte"));
         if (t.tag == tag::kKeysWithOnCardCerts) h.keysWithOnCardCerts = t.value[0];
         if (t.tag == tag::kKeysWithOffCardCerts) h.keysWithOffCardCerts = t.value[0];
@@ -124,7 +141,8 @@ core::Result<std::optional<Bytes>> decodeCertificateContainer(ByteView content) 
     if (!cert) return fail(malformed("certificate container without certificate (70)"));
     if (cert->empty()) return std::optional<Bytes>();
     // OpenSC also treats 80 as compressed (old cards); b1 is the gzip bit.
-    if (!(certInfo & 0x01) && certInfo != 0x80) return std::optional<Bytes>(Bytes(cert->begin(), cert->end()));
+    if (!(certInfo & 0x01) && certInfo != 0x80)
+        return std::optional<Bytes>(Bytes(cert->begin(), cert->end()));
     ByteView packed = *cert;
     // Net iD variant (yubikey-manager): 01 00 + 2-byte LE length, then a zlib stream.
     if (packed.size() > 4 && packed[0] == 0x01 && packed[1] == 0x00) packed = packed.subspan(4);
@@ -159,8 +177,12 @@ core::Result<Metadata> decodeMetadata(ByteView data) {
     };
     for (const auto& t : *items) {
         switch (t.tag) {
-            case tag::kMetaAlgorithm: m.algorithm = byteOf(t); break;
-            case tag::kMetaOrigin: m.origin = byteOf(t); break;
+            case tag::kMetaAlgorithm:
+                m.algorithm = byteOf(t);
+                break;
+            case tag::kMetaOrigin:
+                m.origin = byteOf(t);
+                break;
             case tag::kMetaIsDefault:
                 if (auto b = byteOf(t)) m.isDefault = *b != 0;
                 break;
@@ -169,13 +191,16 @@ core::Result<Metadata> decodeMetadata(ByteView data) {
                 m.pinPolicy = t.value[0];
                 m.touchPolicy = t.value[1];
                 break;
-            case tag::kMetaPublicKey: m.publicKey.assign(t.value.begin(), t.value.end()); break;
+            case tag::kMetaPublicKey:
+                m.publicKey.assign(t.value.begin(), t.value.end());
+                break;
             case tag::kMetaRetries:
                 if (t.value.size() != 2) return fail(malformed("GET METADATA retries is not 2 bytes"));
                 m.retriesTotal = t.value[0];
                 m.retriesRemaining = t.value[1];
                 break;
-            default: break;
+            default:
+                break;
         }
     }
     return m;
@@ -216,7 +241,8 @@ core::Result<Bytes> inflateBounded(ByteView data, std::size_t maxOut) {
         const std::size_t got = sizeof chunk - zs.avail_out;
         if (out.size() + got > maxOut) {
             inflateEnd(&zs);
-            return fail(malformed("compressed certificate expands beyond " + std::to_string(maxOut) + " bytes"));
+            return fail(
+                malformed("compressed certificate expands beyond " + std::to_string(maxOut) + " bytes"));
         }
         out.insert(out.end(), chunk, chunk + got);
         if (rc == Z_OK && got == 0 && zs.avail_in == 0) {
@@ -245,6 +271,8 @@ core::Result<core::SecureBytes> formatPin(ByteView pin) {
     return padReference(pin, "PIN");
 }
 
-core::Result<core::SecureBytes> formatPuk(ByteView puk) { return padReference(puk, "PUK"); }
+core::Result<core::SecureBytes> formatPuk(ByteView puk) {
+    return padReference(puk, "PUK");
+}
 
 }  // namespace piv

@@ -13,8 +13,8 @@
 
 namespace piv {
 
-using core::ByteView;
 using core::Bytes;
+using core::ByteView;
 
 // SELECT answer, template 61.
 struct SelectInfo {
@@ -25,19 +25,19 @@ struct SelectInfo {
 core::Result<SelectInfo> decodeSelectResponse(ByteView data);
 
 struct Chuid {
-    Bytes fascn;            // 30, 25 bytes
-    Bytes guid;             // 34, 16 bytes: the card UUID
-    std::string expiration; // 35, "YYYYMMDD"
-    Bytes cardholderUuid;   // 36, optional
-    Bytes issuerSignature;  // 3E, CMS (empty when unsigned)
+    Bytes fascn;             // 30, 25 bytes
+    Bytes guid;              // 34, 16 bytes: the card UUID
+    std::string expiration;  // 35, "YYYYMMDD"
+    Bytes cardholderUuid;    // 36, optional
+    Bytes issuerSignature;   // 3E, CMS (empty when unsigned)
 };
 core::Result<Chuid> decodeChuid(ByteView content);
 Bytes encodeChuid(const Chuid& c);
 
 struct Discovery {
-    Bytes aid;                 // 4F
-    uint8_t pinPolicy1 = 0;    // 5F2F byte 1
-    uint8_t pinPolicy2 = 0;    // 5F2F byte 2
+    Bytes aid;               // 4F
+    uint8_t pinPolicy1 = 0;  // 5F2F byte 1
+    uint8_t pinPolicy2 = 0;  // 5F2F byte 2
     bool globalPinSatisfiesAcr() const { return pinPolicy1 & 0x20; }
     // OpenSC logs in with the Global PIN only when both PINs work and the Global PIN is primary.
     bool globalPinPrimary() const { return globalPinSatisfiesAcr() && pinPolicy2 == 0x20; }

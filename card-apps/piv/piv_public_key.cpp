@@ -13,14 +13,16 @@
 namespace piv {
 
 using cardapp::KeyAlgorithm;
-using core::ByteView;
 using core::Bytes;
+using core::ByteView;
 using core::Errc;
 using core::fail;
 
 namespace {
 
-core::Error malformed(std::string what) { return core::Error(Errc::Malformed, std::move(what)); }
+core::Error malformed(std::string what) {
+    return core::Error(Errc::Malformed, std::move(what));
+}
 
 core::Result<Bytes> encodeSpki(EVP_PKEY* pkey) {
     unsigned char* der = nullptr;
@@ -114,17 +116,23 @@ core::Result<KeyAlgorithm> algorithmFromSpki(ByteView spki) {
     if (!pkey) return fail(malformed("SubjectPublicKeyInfo does not parse"));
     if (EVP_PKEY_is_a(pkey.get(), "RSA")) {
         switch (EVP_PKEY_get_bits(pkey.get())) {
-            case 1024: return KeyAlgorithm::Rsa1024;
-            case 2048: return KeyAlgorithm::Rsa2048;
-            case 3072: return KeyAlgorithm::Rsa3072;
-            case 4096: return KeyAlgorithm::Rsa4096;
-            default: return fail(Errc::NotSupported, "RSA key size not supported by PIV");
+            case 1024:
+                return KeyAlgorithm::Rsa1024;
+            case 2048:
+                return KeyAlgorithm::Rsa2048;
+            case 3072:
+                return KeyAlgorithm::Rsa3072;
+            case 4096:
+                return KeyAlgorithm::Rsa4096;
+            default:
+                return fail(Errc::NotSupported, "RSA key size not supported by PIV");
         }
     }
     if (EVP_PKEY_is_a(pkey.get(), "EC")) {
         char group[64] = {};
         std::size_t len = 0;
-        if (EVP_PKEY_get_utf8_string_param(pkey.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1)
+        if (EVP_PKEY_get_utf8_string_param(pkey.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                           &len) != 1)
             return fail(Errc::NotSupported, "EC key without a named curve");
         if (!std::strcmp(group, "prime256v1") || !std::strcmp(group, "P-256")) return KeyAlgorithm::EcP256;
         if (!std::strcmp(group, "secp384r1") || !std::strcmp(group, "P-384")) return KeyAlgorithm::EcP384;

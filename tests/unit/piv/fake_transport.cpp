@@ -4,7 +4,9 @@
 
 namespace piv::test {
 
-FakeTransport::~FakeTransport() { verify(); }
+FakeTransport::~FakeTransport() {
+    verify();
+}
 
 FakeTransport& FakeTransport::expect(ApduBytes command, ApduBytes response) {
     m_script.push_back({std::move(command.bytes), std::move(response.bytes), std::nullopt});
@@ -21,7 +23,8 @@ FakeTransport& FakeTransport::expectChunked(Bytes command, ByteView data, uint16
     Bytes cmd = std::move(command);
     for (;;) {
         const std::size_t n = std::min<std::size_t>(256, data.size() - off);
-        Bytes rsp(data.begin() + static_cast<std::ptrdiff_t>(off), data.begin() + static_cast<std::ptrdiff_t>(off + n));
+        Bytes rsp(data.begin() + static_cast<std::ptrdiff_t>(off),
+                  data.begin() + static_cast<std::ptrdiff_t>(off + n));
         off += n;
         const std::size_t left = data.size() - off;
         if (left == 0) {
@@ -55,7 +58,8 @@ FakeTransport& FakeTransport::expectChained(uint8_t cla, uint8_t ins, uint8_t p1
 }
 
 void FakeTransport::verify() {
-    for (const auto& s : m_script) ADD_FAILURE() << "expected APDU never sent: " << core::toHex(s.command, " ");
+    for (const auto& s : m_script)
+        ADD_FAILURE() << "expected APDU never sent: " << core::toHex(s.command, " ");
     m_script.clear();
 }
 
@@ -70,16 +74,21 @@ core::Result<Bytes> FakeTransport::transmit(ByteView command) {
     Step step = std::move(m_script.front());
     m_script.pop_front();
     if (!std::equal(command.begin(), command.end(), step.command.begin(), step.command.end())) {
-        ADD_FAILURE() << "APDU mismatch\n  expected: " << core::toHex(step.command, " ") << "\n  actual:   " << got;
+        ADD_FAILURE() << "APDU mismatch\n  expected: " << core::toHex(step.command, " ")
+                      << "\n  actual:   " << got;
         return core::fail(core::Errc::Transport, "fake transport: APDU mismatch");
     }
     if (step.error) return core::fail(*step.error);
     return step.response;
 }
 
-core::Result<Bytes> FakeTransport::atr() { return core::hexBytes("3B 88 80 01 50 49 56 45 4D 55 30 31 1A"); }
+core::Result<Bytes> FakeTransport::atr() {
+    return core::hexBytes("3B 88 80 01 50 49 56 45 4D 55 30 31 1A");
+}
 
-core::Status FakeTransport::reset() { return {}; }
+core::Status FakeTransport::reset() {
+    return {};
+}
 
 core::Status FakeTransport::beginTransaction() {
     if (m_beginFailure) {

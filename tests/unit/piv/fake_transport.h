@@ -13,8 +13,8 @@
 
 namespace piv::test {
 
-using core::ByteView;
 using core::Bytes;
+using core::ByteView;
 
 // Bytes given either as hex text ("00 A4 04 00") or as a byte vector.
 struct ApduBytes {
@@ -25,7 +25,7 @@ struct ApduBytes {
 };
 
 class FakeTransport final : public transport::Transport {
-public:
+  public:
     FakeTransport() = default;
     ~FakeTransport() override;
 
@@ -60,7 +60,7 @@ public:
     void endTransaction() override;
     std::string readerName() const override { return "Fake reader"; }
 
-private:
+  private:
     struct Step {
         Bytes command;
         Bytes response;

@@ -8,7 +8,9 @@
 namespace piv::test {
 namespace {
 
-Bytes plain(const core::SecureBytes& s) { return Bytes(s.begin(), s.end()); }
+Bytes plain(const core::SecureBytes& s) {
+    return Bytes(s.begin(), s.end());
+}
 
 // The values of piv.md §8.5, computed with the default key.
 TEST(ManagementKey, DefaultTripleDesKeyMatchesSpecTrace) {
@@ -42,7 +44,8 @@ TEST(ManagementKey, RejectsWrongSizes) {
               core::Errc::InvalidArgument);
     EXPECT_EQ(managementCipher(alg::kTdes, kDefaultManagementKey, Bytes(16, 0), true).error().code,
               core::Errc::Malformed);
-    EXPECT_EQ(managementCipher(0x11, Bytes(24, 1), Bytes(8, 0), true).error().code, core::Errc::InvalidArgument);
+    EXPECT_EQ(managementCipher(0x11, Bytes(24, 1), Bytes(8, 0), true).error().code,
+              core::Errc::InvalidArgument);
 }
 
 }  // namespace

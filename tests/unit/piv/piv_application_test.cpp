@@ -17,18 +17,31 @@ using cardapp::PinKind;
 using core::Errc;
 
 const std::string kGuid = "00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF";
-const std::string kChuidContent = "30 19 D4 E7 39 DA 73 9C ED 39 CE 73 9D 83 68 58 21 08 42 10 84 21 C8 42 10 C3 EB"
-                                  " 34 10 " + kGuid + " 35 08 32 30 33 30 30 31 30 31 3E 00 FE 00";
+const std::string kChuidContent =
+    "30 19 D4 E7 39 DA 73 9C ED 39 CE 73 9D 83 68 58 21 08 42 10 84 21 C8 42 10 C3 EB"
+    " 34 10 " +
+    kGuid + " 35 08 32 30 33 30 30 31 30 31 3E 00 FE 00";
 
 Bytes getDataCommand(uint32_t objectTag) {
-    return {0x00, 0xCB, 0x3F, 0xFF, 0x05, 0x5C, 0x03, uint8_t(objectTag >> 16), uint8_t(objectTag >> 8),
-            uint8_t(objectTag), 0x00};
+    return {0x00,
+            0xCB,
+            0x3F,
+            0xFF,
+            0x05,
+            0x5C,
+            0x03,
+            uint8_t(objectTag >> 16),
+            uint8_t(objectTag >> 8),
+            uint8_t(objectTag),
+            0x00};
 }
 
-Bytes certificateObject(ByteView der) { return apdu::encodeTlv(0x53, *encodeCertificateContainer(der, false)); }
+Bytes certificateObject(ByteView der) {
+    return apdu::encodeTlv(0x53, *encodeCertificateContainer(der, false));
+}
 
 class PivAppTest : public ::testing::Test {
-protected:
+  protected:
     void selectApp() {
         fake.expect(kSelectCommand, kSelectAnswer);
         ASSERT_TRUE(app.select());
@@ -119,9 +132,11 @@ TEST_F(PivAppTest, KeysFromMetadataWithoutCertificates) {
         fake.expect(getDataCommand(s.certificateObject), "6A 82");
         Bytes md = Bytes{0x00, 0xF7, 0x00, s.ref, 0x00};
         if (s.ref == 0x9A)
-            fake.expect(md, cat({h("01 01 11 02 02 00 01 03 01 01 04 43 86 41"), ecPointOf(genKey.get()), h("90 00")}));
+            fake.expect(md, cat({h("01 01 11 02 02 00 01 03 01 01 04 43 86 41"), ecPointOf(genKey.get()),
+                                 h("90 00")}));
         else if (s.ref == 0x9D)
-            fake.expect(md, cat({h("01 01 14 02 02 03 01 03 01 02 04 63 86 61"), ecPointOf(impKey.get()), h("90 00")}));
+            fake.expect(md, cat({h("01 01 14 02 02 03 01 03 01 02 04 63 86 61"), ecPointOf(impKey.get()),
+                                 h("90 00")}));
         else
             fake.expect(md, "6A 88");
     }
@@ -215,7 +230,8 @@ TEST_F(PivAppTest, CardResetDuringSignIsReportedAfterReselect) {
     EXPECT_EQ(gen->generatedOnCard, true);
 
     const Bytes hash(32, 7);
-    fake.expectError(cat({h("00 87 11 9A 26 7C 24 82 00 81 20"), hash, h("00")}), core::Error(Errc::CardReset, "reset"));
+    fake.expectError(cat({h("00 87 11 9A 26 7C 24 82 00 81 20"), hash, h("00")}),
+                     core::Error(Errc::CardReset, "reset"));
     fake.expect(kSelectCommand, kSelectAnswer);
     EXPECT_EQ(app.sign(0x9A, hash).error().code, Errc::CardReset);
     EXPECT_TRUE(app.takeStateLost());
@@ -282,7 +298,8 @@ TEST_F(PivAppTest, PinOperations) {
     EXPECT_EQ(app.changePin(PinKind::Admin, Bytes(24, 1), Bytes(24, 2)).error().code, Errc::NotSupported);
     EXPECT_EQ(app.verifyPin(PinKind::User, h("31 32")).error().code, Errc::InvalidArgument);
     fake.expect("00 2C 00 80 10 31 32 33 34 35 36 37 38 31 32 33 34 35 36 FF FF", "69 83");
-    EXPECT_EQ(app.unblockPin(h("31 32 33 34 35 36 37 38"), h("31 32 33 34 35 36")).error().code, Errc::AuthBlocked);
+    EXPECT_EQ(app.unblockPin(h("31 32 33 34 35 36 37 38"), h("31 32 33 34 35 36")).error().code,
+              Errc::AuthBlocked);
 }
 
 TEST_F(PivAppTest, WriteCertificateValidatesAndCompressesLargeOnes) {

@@ -198,7 +198,8 @@ TEST_F(PivCardTest, MalformedAnswersAreMalformedNotCrashes) {
     fake.expect("00 47 00 9A 05 AC 03 80 01 11 00", "7F 49 43 86 41 04 01 02 03 04 05 06 07 90 00");
     EXPECT_EQ(card.generateKey(0x9A, KeyAlgorithm::EcP256).error().code, Errc::Malformed);
     // 7F49 with a point that is not on the curve.
-    fake.expect("00 47 00 9A 05 AC 03 80 01 11 00", cat({h("7F 49 43 86 41 04"), Bytes(64, 0x01), h("90 00")}));
+    fake.expect("00 47 00 9A 05 AC 03 80 01 11 00",
+                cat({h("7F 49 43 86 41 04"), Bytes(64, 0x01), h("90 00")}));
     EXPECT_EQ(card.generateKey(0x9A, KeyAlgorithm::EcP256).error().code, Errc::Malformed);
     // Not a 7F49 at all.
     fake.expect("00 47 00 9A 05 AC 03 80 01 11 00", "30 03 02 01 01 90 00");

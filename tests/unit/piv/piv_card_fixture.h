@@ -15,7 +15,7 @@ inline constexpr const char* kSelectCommand = "00 A4 04 00 09 A0 00 00 03 08 00 
 inline constexpr const char* kSelectAnswer = "61 11 4F 06 00 00 10 00 01 00 79 07 4F 05 A0 00 00 03 08 90 00";
 
 class PivCardTest : public ::testing::Test {
-protected:
+  protected:
     void selectCard() {
         fake.expect(kSelectCommand, kSelectAnswer);
         ASSERT_TRUE(card.select());

@@ -73,7 +73,8 @@ TEST_F(PivCardTest, ImportRsaKeyPadsComponentsToHalfModulus) {
     selectCard();
     auto key = generateKeyPair(KeyAlgorithm::Rsa1024);
     Bytes data;
-    const char* names[] = {"rsa-factor1", "rsa-factor2", "rsa-exponent1", "rsa-exponent2", "rsa-coefficient1"};
+    const char* names[] = {"rsa-factor1", "rsa-factor2", "rsa-exponent1", "rsa-exponent2",
+                           "rsa-coefficient1"};
     for (int i = 0; i < 5; ++i) {
         BIGNUM* bn = nullptr;
         ASSERT_EQ(EVP_PKEY_get_bn_param(key.get(), names[i], &bn), 1);
@@ -129,8 +130,8 @@ TEST_F(PivCardTest, ChuidRoundTrip) {
     c.guid = h("00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF");
     c.expiration = "20300101";
     const Bytes content = encodeChuid(c);
-    fake.expect(cat({h("00 DB 3F FF"), Bytes{static_cast<uint8_t>(5 + 2 + content.size())}, h("5C 03 5F C1 02 53"),
-                     Bytes{static_cast<uint8_t>(content.size())}, content}),
+    fake.expect(cat({h("00 DB 3F FF"), Bytes{static_cast<uint8_t>(5 + 2 + content.size())},
+                     h("5C 03 5F C1 02 53"), Bytes{static_cast<uint8_t>(content.size())}, content}),
                 "90 00");
     EXPECT_TRUE(card.putChuid(c));
     fake.expect("00 CB 3F FF 05 5C 03 5F C1 02 00", cat({apdu::encodeTlv(0x53, content), h("90 00")}));

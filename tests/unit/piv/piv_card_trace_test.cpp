@@ -38,7 +38,9 @@ TEST_F(PivCardTest, EcdsaP256Sign_8_3) {
     selectCard();
     auto key = generateKeyPair(KeyAlgorithm::EcP256);
     const Bytes hash = sha256(h("61 62 63"));
-    ASSERT_EQ(hash, h("BA 78 16 BF 8F 01 CF EA 41 41 40 DE 5D AE 22 23 B0 03 61 A3 96 17 7A 9C B4 10 FF 61 F2 00 15 AD"));
+    ASSERT_EQ(
+        hash,
+        h("BA 78 16 BF 8F 01 CF EA 41 41 40 DE 5D AE 22 23 B0 03 61 A3 96 17 7A 9C B4 10 FF 61 F2 00 15 AD"));
     const Bytes sig = ecdsaSign(key.get(), hash);
     fake.expect(cat({h("00 87 11 9A 26 7C 24 82 00 81 20"), hash, h("00")}),
                 cat({apdu::TlvBuilder().begin(0x7C).add(0x82, sig).end().take(), h("90 00")}));
@@ -56,8 +58,9 @@ TEST_F(PivCardTest, EcdsaHashIsLeftPaddedOrTruncatedToFieldSize) {
     EXPECT_TRUE(card.sign(0x9A, KeyAlgorithm::EcP256, sha1));
     Bytes sha512(64);
     for (std::size_t i = 0; i < sha512.size(); ++i) sha512[i] = static_cast<uint8_t>(i);
-    fake.expect(cat({h("00 87 14 9A 36 7C 34 82 00 81 30"), Bytes(sha512.begin(), sha512.begin() + 48), h("00")}),
-                "7C 04 82 02 30 00 90 00");
+    fake.expect(
+        cat({h("00 87 14 9A 36 7C 34 82 00 81 30"), Bytes(sha512.begin(), sha512.begin() + 48), h("00")}),
+        "7C 04 82 02 30 00 90 00");
     EXPECT_TRUE(card.sign(0x9A, KeyAlgorithm::EcP384, sha512));
 }
 
@@ -170,7 +173,7 @@ TEST_F(PivCardTest, ManagementKeyDefaultsToTripleDesWithoutMetadata) {
     auto a = card.managementKeyAlgorithm(24);
     ASSERT_TRUE(a);
     EXPECT_EQ(*a, alg::kTdes);
-    EXPECT_FALSE(card.takeSelectionLost());  // the repeat said 6D00 too: nothing was lost
+    EXPECT_FALSE(card.takeSelectionLost());        // the repeat said 6D00 too: nothing was lost
     auto again = card.managementKeyAlgorithm(24);  // absence is cached: no APDU
     ASSERT_TRUE(again);
     EXPECT_EQ(*again, alg::kTdes);

@@ -38,8 +38,10 @@ TEST(PivContainers, RejectsSelectAnswerWithoutTemplateOrAid) {
 
 TEST(PivContainers, DecodesYubicoChuidTemplateAndRoundTrips) {
     const std::string guid = "00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF";
-    const Bytes content = h("30 19 D4 E7 39 DA 73 9C ED 39 CE 73 9D 83 68 58 21 08 42 10 84 21 C8 42 10 C3 EB"
-                            " 34 10 " + guid + " 35 08 32 30 33 30 30 31 30 31 3E 00 FE 00");
+    const Bytes content =
+        h("30 19 D4 E7 39 DA 73 9C ED 39 CE 73 9D 83 68 58 21 08 42 10 84 21 C8 42 10 C3 EB"
+          " 34 10 " +
+          guid + " 35 08 32 30 33 30 30 31 30 31 3E 00 FE 00");
     auto c = decodeChuid(content);
     ASSERT_TRUE(c) << c.error().describe();
     EXPECT_EQ(c->fascn.size(), 25u);
@@ -113,7 +115,8 @@ TEST(PivContainers, EmptyObjectsAreAbsentCertificates) {
 }
 
 TEST(PivContainers, BrokenOrOversizedGzipIsMalformed) {
-    EXPECT_EQ(decodeCertificateContainer(h("70 04 1F 8B 08 00 71 01 01 FE 00")).error().code, Errc::Malformed);
+    EXPECT_EQ(decodeCertificateContainer(h("70 04 1F 8B 08 00 71 01 01 FE 00")).error().code,
+              Errc::Malformed);
     auto z = gzipCompress(Bytes(kMaxCertificateSize + 1, 0));  // a tiny zip bomb
     ASSERT_TRUE(z);
     EXPECT_EQ(decodeCertificateContainer(cat({encodeTlv(0x70, *z), h("71 01 01 FE 00")})).error().code,

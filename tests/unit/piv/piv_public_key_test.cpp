@@ -32,7 +32,8 @@ TEST_P(PublicKeyFromTemplate, MatchesOpenSslSpki) {
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, PublicKeyFromTemplate,
                          ::testing::Values(KeyAlgorithm::EcP256, KeyAlgorithm::EcP384, KeyAlgorithm::Rsa1024,
-                                           KeyAlgorithm::Rsa2048, KeyAlgorithm::Ed25519, KeyAlgorithm::X25519));
+                                           KeyAlgorithm::Rsa2048, KeyAlgorithm::Ed25519,
+                                           KeyAlgorithm::X25519));
 
 TEST(PublicKey, RejectsMalformedTemplates) {
     auto key = generateKeyPair(KeyAlgorithm::EcP256);
@@ -49,7 +50,8 @@ TEST(PublicKey, RejectsMalformedTemplates) {
     auto rsa = generateKeyPair(KeyAlgorithm::Rsa1024);
     EXPECT_EQ(spkiFromPublicKeyTemplate(templateContent(rsa.get()), KeyAlgorithm::Rsa2048).error().code,
               Errc::Malformed);
-    EXPECT_EQ(spkiFromPublicKeyTemplate(h("81 02 C0 01"), KeyAlgorithm::Rsa1024).error().code, Errc::Malformed);
+    EXPECT_EQ(spkiFromPublicKeyTemplate(h("81 02 C0 01"), KeyAlgorithm::Rsa1024).error().code,
+              Errc::Malformed);
 }
 
 TEST(PublicKey, CertificateSpkiAndAlgorithm) {

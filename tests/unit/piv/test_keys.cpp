@@ -14,10 +14,18 @@ ossl::Pkey generateKeyPair(cardapp::KeyAlgorithm alg) {
     using cardapp::KeyAlgorithm;
     EVP_PKEY* k = nullptr;
     switch (alg) {
-        case KeyAlgorithm::EcP256: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-        case KeyAlgorithm::EcP384: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
-        case KeyAlgorithm::Ed25519: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
-        case KeyAlgorithm::X25519: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519"); break;
+        case KeyAlgorithm::EcP256:
+            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+            break;
+        case KeyAlgorithm::EcP384:
+            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+            break;
+        case KeyAlgorithm::Ed25519:
+            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+            break;
+        case KeyAlgorithm::X25519:
+            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519");
+            break;
         default:
             k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(cardapp::rsaModulusBytes(alg) * 8));
             break;
@@ -52,8 +60,12 @@ static Bytes bnParam(EVP_PKEY* key, const char* name, int width) {
     return out;
 }
 
-Bytes rsaModulusOf(EVP_PKEY* key) { return bnParam(key, OSSL_PKEY_PARAM_RSA_N, EVP_PKEY_get_size(key)); }
-Bytes rsaExponentOf(EVP_PKEY* key) { return bnParam(key, OSSL_PKEY_PARAM_RSA_E, 0); }
+Bytes rsaModulusOf(EVP_PKEY* key) {
+    return bnParam(key, OSSL_PKEY_PARAM_RSA_N, EVP_PKEY_get_size(key));
+}
+Bytes rsaExponentOf(EVP_PKEY* key) {
+    return bnParam(key, OSSL_PKEY_PARAM_RSA_E, 0);
+}
 
 Bytes privateKeyDerOf(EVP_PKEY* key) {
     unsigned char* der = nullptr;
