@@ -64,8 +64,9 @@ core::Result<std::unique_ptr<VirtualCard>> openCard(const std::filesystem::path&
     MESIGN_TRY(checkApps(initApps));
     if (stateFile.empty()) return fail(Errc::InvalidArgument, "no card state file given");
     std::error_code ec;
-    const bool exists = std::filesystem::exists(std::filesystem::symlink_status(stateFile, ec));
-    if (exists || ec) return loadCard(stateFile);
+    const auto fileStatus = std::filesystem::symlink_status(stateFile, ec);
+    // Anything but a clear "does not exist" (including stat errors) goes to the loader, which reports it.
+    if (fileStatus.type() != std::filesystem::file_type::not_found) return loadCard(stateFile);
     if (initApps.empty()) return fail(Errc::Io, "no such card: " + stateFile.string() + " does not exist");
 
     auto state = piv::newPivState();

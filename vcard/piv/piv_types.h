@@ -69,6 +69,7 @@ constexpr uint8_t kDefault = 0x00;
 constexpr uint8_t kNever = 0x01;
 constexpr uint8_t kOnce = 0x02;
 constexpr uint8_t kAlways = 0x03;
+constexpr uint8_t kTouchAlways = 0x02;
 constexpr uint8_t kTouchCached = 0x03;
 }  // namespace policy
 uint8_t defaultPinPolicy(uint8_t slot);

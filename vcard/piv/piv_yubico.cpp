@@ -32,7 +32,7 @@ Response PivApplet::setManagementKey(const Command& cmd) {
         return swOnly(sw::kIncorrectData);
     PivState next = m_state;
     next.mgmtAlg = d[0];
-    next.mgmtTouch = cmd.p2 == 0xFE ? policy::kAlways : policy::kNever;
+    next.mgmtTouch = cmd.p2 == 0xFE ? policy::kTouchAlways : policy::kNever;
     next.mgmtKey = core::secureCopy(d.subspan(3));
     const uint16_t r = commit(std::move(next));
     if (r == sw::kOk) MESIGN_LOG("vcard", Info, "PIV management key changed");
