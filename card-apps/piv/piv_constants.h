@@ -204,7 +204,15 @@ inline constexpr std::array<SlotInfo, 24> kSlots = {{
     {0x95, 0x5FC120, "RETIRED KEY 20", detail::kDecryptDerive, detail::kOnce},
 }};
 
-constexpr const SlotInfo* findSlot(uint8_t ref) {
+// (Value lookups below avoid comparing pointers into kSlots: GCC cannot constant-fold that under
+// -fsanitize.)
+constexpr std::optional<SlotInfo> slotInfo(uint8_t ref) {
+    for (const auto& s : kSlots)
+        if (s.ref == ref) return s;
+    return std::nullopt;
+}
+
+inline const SlotInfo* findSlot(uint8_t ref) {
     for (const auto& s : kSlots)
         if (s.ref == ref) return &s;
     return nullptr;
@@ -213,14 +221,14 @@ constexpr const SlotInfo* findSlot(uint8_t ref) {
 // Certificate object of a key slot, including Yubico's attestation slot F9.
 constexpr std::optional<uint32_t> certificateObjectFor(uint8_t ref) {
     if (ref == key::kAttestation) return obj::kYubicoAttestationCert;
-    if (const SlotInfo* s = findSlot(ref)) return s->certificateObject;
+    if (auto s = slotInfo(ref)) return s->certificateObject;
     return std::nullopt;
 }
 
 // Usage of a key: the slot's purpose, restricted to what the algorithm can do (RSA cannot derive,
 // EC cannot decrypt). NIST forbids ECDH with 9A/9C/9E, so those stay sign-only.
 constexpr unsigned keyUsageFor(uint8_t ref, KeyAlgorithm a) {
-    const SlotInfo* s = findSlot(ref);
+    const auto s = slotInfo(ref);
     unsigned u = s ? s->usage : 0;
     switch (a) {
         case KeyAlgorithm::Rsa1024:
@@ -286,7 +294,7 @@ constexpr cardapp::PinPolicy pinPolicyFrom(uint8_t ref, PinPolicyByte p) {
         case PinPolicyByte::Default:
             break;
     }
-    const SlotInfo* s = findSlot(ref);
+    const auto s = slotInfo(ref);
     return s ? s->pinPolicy : cardapp::PinPolicy::Once;
 }
 
