@@ -5,6 +5,7 @@
 
 #include "card-apps/piv/management_key.h"
 #include "core/apdu/tlv.h"
+#include "core/base/log.h"
 #include "tests/unit/piv/fake_transport.h"
 #include "tests/unit/piv/piv_card_fixture.h"
 #include "tests/unit/piv/test_keys.h"
@@ -325,6 +326,20 @@ TEST_F(PivAppTest, WriteCertificateValidatesAndCompressesLargeOnes) {
 
     fake.expect("00 DB 3F FF 07 5C 03 5F C1 0B 53 00", "90 00");
     EXPECT_TRUE(app.deleteCertificate(0x9D));
+}
+
+TEST_F(PivAppTest, PinsAndManagementKeysNeverReachTheLog) {
+    std::string log;
+    core::log::configure("all,debug", [&](std::string_view line) { log.append(line).append("\n"); });
+    selectApp();
+    fake.expect("00 20 00 80 08 39 38 37 36 35 34 FF FF", "90 00");
+    EXPECT_TRUE(app.verifyPin(PinKind::User, h("39 38 37 36 35 34")));
+    fake.expect("00 24 00 80 10 39 38 37 36 35 34 FF FF 35 35 35 35 35 35 FF FF", "90 00");
+    EXPECT_TRUE(app.changePin(PinKind::User, h("39 38 37 36 35 34"), h("35 35 35 35 35 35")));
+    core::log::configure("");
+    EXPECT_FALSE(log.empty());
+    for (const char* secret : {"393837363534", "39 38 37 36 35 34", "353535353535", "35 35 35 35 35 35"})
+        EXPECT_EQ(log.find(secret), std::string::npos) << secret << " in log:\n" << log;
 }
 
 }  // namespace
