@@ -1,5 +1,4 @@
-// Free functions declared in card-apps/common/card_application.h. They live here until
-// card-apps/common gets its own library (no source files there yet).
+// Names and sizes of the key algorithms every card application reports (card_application.h).
 #include "card-apps/common/card_application.h"
 
 namespace cardapp {
