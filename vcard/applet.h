@@ -39,7 +39,7 @@ public:
 
     // Persistent state section for the card file: tag 0 = applet keeps nothing.
     virtual uint32_t stateTag() const { return 0; }
-    virtual core::SecureBytes encodeState() const { return {}; }
+    virtual core::Result<core::SecureBytes> encodeState() const { return core::SecureBytes{}; }
 };
 
 inline apdu::Response swOnly(uint16_t sw) { return apdu::Response{{}, sw}; }

@@ -59,20 +59,22 @@ std::string Card::describe() const {
     return apps + " card, " + (m_file.empty() ? std::string("in memory") : "state " + m_file.string());
 }
 
-core::SecureBytes Card::encodeBody() const {
+core::Result<core::SecureBytes> Card::encodeBody() const {
     core::SecureBytes body;
     for (const auto& a : m_os.applets()) {
         if (a->stateTag() == 0) continue;
-        const core::SecureBytes section = a->encodeState();
-        putTlv(body, a->stateTag(), view(section));
+        auto section = a->encodeState();
+        if (!section) return core::fail(section.error());
+        putTlv(body, a->stateTag(), view(*section));
     }
     return body;
 }
 
 core::Status Card::save() {
     if (m_file.empty()) return {};
-    const core::SecureBytes body = encodeBody();
-    return writeCardFile(m_file, view(body));
+    auto body = encodeBody();
+    if (!body) return core::fail(body.error());
+    return writeCardFile(m_file, view(*body));
 }
 
 }  // namespace vcard

@@ -29,7 +29,7 @@ public:
     // Persistence: writes every applet's section to the state file (atomically).
     core::Status save() override;
     // The body save() would write (used to create the file).
-    core::SecureBytes encodeBody() const;
+    core::Result<core::SecureBytes> encodeBody() const;
 
 private:
     std::filesystem::path m_file;

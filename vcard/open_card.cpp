@@ -49,9 +49,7 @@ core::Result<std::unique_ptr<VirtualCard>> loadCard(const std::filesystem::path&
     return std::unique_ptr<VirtualCard>(assemble(path, std::move(*pivState)));
 }
 
-}  // namespace
-
-core::Result<std::unique_ptr<VirtualCard>> createMemoryCard(const std::string& initApps) {
+core::Result<std::unique_ptr<VirtualCard>> createMemoryCardImpl(const std::string& initApps) {
     MESIGN_TRY(checkApps(initApps));
     if (initApps.empty()) return fail(Errc::InvalidArgument, "a new card needs at least one application");
     auto state = piv::newPivState();
@@ -59,8 +57,8 @@ core::Result<std::unique_ptr<VirtualCard>> createMemoryCard(const std::string& i
     return std::unique_ptr<VirtualCard>(assemble({}, std::move(*state)));
 }
 
-core::Result<std::unique_ptr<VirtualCard>> openCard(const std::filesystem::path& stateFile,
-                                                    const std::string& initApps) {
+core::Result<std::unique_ptr<VirtualCard>> openCardImpl(const std::filesystem::path& stateFile,
+                                                        const std::string& initApps) {
     MESIGN_TRY(checkApps(initApps));
     if (stateFile.empty()) return fail(Errc::InvalidArgument, "no card state file given");
     std::error_code ec;
@@ -75,6 +73,26 @@ core::Result<std::unique_ptr<VirtualCard>> openCard(const std::filesystem::path&
     if (auto st = card->save(); !st) return fail(st.error());
     MESIGN_LOG("vcard", Info, "created virtual PIV card " + stateFile.string());
     return std::unique_ptr<VirtualCard>(std::move(card));
+}
+
+}  // namespace
+
+// Exceptions (allocation, an unseedable RNG) never leave the library.
+core::Result<std::unique_ptr<VirtualCard>> createMemoryCard(const std::string& initApps) {
+    try {
+        return createMemoryCardImpl(initApps);
+    } catch (const std::exception& e) {
+        return fail(Errc::Internal, std::string("creating a virtual card failed: ") + e.what());
+    }
+}
+
+core::Result<std::unique_ptr<VirtualCard>> openCard(const std::filesystem::path& stateFile,
+                                                    const std::string& initApps) {
+    try {
+        return openCardImpl(stateFile, initApps);
+    } catch (const std::exception& e) {
+        return fail(Errc::Internal, "opening virtual card " + stateFile.string() + " failed: " + e.what());
+    }
 }
 
 }  // namespace vcard

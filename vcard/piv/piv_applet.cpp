@@ -52,7 +52,7 @@ bool PivApplet::allowsChaining(uint8_t ins) const {
 }
 
 uint32_t PivApplet::stateTag() const { return kStateSectionTag; }
-core::SecureBytes PivApplet::encodeState() const { return encodePivState(m_state); }
+core::Result<core::SecureBytes> PivApplet::encodeState() const { return encodePivState(m_state); }
 
 Response PivApplet::process(const Command& cmd) {
     switch (cmd.ins) {

@@ -27,7 +27,7 @@ public:
     bool allowsChaining(uint8_t ins) const override;
     Response process(const Command& cmd) override;
     uint32_t stateTag() const override;
-    core::SecureBytes encodeState() const override;
+    core::Result<core::SecureBytes> encodeState() const override;
 
     const PivState& state() const { return m_state; }
 

@@ -76,7 +76,7 @@ core::Result<PivState> resetPivState(const PivState& old) {
     return s;
 }
 
-core::SecureBytes encodePivState(const PivState& s) {
+core::Result<core::SecureBytes> encodePivState(const PivState& s) {
     core::SecureBytes out;
     putTlv(out, kTagPin, view(s.pin));
     putTlv(out, kTagPuk, view(s.puk));
@@ -98,7 +98,7 @@ core::SecureBytes encodePivState(const PivState& s) {
     }
     for (const auto& [slot, k] : s.keys) {
         auto der = crypto::encodePrivateKey(k.key.get());
-        if (!der) continue;  // cannot happen for keys we created; the slot would read back as empty
+        if (!der) return fail(der.error());
         core::SecureBytes o;
         putTlvByte(o, kTagKeySlot, slot);
         putTlvByte(o, kTagKeyAlg, k.algorithm);

@@ -14,7 +14,8 @@ core::Result<PivState> newPivState(uint32_t serial = 0);
 // Yubico RESET: like a new card but keeping the serial and the attestation key and certificate.
 core::Result<PivState> resetPivState(const PivState& old);
 
-core::SecureBytes encodePivState(const PivState& s);
+// Fails only if OpenSSL cannot serialise a key (the caller must then not write the file).
+core::Result<core::SecureBytes> encodePivState(const PivState& s);
 // Malformed with a description of the first inconsistency.
 core::Result<PivState> decodePivState(ByteView body);
 
