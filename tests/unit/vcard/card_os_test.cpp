@@ -150,6 +150,22 @@ TEST(CardOs, LongResponsesUseGetResponse) {
     EXPECT_EQ(swHex(r.sw), "9000");
 }
 
+TEST(CardOs, ExtendedLeReturnsLongResponsesAtOnce) {
+    auto card = memoryCard();
+    Host h(*card);
+    ASSERT_EQ(h.authenticateDefault(), 0x9000);
+    Bytes put = hexBytes("5C035FC105");
+    core::append(put, apdu::encodeTlv(0x53, Bytes(2000, 0x5A)));
+    apdu::Command ext(0x00, 0xDB, 0x3F, 0xFF, put);
+    ASSERT_EQ(swHex(h.raw(*ext.encode()).sw), "9000") << "extended Lc, no chaining";
+    Rsp r = h.raw("00CB3FFF 000005 5C035FC105 0000");
+    ASSERT_EQ(swHex(r.sw), "9000");
+    EXPECT_EQ(r.data.size(), 2004u);
+    r = h.raw("00CB3FFF 000005 5C035FC105 0400");
+    EXPECT_EQ(swHex(r.sw), "6100");
+    EXPECT_EQ(r.data.size(), 1024u);
+}
+
 TEST(CardOs, ChainedPutDataIn255BytePieces) {
     auto card = memoryCard();
     Host h(*card);
