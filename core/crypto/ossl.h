@@ -21,7 +21,9 @@ namespace crypto::ossl {
 template <auto FreeFn>
 struct Deleter {
     template <typename T>
-    void operator()(T* p) const { FreeFn(p); }
+    void operator()(T* p) const {
+        FreeFn(p);
+    }
 };
 
 using Pkey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
@@ -32,6 +34,7 @@ using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
 using Bn = std::unique_ptr<BIGNUM, Deleter<BN_clear_free>>;
 using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
 using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
+using X509Pubkey = std::unique_ptr<X509_PUBKEY, Deleter<X509_PUBKEY_free>>;
 using X509NamePtr = std::unique_ptr<X509_NAME, Deleter<X509_NAME_free>>;
 using X509ExtPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
 using Asn1Integer = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>;
@@ -57,7 +60,8 @@ core::Result<core::Bytes> toDer(int (*i2d)(const T*, unsigned char**), const T* 
     if (len <= 0) return core::fail(error(core::Errc::Crypto, std::string("cannot encode ") + what));
     core::Bytes out(static_cast<std::size_t>(len));
     unsigned char* p = out.data();
-    if (i2d(obj, &p) != len) return core::fail(error(core::Errc::Crypto, std::string("cannot encode ") + what));
+    if (i2d(obj, &p) != len)
+        return core::fail(error(core::Errc::Crypto, std::string("cannot encode ") + what));
     return out;
 }
 
