@@ -1,0 +1,93 @@
+// Token internals shared by token.cpp (the public operations) and token_session.cpp (connection, resets,
+// removal, caches). Every member below `mutex` is guarded by it, except the atomics, which lock-free readers
+// (generation(), userLoggedIn(), removed(), markRemoved()) may touch from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+
+#include "card-apps/piv/piv_application.h"
+#include "core/token/token.h"
+
+namespace token {
+
+enum class LoginState { None, User, SoManagementKey, SoPuk };
+enum class KeyOp { Sign, Decipher, Derive };
+
+struct Token::Impl {
+    using Clock = std::chrono::steady_clock;
+    // TokenInfo (PIN counters) may be changed by other processes: re-read at most this often.
+    static constexpr std::chrono::milliseconds kInfoLifetime{2000};
+
+    Impl(ReaderBackend& b, std::string r, Bytes a) : backend(b), reader(std::move(r)), atr(std::move(a)) {}
+
+    ReaderBackend& backend;
+    const std::string reader;
+    const Bytes atr;
+
+    mutable std::mutex mutex;  // one card operation at a time on this token
+    // Policy: the connection stays open for the Token's life while the card is present (pcscd powers an idle
+    // card down ~1 s after the last handle closes, and the card then forgets a verified PIN). It is closed
+    // on removal and when pcscd goes away; the next operation reconnects.
+    std::unique_ptr<transport::Transport> transport;
+    std::unique_ptr<piv::PivApplication> app;  // references *transport: destroyed first
+    std::optional<cardapp::ApplicationIdentity> identity;  // of the card the caches belong to
+    std::optional<TokenInfo> info;
+    Clock::time_point infoTime;
+    std::optional<std::vector<KeyObject>> objects;
+    std::map<uint8_t, Bytes> generatedSpki;  // keys generated through us: their SPKI beats a stale certificate
+    core::SecureBytes puk;                   // SO login with the PUK (for unblockWithSoLogin)
+    bool loginLostUnreported = false;        // a reset dropped the login: next login-needing call says CardReset
+
+    std::atomic<uint64_t> generation{0};
+    std::atomic<LoginState> login{LoginState::None};
+    std::atomic<bool> removed{false};
+
+    // --- token_session.cpp; callers hold `mutex` ---
+    core::Status ensureConnected();
+    // After every card operation: reset / removal / lost-service bookkeeping.
+    void settle(const core::Error* err);
+    void onStateLost();
+    core::Status checkIdentity();
+    void dropLogin(bool reportLater);
+    void dropCaches();
+    void disconnect();
+    void markRemovedLocked();
+    void cleanupRemoved();
+    // Errc::CardReset once if a reset dropped the login since the last report or login.
+    core::Status takeLostLogin();
+    core::Status requireSoManagementKey(const char* what) const;
+    // token.cpp: sign / decipher / derive, with an optional context-specific PIN.
+    core::Result<Bytes> keyOperation(KeyOp op, uint8_t keyRef, ByteView input, std::optional<ByteView> pin);
+
+    // Runs `op` on a connected card application and settles the outcome.
+    template <typename F>
+    auto run(F&& op) -> decltype(op()) {
+        if (removed.load()) {
+            cleanupRemoved();
+            return core::fail(core::Errc::CardRemoved, "the card was removed from '" + reader + "'");
+        }
+        if (auto st = ensureConnected(); !st) return core::fail(st.error());
+        auto r = op();
+        settle(r ? nullptr : &r.error());
+        if (!r && r.error().code == core::Errc::CardReset) loginLostUnreported = false;  // reported now
+        return r;
+    }
+};
+
+// Public entry points run their body through this: the lock, and no exception escapes (bad_alloc and the
+// like become Errc::Internal) because a C ABI sits above us.
+template <typename F>
+auto guarded(std::mutex& m, F&& body) -> decltype(body()) {
+    try {
+        std::lock_guard lock(m);
+        return body();
+    } catch (const std::exception& e) {
+        return core::fail(core::Errc::Internal, std::string("token: ") + e.what());
+    } catch (...) {
+        return core::fail(core::Errc::Internal, "token: unexpected exception");
+    }
+}
+
+}  // namespace token
