@@ -1,5 +1,7 @@
 #include "test_keys.h"
 
+#include <sstream>
+
 namespace p11test {
 
 const Bytes kP256Params{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
@@ -72,9 +74,11 @@ bool findTestKey(CK_SESSION_HANDLE s, CK_KEY_TYPE keyType, CK_ATTRIBUTE_TYPE usa
                  std::string* why) {
     if (findExisting(s, keyType, usage, out)) return true;
     if (!profile().userKeyGeneration) {
-        *why = "no suitable key on the token (type 0x" + std::to_string(keyType) + ", usage attribute 0x" +
-               std::to_string(usage) + ") and profile '" + profile().name +
-               "' does not let the suite generate one: provision it on the token";
+        std::ostringstream text;
+        text << "no suitable key on the token (key type 0x" << std::hex << keyType << ", usage attribute 0x"
+             << usage << ") and profile '" << profile().name
+             << "' does not let the suite generate one: provision it";
+        *why = text.str();
         return false;
     }
     // Token objects, so they survive C_Finalize and are generated once per fresh token.
