@@ -12,8 +12,8 @@ Profile softhsm() {
     p.v3Interfaces = false;  // 2.6.1 exports only C_GetFunctionList
     p.userKeyGeneration = true;
     p.ecdsaSha256 = false;  // CKR_MECHANISM_INVALID: SoftHSM hashes only for RSA
-    p.oaepLabel = false;    // a label gets CKR_ARGUMENTS_BAD
-    p.oaepSha256 = false;   // OAEP limited to SHA-1/MGF1-SHA-1
+    p.oaepLabel = false;    // SHA-1 + label: C_DecryptInit OK, C_Decrypt CKR_GENERAL_ERROR (label ignored)
+    p.oaepSha256 = false;   // C_DecryptInit: CKR_ARGUMENTS_BAD; OAEP is SHA-1/MGF1-SHA-1 only
     // library.reset_on_fork=false (Debian default): the child keeps using the parent's state.
     p.forkChildCall = CKR_OK;
     p.forkChildInitialize = CKR_CRYPTOKI_ALREADY_INITIALIZED;
