@@ -55,6 +55,16 @@ TEST(Persistence, CreateOnlyWhenAsked) {
     EXPECT_EQ(Host(*again).raw("00F8000000").data, Host(*card).raw("00F8000000").data);
 }
 
+TEST(Persistence, CreationInAMissingDirectoryFailsCleanly) {
+    TempDir dir;
+    const auto path = dir.path() / "nope" / "card.vcard";
+    auto r = openCard(path, "piv");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, core::Errc::Io);
+    EXPECT_NE(r.error().message.find(path.string()), std::string::npos) << r.error().message;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "nope"));
+}
+
 TEST(Persistence, KeysObjectsAndCountersSurviveRestartPinStatusDoesNot) {
     TempDir dir;
     const auto path = dir.path() / "card.vcard";
