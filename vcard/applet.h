@@ -14,13 +14,13 @@ namespace vcard {
 // Card-wide persistence: an applet calls save() after changing its persistent state; the card writes the
 // whole state file atomically. A failed save must make the applet roll back its change.
 class Persistence {
-public:
+  public:
     virtual ~Persistence() = default;
     virtual core::Status save() = 0;
 };
 
 class Applet {
-public:
+  public:
     virtual ~Applet() = default;
 
     virtual std::string_view name() const = 0;
@@ -42,7 +42,9 @@ public:
     virtual core::Result<core::SecureBytes> encodeState() const { return core::SecureBytes{}; }
 };
 
-inline apdu::Response swOnly(uint16_t sw) { return apdu::Response{{}, sw}; }
+inline apdu::Response swOnly(uint16_t sw) {
+    return apdu::Response{{}, sw};
+}
 inline apdu::Response withData(core::Bytes data, uint16_t sw = 0x9000) {
     return apdu::Response{std::move(data), sw};
 }

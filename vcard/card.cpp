@@ -25,18 +25,20 @@ bool OtherAidApplet::matchesAid(core::ByteView aid) const {
 }
 
 std::unique_ptr<Applet> OtherAidApplet::yubicoManagement() {
-    return std::make_unique<OtherAidApplet>("Yubico management",
-                                            std::vector<core::Bytes>{{0xA0, 0x00, 0x00, 0x05, 0x27, 0x47, 0x11, 0x17}});
+    return std::make_unique<OtherAidApplet>(
+        "Yubico management", std::vector<core::Bytes>{{0xA0, 0x00, 0x00, 0x05, 0x27, 0x47, 0x11, 0x17}});
 }
 
 std::unique_ptr<Applet> OtherAidApplet::yubicoOtp() {
-    return std::make_unique<OtherAidApplet>("Yubico OTP",
-                                            std::vector<core::Bytes>{{0xA0, 0x00, 0x00, 0x05, 0x27, 0x20, 0x01, 0x01}});
+    return std::make_unique<OtherAidApplet>(
+        "Yubico OTP", std::vector<core::Bytes>{{0xA0, 0x00, 0x00, 0x05, 0x27, 0x20, 0x01, 0x01}});
 }
 
 Card::Card(std::filesystem::path stateFile) : m_file(std::move(stateFile)) {}
 
-void Card::addApplet(std::unique_ptr<Applet> applet, bool implicit) { m_os.addApplet(std::move(applet), implicit); }
+void Card::addApplet(std::unique_ptr<Applet> applet, bool implicit) {
+    m_os.addApplet(std::move(applet), implicit);
+}
 
 Bytes Card::process(ByteView apdu) {
     try {

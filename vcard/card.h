@@ -13,7 +13,7 @@ namespace vcard {
 Bytes cardAtr();
 
 class Card final : public VirtualCard, public Persistence {
-public:
+  public:
     // Empty `stateFile`: an in-memory card whose changes are never written.
     explicit Card(std::filesystem::path stateFile);
 
@@ -31,7 +31,7 @@ public:
     // The body save() would write (used to create the file).
     core::Result<core::SecureBytes> encodeBody() const;
 
-private:
+  private:
     std::filesystem::path m_file;
     CardOs m_os;
 };

@@ -1,14 +1,13 @@
 #include "vcard/card_file.h"
 
 #include <fcntl.h>
+#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
-
-#include <openssl/sha.h>
 
 namespace vcard {
 
@@ -22,9 +21,13 @@ constexpr std::size_t kHeader = 8 + 2 + 4;
 constexpr std::size_t kDigest = SHA256_DIGEST_LENGTH;
 constexpr std::size_t kMaxFile = 16 * 1024 * 1024;
 
-std::string where(const std::filesystem::path& p) { return "card state file " + p.string() + ": "; }
+std::string where(const std::filesystem::path& p) {
+    return "card state file " + p.string() + ": ";
+}
 
-std::string sysError(const char* op) { return std::string(op) + " failed: " + std::strerror(errno); }
+std::string sysError(const char* op) {
+    return std::string(op) + " failed: " + std::strerror(errno);
+}
 
 struct Fd {
     int fd = -1;
@@ -71,7 +74,9 @@ void putTlv(core::SecureBytes& out, uint32_t tag, core::ByteView value) {
     out.insert(out.end(), value.begin(), value.end());
 }
 
-void putTlvByte(core::SecureBytes& out, uint32_t tag, uint8_t value) { putTlv(out, tag, {&value, 1}); }
+void putTlvByte(core::SecureBytes& out, uint32_t tag, uint8_t value) {
+    putTlv(out, tag, {&value, 1});
+}
 
 core::Result<core::SecureBytes> readCardFile(const std::filesystem::path& path) {
     Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
@@ -101,8 +106,10 @@ core::Result<core::SecureBytes> readCardFile(const std::filesystem::path& path) 
     const uint16_t version = static_cast<uint16_t>(raw[8] << 8 | raw[9]);
     if (version != kCardFileVersion)
         return fail(Errc::Malformed, where(path) + "unsupported format version " + std::to_string(version) +
-                                         " (this build reads version " + std::to_string(kCardFileVersion) + ")");
-    const std::size_t bodyLen = static_cast<std::size_t>(raw[10]) << 24 | static_cast<std::size_t>(raw[11]) << 16 |
+                                         " (this build reads version " + std::to_string(kCardFileVersion) +
+                                         ")");
+    const std::size_t bodyLen = static_cast<std::size_t>(raw[10]) << 24 |
+                                static_cast<std::size_t>(raw[11]) << 16 |
                                 static_cast<std::size_t>(raw[12]) << 8 | raw[13];
     if (raw.size() != kHeader + bodyLen + kDigest)
         return fail(Errc::Malformed, where(path) + (raw.size() < kHeader + bodyLen + kDigest
@@ -112,7 +119,8 @@ core::Result<core::SecureBytes> readCardFile(const std::filesystem::path& path) 
     SHA256(raw.data(), kHeader + bodyLen, digest);
     if (!core::equalConstantTime({digest, kDigest}, {raw.data() + kHeader + bodyLen, kDigest}))
         return fail(Errc::Malformed, where(path) + "checksum mismatch (file is corrupt)");
-    return core::SecureBytes(raw.begin() + kHeader, raw.begin() + static_cast<std::ptrdiff_t>(kHeader + bodyLen));
+    return core::SecureBytes(raw.begin() + kHeader,
+                             raw.begin() + static_cast<std::ptrdiff_t>(kHeader + bodyLen));
 }
 
 core::Status writeCardFile(const std::filesystem::path& path, core::ByteView body) {

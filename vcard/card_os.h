@@ -12,7 +12,7 @@
 namespace vcard {
 
 class CardOs {
-public:
+  public:
     // Largest joined command chain accepted; PIV's biggest legitimate command (a 3063-byte object in
     // PUT DATA, an RSA-4096 import) is far below this.
     static constexpr std::size_t kMaxChain = 16 * 1024;
@@ -25,7 +25,7 @@ public:
     void resetVolatile();
     apdu::Response process(core::ByteView raw);
 
-private:
+  private:
     struct Chain {
         uint8_t ins = 0, p1 = 0, p2 = 0;
         core::SecureBytes data;

@@ -39,7 +39,8 @@ core::Result<std::unique_ptr<VirtualCard>> loadCard(const std::filesystem::path&
     std::optional<piv::PivState> pivState;
     for (const auto& s : *sections) {
         if (s.tag != piv::kStateSectionTag || pivState)
-            return fail(Errc::Malformed, where + "unexpected application section " + core::toHex(s.raw.first(1)));
+            return fail(Errc::Malformed,
+                        where + "unexpected application section " + core::toHex(s.raw.first(1)));
         auto st = piv::decodePivState(s.value);
         if (!st) return fail(Errc::Malformed, where + st.error().message);
         pivState = std::move(*st);

@@ -11,8 +11,9 @@
 namespace vcard {
 
 class OtherAidApplet final : public Applet {
-public:
-    OtherAidApplet(std::string name, std::vector<core::Bytes> aids) : m_name(std::move(name)), m_aids(std::move(aids)) {}
+  public:
+    OtherAidApplet(std::string name, std::vector<core::Bytes> aids)
+        : m_name(std::move(name)), m_aids(std::move(aids)) {}
 
     std::string_view name() const override { return m_name; }
     bool matchesAid(core::ByteView aid) const override;
@@ -26,7 +27,7 @@ public:
     static std::unique_ptr<Applet> yubicoManagement();
     static std::unique_ptr<Applet> yubicoOtp();
 
-private:
+  private:
     std::string m_name;
     std::vector<core::Bytes> m_aids;
 };

@@ -1,8 +1,6 @@
 // unique_ptr owners for the OpenSSL objects the PIV card uses.
 #pragma once
 
-#include <memory>
-
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -10,12 +8,16 @@
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 
+#include <memory>
+
 namespace vcard::piv {
 
 template <auto FreeFn>
 struct OsslDeleter {
     template <typename T>
-    void operator()(T* p) const { FreeFn(p); }
+    void operator()(T* p) const {
+        FreeFn(p);
+    }
 };
 
 using BnPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_clear_free>>;

@@ -5,6 +5,7 @@
 #include "core/apdu/status_words.h"
 #include "core/apdu/tlv.h"
 #include "core/base/log.h"
+#include "vcard/piv/piv_internal.h"
 #include "vcard/piv/piv_objects.h"
 #include "vcard/piv/piv_state.h"
 
@@ -13,10 +14,6 @@ namespace vcard::piv {
 namespace sw = apdu::sw;
 
 const uint8_t kPivAid[11] = {0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x01, 0x00};
-
-namespace {
-constexpr uint16_t kMemoryFailure = 0x6581;
-}
 
 PivApplet::PivApplet(PivState state, Persistence& persistence)
     : m_state(std::move(state)), m_persist(persistence) {}
@@ -35,8 +32,9 @@ Response PivApplet::select() {
     static const char kLabel[] = "MeSign Virtual PIV";
     b.add(0x50, ByteView(reinterpret_cast<const uint8_t*>(kLabel), sizeof kLabel - 1));
     b.begin(0xAC);
-    for (uint8_t a : {alg::kTdes, alg::kAes128, alg::kAes192, alg::kAes256, alg::kRsa1024, alg::kRsa2048,
-                      alg::kRsa3072, alg::kRsa4096, alg::kEccP256, alg::kEccP384, alg::kEd25519, alg::kX25519})
+    for (uint8_t a :
+         {alg::kTdes, alg::kAes128, alg::kAes192, alg::kAes256, alg::kRsa1024, alg::kRsa2048, alg::kRsa3072,
+          alg::kRsa4096, alg::kEccP256, alg::kEccP384, alg::kEd25519, alg::kX25519})
         b.addByte(0x80, a);
     b.addByte(0x06, 0x00);
     b.end();
@@ -44,35 +42,59 @@ Response PivApplet::select() {
     return withData(b.take());
 }
 
-void PivApplet::deselect() { m_vol = Volatile{}; }
-void PivApplet::resetVolatile() { m_vol = Volatile{}; }
+void PivApplet::deselect() {
+    m_vol = Volatile{};
+}
+void PivApplet::resetVolatile() {
+    m_vol = Volatile{};
+}
 
 bool PivApplet::allowsChaining(uint8_t ins) const {
     return ins == 0x87 || ins == 0xDB || ins == 0x47 || ins == 0xFE;
 }
 
-uint32_t PivApplet::stateTag() const { return kStateSectionTag; }
-core::Result<core::SecureBytes> PivApplet::encodeState() const { return encodePivState(m_state); }
+uint32_t PivApplet::stateTag() const {
+    return kStateSectionTag;
+}
+core::Result<core::SecureBytes> PivApplet::encodeState() const {
+    return encodePivState(m_state);
+}
 
 Response PivApplet::process(const Command& cmd) {
     switch (cmd.ins) {
-    case 0xCB: return getData(cmd);
-    case 0xDB: return putData(cmd);
-    case 0x20: return verify(cmd);
-    case 0x24: return changeReference(cmd);
-    case 0x2C: return resetRetryCounter(cmd);
-    case 0x87: return generalAuthenticate(cmd);
-    case 0x47: return generate(cmd);
-    // Yubico extensions.
-    case 0xFE: return importKey(cmd);
-    case 0xF7: return metadata(cmd);
-    case 0xF9: return attest(cmd);
-    case 0xFD: return version(cmd);
-    case 0xF8: return serial(cmd);
-    case 0xFF: return setManagementKey(cmd);
-    case 0xFA: return setPinRetries(cmd);
-    case 0xFB: return resetApplet(cmd);
-    default: return swOnly(sw::kInsNotSupported);
+        case 0xCB:
+            return getData(cmd);
+        case 0xDB:
+            return putData(cmd);
+        case 0x20:
+            return verify(cmd);
+        case 0x24:
+            return changeReference(cmd);
+        case 0x2C:
+            return resetRetryCounter(cmd);
+        case 0x87:
+            return generalAuthenticate(cmd);
+        case 0x47:
+            return generate(cmd);
+        // Yubico extensions.
+        case 0xFE:
+            return importKey(cmd);
+        case 0xF7:
+            return metadata(cmd);
+        case 0xF9:
+            return attest(cmd);
+        case 0xFD:
+            return version(cmd);
+        case 0xF8:
+            return serial(cmd);
+        case 0xFF:
+            return setManagementKey(cmd);
+        case 0xFA:
+            return setPinRetries(cmd);
+        case 0xFB:
+            return resetApplet(cmd);
+        default:
+            return swOnly(sw::kInsNotSupported);
     }
 }
 

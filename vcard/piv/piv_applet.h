@@ -16,7 +16,7 @@ using apdu::Response;
 extern const uint8_t kPivAid[11];
 
 class PivApplet final : public Applet {
-public:
+  public:
     PivApplet(PivState state, Persistence& persistence);
 
     std::string_view name() const override { return "PIV"; }
@@ -31,7 +31,7 @@ public:
 
     const PivState& state() const { return m_state; }
 
-private:
+  private:
     // Application security status and pending management-key challenge: lost on deselect and power.
     struct Volatile {
         bool pinVerified = false;

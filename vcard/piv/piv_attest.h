@@ -10,6 +10,7 @@ namespace vcard::piv {
 // Self-signed certificate of the attestation key itself (stored in object 5FFF01).
 core::Result<Bytes> makeAttestationRootCert(EVP_PKEY* attestationKey, uint32_t serial);
 // Certificate for `slot`'s public key, issued by the attestation key.
-core::Result<Bytes> makeAttestation(EVP_PKEY* attestationKey, uint8_t slot, const KeySlot& key, uint32_t serial);
+core::Result<Bytes> makeAttestation(EVP_PKEY* attestationKey, uint8_t slot, const KeySlot& key,
+                                    uint32_t serial);
 
 }  // namespace vcard::piv

@@ -20,11 +20,20 @@ std::optional<AuthTemplate> parseAuthTemplate(ByteView data) {
     for (const auto& m : *members) {
         std::optional<ByteView>* slot = nullptr;
         switch (m.tag) {
-        case 0x80: slot = &t.witness; break;
-        case 0x81: slot = &t.challenge; break;
-        case 0x82: slot = &t.response; break;
-        case 0x85: slot = &t.exponent; break;
-        default: return std::nullopt;
+            case 0x80:
+                slot = &t.witness;
+                break;
+            case 0x81:
+                slot = &t.challenge;
+                break;
+            case 0x82:
+                slot = &t.response;
+                break;
+            case 0x85:
+                slot = &t.exponent;
+                break;
+            default:
+                return std::nullopt;
         }
         if (slot->has_value()) return std::nullopt;  // duplicate member
         *slot = m.value;
@@ -53,12 +62,14 @@ bool isWellFormedPin(ByteView pin) {
                                  [](uint8_t b) { return b >= '0' && b <= '9'; });
 }
 
-bool isWellFormedPuk(ByteView puk) { return puk.size() == 8 && paddedLength(puk) >= 6; }
+bool isWellFormedPuk(ByteView puk) {
+    return puk.size() == 8 && paddedLength(puk) >= 6;
+}
 
 Response PivApplet::verify(const Command& cmd) {
     if (cmd.p1 != 0x00 && cmd.p1 != 0xFF) return swOnly(sw::kIncorrectP1P2);
     if (cmd.p2 != ref::kPin) return swOnly(sw::kReferenceNotFound);  // no Global PIN, OCC or pairing code
-    if (cmd.p1 == 0xFF) {  // reset the PIN's security status
+    if (cmd.p1 == 0xFF) {                                            // reset the PIN's security status
         if (!cmd.data.empty()) return swOnly(sw::kWrongLength);
         m_vol.pinVerified = m_vol.pinFresh = false;
         return swOnly(sw::kOk);

@@ -36,12 +36,20 @@ std::unexpected<core::Error> badInput(const std::string& what) {
     return fail(Errc::IncorrectData, what);
 }
 
-const char* curveName(uint8_t a) { return a == alg::kEccP384 ? "P-384" : "P-256"; }
-int curveNid(uint8_t a) { return a == alg::kEccP384 ? NID_secp384r1 : NID_X9_62_prime256v1; }
+const char* curveName(uint8_t a) {
+    return a == alg::kEccP384 ? "P-384" : "P-256";
+}
+int curveNid(uint8_t a) {
+    return a == alg::kEccP384 ? NID_secp384r1 : NID_X9_62_prime256v1;
+}
 
-BnPtr toBn(ByteView v) { return BnPtr(BN_bin2bn(v.data(), static_cast<int>(v.size()), nullptr)); }
+BnPtr toBn(ByteView v) {
+    return BnPtr(BN_bin2bn(v.data(), static_cast<int>(v.size()), nullptr));
+}
 
-PkeyCtxPtr ctxFor(EVP_PKEY* key) { return PkeyCtxPtr(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr)); }
+PkeyCtxPtr ctxFor(EVP_PKEY* key) {
+    return PkeyCtxPtr(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+}
 
 core::Result<KeyPtr> fromData(const char* type, int selection, OSSL_PARAM* params) {
     PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
@@ -54,7 +62,9 @@ core::Result<KeyPtr> fromData(const char* type, int selection, OSSL_PARAM* param
 
 }  // namespace
 
-KeyPtr adopt(EVP_PKEY* raw) { return KeyPtr(raw, EvpPkeyFree{}); }
+KeyPtr adopt(EVP_PKEY* raw) {
+    return KeyPtr(raw, EvpPkeyFree{});
+}
 
 SecureBytes randomBytes(std::size_t n) {
     SecureBytes out(n);
@@ -96,28 +106,36 @@ core::Result<KeyPtr> generate(uint8_t a, std::optional<ByteView> rsaExponent) {
 
 uint8_t algorithmOf(EVP_PKEY* key) {
     switch (EVP_PKEY_get_base_id(key)) {
-    case EVP_PKEY_RSA:
-        switch (EVP_PKEY_get_bits(key)) {
-        case 1024: return alg::kRsa1024;
-        case 2048: return alg::kRsa2048;
-        case 3072: return alg::kRsa3072;
-        case 4096: return alg::kRsa4096;
-        default: return 0;
-        }
-    case EVP_PKEY_EC: {
-        char name[64] = {};
-        std::size_t len = 0;
-        if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name, &len) != 1)
+        case EVP_PKEY_RSA:
+            switch (EVP_PKEY_get_bits(key)) {
+                case 1024:
+                    return alg::kRsa1024;
+                case 2048:
+                    return alg::kRsa2048;
+                case 3072:
+                    return alg::kRsa3072;
+                case 4096:
+                    return alg::kRsa4096;
+                default:
+                    return 0;
+            }
+        case EVP_PKEY_EC: {
+            char name[64] = {};
+            std::size_t len = 0;
+            if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name, &len) != 1)
+                return 0;
+            int nid = OBJ_sn2nid(name);
+            if (nid == NID_undef) nid = EC_curve_nist2nid(name);
+            if (nid == NID_X9_62_prime256v1) return alg::kEccP256;
+            if (nid == NID_secp384r1) return alg::kEccP384;
             return 0;
-        int nid = OBJ_sn2nid(name);
-        if (nid == NID_undef) nid = EC_curve_nist2nid(name);
-        if (nid == NID_X9_62_prime256v1) return alg::kEccP256;
-        if (nid == NID_secp384r1) return alg::kEccP384;
-        return 0;
-    }
-    case EVP_PKEY_ED25519: return alg::kEd25519;
-    case EVP_PKEY_X25519: return alg::kX25519;
-    default: return 0;
+        }
+        case EVP_PKEY_ED25519:
+            return alg::kEd25519;
+        case EVP_PKEY_X25519:
+            return alg::kX25519;
+        default:
+            return 0;
     }
 }
 
@@ -138,7 +156,8 @@ core::Result<Bytes> publicKeyTlvs(EVP_PKEY* key, uint8_t a) {
         Bytes pt(1 + 2 * ecFieldBytes(a));
         std::size_t len = 0;
         if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pt.data(), pt.size(),
-                                            &len) != 1 || len != pt.size())
+                                            &len) != 1 ||
+            len != pt.size())
             return cryptoError("EC public key");
         b.add(0x86, pt);
     } else {
@@ -226,11 +245,20 @@ core::Result<Bytes> ed25519Sign(EVP_PKEY* key, ByteView message) {
 core::Result<SecureBytes> blockCipher(uint8_t a, ByteView key, ByteView block, bool encrypt) {
     const char* name = nullptr;
     switch (a) {
-    case alg::kTdes: name = "DES-EDE3-ECB"; break;
-    case alg::kAes128: name = "AES-128-ECB"; break;
-    case alg::kAes192: name = "AES-192-ECB"; break;
-    case alg::kAes256: name = "AES-256-ECB"; break;
-    default: return badInput("not a management key algorithm");
+        case alg::kTdes:
+            name = "DES-EDE3-ECB";
+            break;
+        case alg::kAes128:
+            name = "AES-128-ECB";
+            break;
+        case alg::kAes192:
+            name = "AES-192-ECB";
+            break;
+        case alg::kAes256:
+            name = "AES-256-ECB";
+            break;
+        default:
+            return badInput("not a management key algorithm");
     }
     if (key.size() != symKeyBytes(a) || block.size() != symBlockBytes(a)) return badInput("bad block size");
     CipherPtr cipher(EVP_CIPHER_fetch(nullptr, name, nullptr));
@@ -255,20 +283,22 @@ core::Result<KeyPtr> importRsa(uint8_t a, ByteView pv, ByteView qv, ByteView dpv
         if (v.empty() || v.size() > half) return badInput("RSA component has the wrong length");
     BnCtxPtr bctx(BN_CTX_new());
     BnPtr p = toBn(pv), q = toBn(qv), dp = toBn(dpv), dq = toBn(dqv), qinv = toBn(qinvv);
-    BnPtr e(BN_new()), n(BN_new()), p1(BN_new()), q1(BN_new()), g(BN_new()), lambda(BN_new()),
-        d(BN_new()), t(BN_new()), rem(BN_new());
+    BnPtr e(BN_new()), n(BN_new()), p1(BN_new()), q1(BN_new()), g(BN_new()), lambda(BN_new()), d(BN_new()),
+        t(BN_new()), rem(BN_new());
     if (!bctx || !p || !q || !dp || !dq || !qinv || !e || !n || !p1 || !q1 || !g || !lambda || !d || !t ||
         !rem)
         return cryptoError("bignum allocation");
     BN_set_word(e.get(), RSA_F4);  // Yubico IMPORT carries no exponent: 65537 is implied
     if (!BN_mul(n.get(), p.get(), q.get(), bctx.get())) return cryptoError("RSA modulus");
     if (static_cast<std::size_t>(BN_num_bits(n.get())) != half * 16) return badInput("RSA modulus size");
-    if (BN_check_prime(p.get(), bctx.get(), nullptr) != 1 || BN_check_prime(q.get(), bctx.get(), nullptr) != 1)
+    if (BN_check_prime(p.get(), bctx.get(), nullptr) != 1 ||
+        BN_check_prime(q.get(), bctx.get(), nullptr) != 1)
         return badInput("RSA factors are not prime");
     BN_sub(p1.get(), p.get(), BN_value_one());
     BN_sub(q1.get(), q.get(), BN_value_one());
     // d = e^-1 mod lcm(p-1, q-1); then the CRT values sent by the host must agree with it.
-    if (!BN_gcd(g.get(), p1.get(), q1.get(), bctx.get()) || !BN_mul(t.get(), p1.get(), q1.get(), bctx.get()) ||
+    if (!BN_gcd(g.get(), p1.get(), q1.get(), bctx.get()) ||
+        !BN_mul(t.get(), p1.get(), q1.get(), bctx.get()) ||
         !BN_div(lambda.get(), rem.get(), t.get(), g.get(), bctx.get()))
         return cryptoError("RSA lcm");
     if (!BN_mod_inverse(d.get(), e.get(), lambda.get(), bctx.get())) return badInput("e not invertible");

@@ -40,9 +40,12 @@ bool readPolicies(const std::optional<ByteView>& aa, const std::optional<ByteVie
 
 bool PivApplet::keyUsable(const KeySlot& k) const {
     switch (k.pinPolicy) {
-    case policy::kNever: return true;
-    case policy::kAlways: return m_vol.pinVerified && m_vol.pinFresh;
-    default: return m_vol.pinVerified;
+        case policy::kNever:
+            return true;
+        case policy::kAlways:
+            return m_vol.pinVerified && m_vol.pinFresh;
+        default:
+            return m_vol.pinVerified;
     }
 }
 
@@ -78,8 +81,10 @@ Response PivApplet::asymmetricAuthenticate(const Command& cmd) {
     } else {
         auto sig = isEc(k.algorithm) ? crypto::ecdsaSign(k.key.get(), input)
                                      : crypto::ed25519Sign(k.key.get(), input);
-        if (sig) result = core::secureCopy(*sig);
-        else result = core::fail(sig.error());
+        if (sig)
+            result = core::secureCopy(*sig);
+        else
+            result = core::fail(sig.error());
     }
     if (!result) return swOnly(swFor(result.error()));
     if (k.pinPolicy == policy::kAlways) m_vol.pinFresh = false;  // one VERIFY, one private-key operation
@@ -97,18 +102,28 @@ Response PivApplet::generate(const Command& cmd) {
     for (const auto& m : *members) {
         std::optional<ByteView>* dst = nullptr;
         switch (m.tag) {
-        case 0x80: dst = &mech; break;
-        case 0x81: dst = &exponent; break;
-        case 0xAA: dst = &aa; break;
-        case 0xAB: dst = &ab; break;
-        default: return swOnly(sw::kIncorrectData);
+            case 0x80:
+                dst = &mech;
+                break;
+            case 0x81:
+                dst = &exponent;
+                break;
+            case 0xAA:
+                dst = &aa;
+                break;
+            case 0xAB:
+                dst = &ab;
+                break;
+            default:
+                return swOnly(sw::kIncorrectData);
         }
         if (dst->has_value()) return swOnly(sw::kIncorrectData);
         *dst = m.value;
     }
     if (!mech || mech->size() != 1 || !isAsymmetric((*mech)[0])) return swOnly(sw::kIncorrectData);
     const uint8_t a = (*mech)[0];
-    if (exponent && (!isRsa(a) || exponent->empty() || exponent->size() > 8)) return swOnly(sw::kIncorrectData);
+    if (exponent && (!isRsa(a) || exponent->empty() || exponent->size() > 8))
+        return swOnly(sw::kIncorrectData);
     KeySlot slot;
     if (!readPolicies(aa, ab, cmd.p2, slot)) return swOnly(sw::kIncorrectData);
 
@@ -135,10 +150,14 @@ Response PivApplet::importKey(const Command& cmd) {
     std::optional<ByteView> part[9], aa, ab;  // part[1..8] = tags 01..08
     for (const auto& m : *members) {
         std::optional<ByteView>* dst = nullptr;
-        if (m.tag >= 0x01 && m.tag <= 0x08) dst = &part[m.tag];
-        else if (m.tag == 0xAA) dst = &aa;
-        else if (m.tag == 0xAB) dst = &ab;
-        else return swOnly(sw::kIncorrectData);
+        if (m.tag >= 0x01 && m.tag <= 0x08)
+            dst = &part[m.tag];
+        else if (m.tag == 0xAA)
+            dst = &aa;
+        else if (m.tag == 0xAB)
+            dst = &ab;
+        else
+            return swOnly(sw::kIncorrectData);
         if (dst->has_value()) return swOnly(sw::kIncorrectData);
         *dst = m.value;
     }
@@ -177,14 +196,14 @@ Response PivApplet::metadata(const Command& cmd) {
     const uint8_t r = cmd.p2;
     if (r == ref::kPin || r == ref::kPuk) {
         const bool pin = r == ref::kPin;
-        const bool isDefault =
-            core::equalConstantTime(view(pin ? m_state.pin : m_state.puk), view(pin ? defaultPin() : defaultPuk()));
+        const bool isDefault = core::equalConstantTime(view(pin ? m_state.pin : m_state.puk),
+                                                       view(pin ? defaultPin() : defaultPuk()));
         b.addByte(0x01, alg::kPinPuk);
         b.addByte(0x05, isDefault ? 0x01 : 0x00);
         b.add(0x06, {pin ? m_state.pinMax : m_state.pukMax, pin ? m_state.pinLeft : m_state.pukLeft});
     } else if (r == ref::kMgmt) {
-        const bool isDefault =
-            m_state.mgmtAlg == alg::kTdes && core::equalConstantTime(view(m_state.mgmtKey), view(defaultMgmtKey()));
+        const bool isDefault = m_state.mgmtAlg == alg::kTdes &&
+                               core::equalConstantTime(view(m_state.mgmtKey), view(defaultMgmtKey()));
         b.addByte(0x01, m_state.mgmtAlg);
         b.add(0x02, {policy::kDefault, m_state.mgmtTouch});
         b.addByte(0x05, isDefault ? 0x01 : 0x00);

@@ -23,19 +23,26 @@ bool needsPinToRead(uint32_t tag) {
     return tag == 0x5FC103 || tag == 0x5FC108 || tag == kPrintedInfo || tag == 0x5FC121 || tag == 0x5FC123;
 }
 
-bool isBareTemplate(uint32_t tag) { return tag == kDiscovery || tag == kBioGroupTemplate; }
+bool isBareTemplate(uint32_t tag) {
+    return tag == kDiscovery || tag == kBioGroupTemplate;
+}
 
 uint32_t certObjectFor(uint8_t slot) {
     switch (slot) {
-    case ref::kAuth: return 0x5FC105;
-    case ref::kSign: return 0x5FC10A;
-    case ref::kKeyMgmt: return 0x5FC10B;
-    case ref::kCardAuth: return 0x5FC101;
-    case ref::kAttestation: return kAttestationCert;
-    default:
-        if (slot >= ref::kRetiredFirst && slot <= ref::kRetiredLast)
-            return 0x5FC10D + static_cast<uint32_t>(slot - ref::kRetiredFirst);
-        return 0;
+        case ref::kAuth:
+            return 0x5FC105;
+        case ref::kSign:
+            return 0x5FC10A;
+        case ref::kKeyMgmt:
+            return 0x5FC10B;
+        case ref::kCardAuth:
+            return 0x5FC101;
+        case ref::kAttestation:
+            return kAttestationCert;
+        default:
+            if (slot >= ref::kRetiredFirst && slot <= ref::kRetiredLast)
+                return 0x5FC10D + static_cast<uint32_t>(slot - ref::kRetiredFirst);
+            return 0;
     }
 }
 

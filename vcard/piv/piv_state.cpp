@@ -22,7 +22,9 @@ constexpr uint32_t kTagObjId = 0x81, kTagObjValue = 0x82;
 constexpr uint32_t kTagKeySlot = 0x81, kTagKeyAlg = 0x82, kTagKeyPolicy = 0x83, kTagKeyOrigin = 0x84,
                    kTagKeyDer = 0x85;
 
-std::unexpected<core::Error> bad(const std::string& what) { return fail(Errc::Malformed, "PIV state: " + what); }
+std::unexpected<core::Error> bad(const std::string& what) {
+    return fail(Errc::Malformed, "PIV state: " + what);
+}
 
 void freshVolatileObjects(PivState& s) {
     s.objects[objects::kChuid] = objects::makeChuid(view(crypto::randomBytes(16)));
@@ -61,7 +63,8 @@ core::Result<PivState> newPivState(uint32_t serial) {
     if (!key) return fail(key.error());
     auto cert = makeAttestationRootCert(key->get(), serial);
     if (!cert) return fail(cert.error());
-    s.keys[ref::kAttestation] = KeySlot{alg::kEccP256, policy::kNever, policy::kNever, KeyOrigin::Generated, *key};
+    s.keys[ref::kAttestation] =
+        KeySlot{alg::kEccP256, policy::kNever, policy::kNever, KeyOrigin::Generated, *key};
     s.objects[objects::kAttestationCert] = objects::certContainer(*cert);
     return s;
 }
@@ -119,12 +122,23 @@ core::Result<KeySlot> decodeKey(ByteView v, uint8_t& slot) {
     ByteView slotV, algV, polV, originV, derV;
     for (const auto& m : *members) {
         switch (m.tag) {
-        case kTagKeySlot: slotV = m.value; break;
-        case kTagKeyAlg: algV = m.value; break;
-        case kTagKeyPolicy: polV = m.value; break;
-        case kTagKeyOrigin: originV = m.value; break;
-        case kTagKeyDer: derV = m.value; break;
-        default: break;  // unknown members: ignored
+            case kTagKeySlot:
+                slotV = m.value;
+                break;
+            case kTagKeyAlg:
+                algV = m.value;
+                break;
+            case kTagKeyPolicy:
+                polV = m.value;
+                break;
+            case kTagKeyOrigin:
+                originV = m.value;
+                break;
+            case kTagKeyDer:
+                derV = m.value;
+                break;
+            default:
+                break;  // unknown members: ignored
         }
     }
     if (slotV.size() != 1 || algV.size() != 1 || polV.size() != 2 || originV.size() != 1 || derV.empty())
@@ -134,7 +148,8 @@ core::Result<KeySlot> decodeKey(ByteView v, uint8_t& slot) {
     k.algorithm = algV[0];
     k.pinPolicy = polV[0];
     k.touchPolicy = polV[1];
-    if (!isKeySlot(slot) || !isAsymmetric(k.algorithm)) return bad("key entry with invalid slot or algorithm");
+    if (!isKeySlot(slot) || !isAsymmetric(k.algorithm))
+        return bad("key entry with invalid slot or algorithm");
     if (k.pinPolicy < policy::kNever || k.pinPolicy > policy::kAlways || k.touchPolicy < policy::kNever ||
         k.touchPolicy > policy::kTouchCached)
         return bad("key entry with invalid policy");
@@ -158,53 +173,57 @@ core::Result<PivState> decodePivState(ByteView body) {
     for (const auto& m : *members) {
         const ByteView v = m.value;
         switch (m.tag) {
-        case kTagPin:
-            if (v.size() != 8) return bad("PIN has the wrong length");
-            s.pin = core::secureCopy(v);
-            havePin = true;
-            break;
-        case kTagPuk:
-            if (v.size() != 8) return bad("PUK has the wrong length");
-            s.puk = core::secureCopy(v);
-            havePuk = true;
-            break;
-        case kTagCounters:
-            if (v.size() != 4 || v[0] == 0 || v[1] > v[0] || v[2] == 0 || v[3] > v[2])
-                return bad("invalid retry counters");
-            s.pinMax = v[0], s.pinLeft = v[1], s.pukMax = v[2], s.pukLeft = v[3];
-            haveCounters = true;
-            break;
-        case kTagMgmt:
-            if (v.size() < 2 || !isSymmetric(v[0]) || v.size() - 2 != symKeyBytes(v[0]))
-                return bad("invalid management key");
-            s.mgmtAlg = v[0];
-            s.mgmtTouch = v[1];
-            s.mgmtKey = core::secureCopy(v.subspan(2));
-            haveMgmt = true;
-            break;
-        case kTagSerial:
-            if (v.size() != 4) return bad("invalid serial");
-            s.serial = beValue(v);
-            haveSerial = true;
-            break;
-        case kTagObject: {
-            auto id = apdu::find(v, kTagObjId);
-            auto value = apdu::find(v, kTagObjValue);
-            if (!id || !value || id->size() != 4) return bad("invalid data object entry");
-            const uint32_t tag = beValue(*id);
-            if (!objects::isValidTag(tag) || value->size() > objects::kMaxObjectSize)
-                return bad("invalid data object " + std::to_string(tag));
-            s.objects[tag] = Bytes(value->begin(), value->end());
-            break;
-        }
-        case kTagKey: {
-            uint8_t slot = 0;
-            auto k = decodeKey(v, slot);
-            if (!k) return fail(k.error());
-            s.keys[slot] = std::move(*k);
-            break;
-        }
-        default: break;  // unknown members of this version are ignored
+            case kTagPin:
+                if (v.size() != 8) return bad("PIN has the wrong length");
+                s.pin = core::secureCopy(v);
+                havePin = true;
+                break;
+            case kTagPuk:
+                if (v.size() != 8) return bad("PUK has the wrong length");
+                s.puk = core::secureCopy(v);
+                havePuk = true;
+                break;
+            case kTagCounters:
+                if (v.size() != 4 || v[0] == 0 || v[1] > v[0] || v[2] == 0 || v[3] > v[2])
+                    return bad("invalid retry counters");
+                s.pinMax = v[0];
+                s.pinLeft = v[1];
+                s.pukMax = v[2];
+                s.pukLeft = v[3];
+                haveCounters = true;
+                break;
+            case kTagMgmt:
+                if (v.size() < 2 || !isSymmetric(v[0]) || v.size() - 2 != symKeyBytes(v[0]))
+                    return bad("invalid management key");
+                s.mgmtAlg = v[0];
+                s.mgmtTouch = v[1];
+                s.mgmtKey = core::secureCopy(v.subspan(2));
+                haveMgmt = true;
+                break;
+            case kTagSerial:
+                if (v.size() != 4) return bad("invalid serial");
+                s.serial = beValue(v);
+                haveSerial = true;
+                break;
+            case kTagObject: {
+                auto id = apdu::find(v, kTagObjId);
+                auto value = apdu::find(v, kTagObjValue);
+                if (!id || !value || id->size() != 4) return bad("invalid data object entry");
+                const uint32_t tag = beValue(*id);
+                if (!objects::isValidTag(tag) || value->size() > objects::kMaxObjectSize)
+                    return bad("invalid data object " + std::to_string(tag));
+                s.objects[tag] = Bytes(value->begin(), value->end());
+                break;
+            }
+            case kTagKey: {
+                uint8_t slot = 0;
+                auto k = decodeKey(v, slot);
+                if (!k) return fail(k.error());
+                s.keys[slot] = std::move(*k);
+                break;
+            }
+            default:
+                break;  // unknown members of this version are ignored
         }
     }
     if (!havePin || !havePuk || !haveCounters || !haveMgmt || !haveSerial)

@@ -1,19 +1,19 @@
 // PIV constants (piv.md) and the applet's persistent state.
 #pragma once
 
+#include <openssl/evp.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 
-#include <openssl/evp.h>
-
 #include "core/base/bytes.h"
 
 namespace vcard::piv {
 
-using core::ByteView;
 using core::Bytes;
+using core::ByteView;
 using core::SecureBytes;
 
 // Algorithm identifiers (piv.md §4).
@@ -35,9 +35,9 @@ constexpr uint8_t kPinPuk = 0xFF;  // GET METADATA algorithm of references 80/81
 }  // namespace alg
 
 bool isRsa(uint8_t a);
-bool isEc(uint8_t a);          // P-256 / P-384
-bool isAsymmetric(uint8_t a);  // everything GENERATE / IMPORT accept
-bool isSymmetric(uint8_t a);   // management key algorithms
+bool isEc(uint8_t a);                 // P-256 / P-384
+bool isAsymmetric(uint8_t a);         // everything GENERATE / IMPORT accept
+bool isSymmetric(uint8_t a);          // management key algorithms
 std::size_t rsaBytes(uint8_t a);      // modulus length k
 std::size_t ecFieldBytes(uint8_t a);  // 32 / 48; 32 for the 25519 algorithms
 std::size_t symKeyBytes(uint8_t a);
@@ -84,8 +84,8 @@ using KeyPtr = std::shared_ptr<EVP_PKEY>;
 
 struct KeySlot {
     uint8_t algorithm = 0;
-    uint8_t pinPolicy = policy::kOnce;    // effective value, never kDefault
-    uint8_t touchPolicy = policy::kNever; // stored and reported; there is no button to touch
+    uint8_t pinPolicy = policy::kOnce;     // effective value, never kDefault
+    uint8_t touchPolicy = policy::kNever;  // stored and reported; there is no button to touch
     KeyOrigin origin = KeyOrigin::Generated;
     KeyPtr key;
 };

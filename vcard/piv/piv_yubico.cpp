@@ -18,8 +18,8 @@ Response PivApplet::version(const Command& cmd) {
 Response PivApplet::serial(const Command& cmd) {
     if (cmd.p1 != 0x00 || cmd.p2 != 0x00) return swOnly(sw::kIncorrectP1P2);
     const uint32_t s = m_state.serial;
-    return withData({static_cast<uint8_t>(s >> 24), static_cast<uint8_t>(s >> 16), static_cast<uint8_t>(s >> 8),
-                     static_cast<uint8_t>(s)});
+    return withData({static_cast<uint8_t>(s >> 24), static_cast<uint8_t>(s >> 16),
+                     static_cast<uint8_t>(s >> 8), static_cast<uint8_t>(s)});
 }
 
 Response PivApplet::setManagementKey(const Command& cmd) {

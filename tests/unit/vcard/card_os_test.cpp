@@ -48,8 +48,8 @@ TEST(CardSelect, UnknownAidLeavesPivSelectedAndVerified) {
     ASSERT_EQ(h.verify("123456"), 0x9000);
     EXPECT_EQ(swHex(h.raw("00A4040007A0000000041010 00").sw), "6A82");
     EXPECT_EQ(swHex(h.raw("00A4040004A0000003 00").sw), "6A82");  // shorter than the RID
-    EXPECT_EQ(swHex(h.raw("00A4040000").sw), "6A82");  // no AID at all
-    EXPECT_EQ(swHex(h.raw("0020008000").sw), "9000");  // PIV still current, PIN still verified
+    EXPECT_EQ(swHex(h.raw("00A4040000").sw), "6A82");             // no AID at all
+    EXPECT_EQ(swHex(h.raw("0020008000").sw), "9000");             // PIV still current, PIN still verified
     // Re-selecting PIV keeps the security status.
     h.selectPiv();
     EXPECT_EQ(swHex(h.raw("00200080").sw), "9000");
@@ -61,7 +61,7 @@ TEST(CardSelect, OtherAidDeselectsPivAndResetsStatus) {
     h.selectPiv();
     ASSERT_EQ(h.verify("123456"), 0x9000);
     EXPECT_EQ(swHex(h.raw("00A4040008A000000527471117").sw), "9000");  // Yubico management
-    EXPECT_EQ(swHex(h.raw("00FD0000").sw), "6D00");                   // not PIV any more
+    EXPECT_EQ(swHex(h.raw("00FD0000").sw), "6D00");                    // not PIV any more
     h.selectPiv();
     EXPECT_EQ(swHex(h.raw("00200080").sw), "63C3");
     EXPECT_EQ(swHex(h.raw("00A4040007A0000005272001").sw), "9000");  // Yubico OTP
@@ -94,9 +94,9 @@ TEST(CardOs, ClaAndInsChecks) {
 TEST(CardOs, MalformedApdusGet6700) {
     auto card = memoryCard();
     Host h(*card);
-    for (const char* bad : {"", "00", "00A4", "00A404", "00A404000A A0000003", "00CB3FFF05 5C035FC1",
-                            "00CB3FFF05 5C035FC10200 00", "00CB3FFF 00 0005 5C03", "00CB3FFF 00 00",
-                            "00CB3FFF 00 0000 00"}) {
+    for (const char* bad :
+         {"", "00", "00A4", "00A404", "00A404000A A0000003", "00CB3FFF05 5C035FC1",
+          "00CB3FFF05 5C035FC10200 00", "00CB3FFF 00 0005 5C03", "00CB3FFF 00 00", "00CB3FFF 00 0000 00"}) {
         EXPECT_EQ(swHex(h.raw(bad).sw), "6700") << bad;
     }
 }

@@ -27,7 +27,9 @@ std::string swHex(uint16_t sw) {
     return b;
 }
 
-Bytes defaultMgmtKey() { return hexBytes("010203040506070801020304050607080102030405060708"); }
+Bytes defaultMgmtKey() {
+    return hexBytes("010203040506070801020304050607080102030405060708");
+}
 
 Bytes pinBlock(std::string_view pin) {
     Bytes b(pin.begin(), pin.end());
@@ -35,7 +37,9 @@ Bytes pinBlock(std::string_view pin) {
     return b;
 }
 
-Rsp Host::raw(ByteView apdu) { return split(m_card.process(apdu)); }
+Rsp Host::raw(ByteView apdu) {
+    return split(m_card.process(apdu));
+}
 
 Rsp Host::transmit(uint8_t ins, uint8_t p1, uint8_t p2, ByteView data, std::size_t ne) {
     std::size_t off = 0;
@@ -79,14 +83,17 @@ uint16_t Host::authenticate(uint8_t alg, ByteView key) {
     Bytes r1 = blockDecrypt(alg, key, *witness);
     Bytes r2(r1.size());
     for (std::size_t i = 0; i < r2.size(); ++i) r2[i] = static_cast<uint8_t>(0x30 + i);
-    Bytes tmpl = apdu::TlvBuilder().begin(0x7C).add(0x80, r1).add(0x81, r2).add(0x82, ByteView()).end().take();
+    Bytes tmpl =
+        apdu::TlvBuilder().begin(0x7C).add(0x80, r1).add(0x81, r2).add(0x82, ByteView()).end().take();
     Rsp r = transmit(0x87, alg, 0x9B, tmpl);
     if (r.sw != 0x9000) return r.sw;
     EXPECT_EQ(r.data, apdu::TlvBuilder().begin(0x7C).add(0x82, blockEncrypt(alg, key, r2)).end().take());
     return r.sw;
 }
 
-uint16_t Host::authenticateDefault() { return authenticate(0x03, defaultMgmtKey()); }
+uint16_t Host::authenticateDefault() {
+    return authenticate(0x03, defaultMgmtKey());
+}
 
 Bytes Host::generate(uint8_t slot, uint8_t alg, ByteView extra) {
     Bytes inner = {0x80, 0x01, alg};
@@ -130,8 +137,12 @@ Bytes blockCipher(uint8_t alg, ByteView key, ByteView block, int enc) {
 }
 }  // namespace
 
-Bytes blockEncrypt(uint8_t alg, ByteView key, ByteView block) { return blockCipher(alg, key, block, 1); }
-Bytes blockDecrypt(uint8_t alg, ByteView key, ByteView block) { return blockCipher(alg, key, block, 0); }
+Bytes blockEncrypt(uint8_t alg, ByteView key, ByteView block) {
+    return blockCipher(alg, key, block, 1);
+}
+Bytes blockDecrypt(uint8_t alg, ByteView key, ByteView block) {
+    return blockCipher(alg, key, block, 0);
+}
 
 std::unique_ptr<VirtualCard> memoryCard() {
     auto c = createMemoryCard("piv");

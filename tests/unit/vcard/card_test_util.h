@@ -32,7 +32,7 @@ Bytes defaultMgmtKey();
 Bytes pinBlock(std::string_view pin);  // ASCII, FF padded to 8
 
 class Host {
-public:
+  public:
     explicit Host(VirtualCard& card) : m_card(card) {}
 
     // One APDU exactly as given.
@@ -52,7 +52,7 @@ public:
     // GENERAL AUTHENTICATE with 81 (tag 0x81) or 85; returns the 82 value (empty on failure, sw set).
     Bytes generalAuth(uint8_t alg, uint8_t slot, uint8_t inputTag, ByteView input, uint16_t* sw = nullptr);
 
-private:
+  private:
     VirtualCard& m_card;
 };
 
@@ -65,12 +65,12 @@ std::unique_ptr<VirtualCard> memoryCard();
 
 // mkdtemp-based directory removed in the destructor.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     const std::filesystem::path& path() const { return m_path; }
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 

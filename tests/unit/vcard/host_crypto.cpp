@@ -1,11 +1,10 @@
 #include "host_crypto.h"
 
+#include <gtest/gtest.h>
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
-
-#include <gtest/gtest.h>
 
 #include "core/apdu/tlv.h"
 
@@ -19,7 +18,9 @@ struct CtxFree {
     void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
 };
 using Ctx = std::unique_ptr<EVP_PKEY_CTX, CtxFree>;
-bool isRsaAlg(uint8_t a) { return a == 0x05 || a == 0x06 || a == 0x07 || a == 0x16; }
+bool isRsaAlg(uint8_t a) {
+    return a == 0x05 || a == 0x06 || a == 0x07 || a == 0x16;
+}
 }  // namespace
 
 Pkey publicFromTemplate(uint8_t alg, ByteView tmpl) {
@@ -51,7 +52,8 @@ Pkey publicFromTemplate(uint8_t alg, ByteView tmpl) {
     const char* curve = alg == 0x14 ? "P-384" : "P-256";
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(curve), 0),
-        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(pt->data()), pt->size()),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(pt->data()),
+                                          pt->size()),
         OSSL_PARAM_construct_end()};
     Ctx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
     EVP_PKEY_fromdata_init(ctx.get());
@@ -61,13 +63,20 @@ Pkey publicFromTemplate(uint8_t alg, ByteView tmpl) {
 
 Pkey generateHostKey(uint8_t alg) {
     switch (alg) {
-    case 0x06: return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{1024}));
-    case 0x07: return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}));
-    case 0x11: return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-    case 0x14: return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"));
-    case 0xE0: return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
-    case 0xE1: return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519"));
-    default: return nullptr;
+        case 0x06:
+            return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{1024}));
+        case 0x07:
+            return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}));
+        case 0x11:
+            return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+        case 0x14:
+            return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"));
+        case 0xE0:
+            return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+        case 0xE1:
+            return Pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519"));
+        default:
+            return nullptr;
     }
 }
 
@@ -104,7 +113,8 @@ Bytes pkcs1Sha256Block(ByteView digest, std::size_t k) {
 
 bool verifyRsaPkcs1Sha256(EVP_PKEY* pub, ByteView digest, ByteView sig) {
     Ctx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pub, nullptr));
-    return EVP_PKEY_verify_init(ctx.get()) == 1 && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
+    return EVP_PKEY_verify_init(ctx.get()) == 1 &&
+           EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
            EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) == 1 &&
            EVP_PKEY_verify(ctx.get(), sig.data(), sig.size(), digest.data(), digest.size()) == 1;
 }

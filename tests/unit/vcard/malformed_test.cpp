@@ -19,7 +19,7 @@ TEST(Malformed, TableNeverChangesState) {
     Host h(card);
     ASSERT_EQ(h.authenticateDefault(), 0x9000);
     h.generate(0x9C, 0x11);
-    ASSERT_EQ(h.verify("123456"), 0x9000);  // fresh for one 9C signature
+    ASSERT_EQ(h.verify("123456"), 0x9000);    // fresh for one 9C signature
     Rsp w = h.raw("0087039B04 7C028000 00");  // pending witness
     ASSERT_EQ(swHex(w.sw), "9000");
     const Bytes fileBefore = readFile(path);
@@ -30,21 +30,21 @@ TEST(Malformed, TableNeverChangesState) {
     };
     const Case cases[] = {
         {"00", "6700"},
-        {"0087119C", "6A80"},                                 // case 1 GA: no template
-        {"0087119C05 7C03", "6700"},                          // Lc larger than the data
-        {"0087119C02 7C030000", "6700"},                      // Lc smaller than the data
-        {"0087119C04 7C058100", "6A80"},                      // TLV overruns
-        {"0087119C04 7C028181", "6A80"},                      // inner length overruns
-        {"0087119C06 7C04 8100 8100", "6A80"},                // duplicate member
+        {"0087119C", "6A80"},                   // case 1 GA: no template
+        {"0087119C05 7C03", "6700"},            // Lc larger than the data
+        {"0087119C02 7C030000", "6700"},        // Lc smaller than the data
+        {"0087119C04 7C058100", "6A80"},        // TLV overruns
+        {"0087119C04 7C028181", "6A80"},        // inner length overruns
+        {"0087119C06 7C04 8100 8100", "6A80"},  // duplicate member
         {"0087119C06 7C04 8200 8200", "6A80"},
-        {"0087119C04 7C02 8200", "6A80"},                     // no input
-        {"0087119C08 7C06 8202AABB 8100", "6A80"},            // 82 must be empty
+        {"0087119C04 7C02 8200", "6A80"},           // no input
+        {"0087119C08 7C06 8202AABB 8100", "6A80"},  // 82 must be empty
         {"0087119C24 7C22 8120 0000000000000000000000000000000000000000000000000000000000000000", "9000"},
-        {"0087119C05 7D03 810100", "6A80"},                   // not 7C
-        {"0087119C07 7C03 810100 9000", "6A80"},              // trailing object
-        {"0087079C04 7C028100", "6A86"},                      // algorithm mismatch
-        {"0087039B04 7C038001", "6A80"},                      // bad TLV for 9B
-        {"0087039B06 7C04 8002 0102", "6A80"},                // witness of the wrong size
+        {"0087119C05 7D03 810100", "6A80"},       // not 7C
+        {"0087119C07 7C03 810100 9000", "6A80"},  // trailing object
+        {"0087079C04 7C028100", "6A86"},          // algorithm mismatch
+        {"0087039B04 7C038001", "6A80"},          // bad TLV for 9B
+        {"0087039B06 7C04 8002 0102", "6A80"},    // witness of the wrong size
         {"0020008007 31323334353636", "6A80"},
         {"00200280", "6A86"},
         {"002400800A 31323334353636FFFFFF", "6A80"},
@@ -101,7 +101,8 @@ TEST(Malformed, InterruptedGeneralAuthenticateChainHasNoEffect) {
     ASSERT_EQ(h.authenticateDefault(), 0x9000);
     h.generate(0x9C, 0x07);
     ASSERT_EQ(h.verify("123456"), 0x9000);
-    Bytes tmpl = apdu::TlvBuilder().begin(0x7C).add(0x82, ByteView()).add(0x81, Bytes(256, 0x01)).end().take();
+    Bytes tmpl =
+        apdu::TlvBuilder().begin(0x7C).add(0x82, ByteView()).add(0x81, Bytes(256, 0x01)).end().take();
     Bytes first = {0x10, 0x87, 0x07, 0x9C, 0xFF};
     first.insert(first.end(), tmpl.begin(), tmpl.begin() + 255);
     ASSERT_EQ(swHex(h.raw(first).sw), "9000");

@@ -1,6 +1,5 @@
 // State file: creation, round trip across restarts, atomic writes, refusal of corrupt or foreign files.
 #include <gtest/gtest.h>
-
 #include <openssl/sha.h>
 
 #include "card_test_util.h"
@@ -19,7 +18,15 @@ std::unique_ptr<VirtualCard> open(const std::filesystem::path& p, const std::str
 
 // A file with a valid header and checksum around `body`.
 Bytes wrapBody(ByteView body, uint16_t version = 1) {
-    Bytes f = {'M', 'E', 'S', 'I', 'G', 'N', 'V', 'C', static_cast<uint8_t>(version >> 8),
+    Bytes f = {'M',
+               'E',
+               'S',
+               'I',
+               'G',
+               'N',
+               'V',
+               'C',
+               static_cast<uint8_t>(version >> 8),
                static_cast<uint8_t>(version)};
     const std::size_t n = body.size();
     for (int s = 24; s >= 0; s -= 8) f.push_back(static_cast<uint8_t>(n >> s));
@@ -164,7 +171,13 @@ TEST(Persistence, CorruptForeignTruncatedAndWrongVersionFilesAreRefusedAndUntouc
         {"flipped", flipped, "checksum mismatch"},
         {"truncated", Bytes(original.begin(), original.end() - 1), "truncated"},
         {"short", Bytes(original.begin(), original.begin() + 12), "truncated"},
-        {"trailing", [&] { Bytes b = original; b.push_back(0); return b; }(), "trailing data"},
+        {"trailing",
+         [&] {
+             Bytes b = original;
+             b.push_back(0);
+             return b;
+         }(),
+         "trailing data"},
         {"foreign", hexBytes("7B2276657273696F6E223A317D"), "bad magic"},
         {"empty", {}, "bad magic"},
         {"version", wrongVersion, "unsupported format version 2"},
@@ -180,7 +193,8 @@ TEST(Persistence, CorruptForeignTruncatedAndWrongVersionFilesAreRefusedAndUntouc
         ASSERT_FALSE(r) << c.name;
         EXPECT_EQ(r.error().code, core::Errc::Malformed) << c.name;
         EXPECT_NE(r.error().message.find(c.expect), std::string::npos) << c.name << ": " << r.error().message;
-        EXPECT_NE(r.error().message.find(p.string()), std::string::npos) << c.name << ": " << r.error().message;
+        EXPECT_NE(r.error().message.find(p.string()), std::string::npos)
+            << c.name << ": " << r.error().message;
         EXPECT_EQ(readFile(p), c.content) << c.name << " must be left untouched";
     }
     // A directory in place of the file.

@@ -145,8 +145,8 @@ TEST(PivData, SizeLimitsAndBadForms) {
     EXPECT_EQ(swHex(putObject(h, "5FC105", Bytes(3064, 1))), "6A84");
     uint16_t sw = 0;
     EXPECT_EQ(getData(h, "5FC105", &sw).size(), 4u + 3063u) << "the old object is unchanged";
-    EXPECT_EQ(swHex(putObject(h, "5FC0FF", Bytes(3, 1))), "6A80");   // not a PIV tag
-    EXPECT_EQ(swHex(putObject(h, "5FC1", Bytes(3, 1))), "6A80");      // tag too short
+    EXPECT_EQ(swHex(putObject(h, "5FC0FF", Bytes(3, 1))), "6A80");     // not a PIV tag
+    EXPECT_EQ(swHex(putObject(h, "5FC1", Bytes(3, 1))), "6A80");       // tag too short
     EXPECT_EQ(swHex(h.raw("00DB3FFF05 5C035FC105").sw), "6A80");       // no 53
     EXPECT_EQ(swHex(h.raw("00DB3FFF07 5C035FC105 5305").sw), "6A80");  // 53 overruns
     EXPECT_EQ(swHex(h.raw("00DB3FFF09 5C035FC105 5302AAAA 00").sw), "9000") << "trailing 00 is padding";

@@ -1,7 +1,6 @@
 // Key pairs: GENERATE, GENERAL AUTHENTICATE (sign, decrypt, ECDH), security conditions per slot,
 // IMPORT KEY, GET METADATA, ATTEST. Every card result is checked with OpenSSL on the host side.
 #include <gtest/gtest.h>
-
 #include <openssl/x509.h>
 
 #include "card_test_util.h"
@@ -12,7 +11,7 @@ namespace vcard::test {
 namespace {
 
 class PivKeys : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         card = memoryCard();
         h = std::make_unique<Host>(*card);
@@ -54,7 +53,8 @@ TEST_F(PivKeys, Rsa2048SignDecryptAndPinPolicy) {
     ASSERT_EQ(em.size(), 256u);
     EXPECT_EQ(em[0], 0x00);
     EXPECT_EQ(em[1], 0x02);
-    EXPECT_EQ(Bytes(em.end() - 17, em.end()), Bytes({0x00, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}));
+    EXPECT_EQ(Bytes(em.end() - 17, em.end()),
+              Bytes({0x00, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}));
 
     // Exact length, input below the modulus, algorithm must match.
     h->generalAuth(0x07, 0x9A, 0x81, Bytes(255, 1), &sw);
@@ -105,7 +105,8 @@ TEST_F(PivKeys, CardAuthKeyNeedsNoPinAndP384Works) {
     Pkey pub = publicFromTemplate(0x14, tmpl);
     ASSERT_TRUE(pub);
     card->reset();  // no PIN, no admin
-    const Bytes digest = core::hexBytes("00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF0011223344556677");
+    const Bytes digest =
+        core::hexBytes("00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF0011223344556677");
     uint16_t sw = 0;
     Bytes sig = h->generalAuth(0x14, 0x9E, 0x81, digest, &sw);
     ASSERT_EQ(swHex(sw), "9000");
@@ -189,8 +190,10 @@ TEST_F(PivKeys, Rsa1024WithRetiredSlotAndExponent) {
 TEST_F(PivKeys, ImportRsaAndEcAndUseThem) {
     Pkey rsa = generateHostKey(0x07);
     Bytes d;
-    const char* names[] = {"rsa-factor1", "rsa-factor2", "rsa-exponent1", "rsa-exponent2", "rsa-coefficient1"};
-    for (uint8_t t = 1; t <= 5; ++t) core::append(d, apdu::encodeTlv(t, bnParam(rsa.get(), names[t - 1], 128)));
+    const char* names[] = {"rsa-factor1", "rsa-factor2", "rsa-exponent1", "rsa-exponent2",
+                           "rsa-coefficient1"};
+    for (uint8_t t = 1; t <= 5; ++t)
+        core::append(d, apdu::encodeTlv(t, bnParam(rsa.get(), names[t - 1], 128)));
     Bytes withPolicy = d;
     core::append(withPolicy, hexBytes("AA0101AB0101"));
     card->reset();
@@ -300,7 +303,8 @@ TEST_F(PivKeys, VersionSerialAndMetadataErrors) {
     EXPECT_EQ(v.data, hexBytes("050403"));
     Rsp s = h->raw("00F8000000");
     ASSERT_EQ(s.data.size(), 4u);
-    const uint32_t serial = static_cast<uint32_t>(s.data[0]) << 24 | s.data[1] << 16 | s.data[2] << 8 | s.data[3];
+    const uint32_t serial =
+        static_cast<uint32_t>(s.data[0]) << 24 | s.data[1] << 16 | s.data[2] << 8 | s.data[3];
     EXPECT_GE(serial, 10000000u);
     EXPECT_LT(serial, 100000000u);
     EXPECT_EQ(swHex(h->raw("00F8010000").sw), "6A86");

@@ -39,7 +39,9 @@ TEST(PivMgmt, DefaultKeyMutualAuthentication) {
     Bytes t = apdu::TlvBuilder().begin(0x7C).add(0x81, r2).add(0x80, r1).end().take();
     Rsp r = h.transmit(0x87, 0x03, 0x9B, t);
     ASSERT_EQ(swHex(r.sw), "9000");
-    EXPECT_EQ(r.data, apdu::TlvBuilder().begin(0x7C).add(0x82, blockEncrypt(0x03, defaultMgmtKey(), r2)).end().take());
+    EXPECT_EQ(
+        r.data,
+        apdu::TlvBuilder().begin(0x7C).add(0x82, blockEncrypt(0x03, defaultMgmtKey(), r2)).end().take());
 }
 
 TEST(PivMgmt, WrongWitnessFailsAndIsSingleUse) {
@@ -56,7 +58,8 @@ TEST(PivMgmt, WrongWitnessFailsAndIsSingleUse) {
     EXPECT_EQ(swHex(h.transmit(0x87, 0x03, 0x9B, t).sw), "6985") << "the witness was used up";
     EXPECT_EQ(swHex(h.raw("00DB3FFF05 5C035FC101").sw), "6982");
     // Wrong key altogether.
-    EXPECT_EQ(swHex(h.authenticate(0x03, hexBytes("0102030405060708010203040506070801020304050607FF"))), "6982");
+    EXPECT_EQ(swHex(h.authenticate(0x03, hexBytes("0102030405060708010203040506070801020304050607FF"))),
+              "6982");
 }
 
 TEST(PivMgmt, ExternalAuthentication) {

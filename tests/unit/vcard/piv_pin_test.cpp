@@ -58,11 +58,11 @@ TEST(PivPin, WrongPinCountsDownAndBlocks) {
 TEST(PivPin, FormatErrorsDoNotCount) {
     auto card = memoryCard();
     Host h(*card);
-    for (const char* bad : {"0020008008 3132333435FFFFFF",   // 5 digits
-                            "0020008008 31323334353641FF",   // letter
-                            "0020008008 313233FF34353636",   // padding in the middle
-                            "0020008007 313233343536FF",     // 7 bytes
-                            "0020008009 313233343536FFFFFF", // 9 bytes
+    for (const char* bad : {"0020008008 3132333435FFFFFF",    // 5 digits
+                            "0020008008 31323334353641FF",    // letter
+                            "0020008008 313233FF34353636",    // padding in the middle
+                            "0020008007 313233343536FF",      // 7 bytes
+                            "0020008009 313233343536FFFFFF",  // 9 bytes
                             "0020008008 FFFFFFFFFFFFFFFF"}) {
         EXPECT_EQ(swHex(h.raw(bad).sw), "6A80") << bad;
     }
