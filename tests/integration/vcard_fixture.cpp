@@ -42,7 +42,7 @@ void VcardFixture::SetUp() {
     LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &ctx);
     ASSERT_EQ(rv, SCARD_S_SUCCESS) << pcsc_stringify_error(rv);
     m_context = ctx;
-    insertCard();
+    if (insertCardAtSetUp()) insertCard();
 }
 
 void VcardFixture::TearDown() {
@@ -58,11 +58,20 @@ void VcardFixture::TearDown() {
     }
 }
 
-void VcardFixture::insertCard() {
-    ASSERT_TRUE(m_card.start({vcardBinary(), "--init", "piv", "--host", m_env.host, "--port", m_env.port,
-                              "--once", stateFile().string()},
-                             m_dir / "vcard.log"))
-        << m_card.error();
+void VcardFixture::reestablishPcscContext() {
+    if (m_context) SCardReleaseContext(m_context);
+    m_context = 0;
+    SCARDCONTEXT ctx = 0;
+    LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &ctx);
+    ASSERT_EQ(rv, SCARD_S_SUCCESS) << pcsc_stringify_error(rv);
+    m_context = ctx;
+}
+
+void VcardFixture::insertCard(const std::vector<std::string>& options) {
+    std::vector<std::string> argv{vcardBinary()};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.insert(argv.end(), {"--host", m_env.host, "--port", m_env.port, stateFile().string()});
+    ASSERT_TRUE(m_card.start(argv, m_dir / "vcard.log")) << m_card.error();
     ASSERT_TRUE(waitForCard(true)) << "pcscd did not report the card present\n" << vcardLog();
 }
 

@@ -31,12 +31,18 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
-    // Inserts the card (starting mesign-vcard on the state file) and waits until pcscd reports it present.
-    void insertCard();
+    // Inserts the card (starting mesign-vcard with `options` on the state file) and waits until pcscd
+    // reports it present.
+    void insertCard(const std::vector<std::string>& options = {"--init", "piv", "--once"});
+    // SetUp inserts a card unless a suite says otherwise.
+    virtual bool insertCardAtSetUp() const { return true; }
+    BackgroundProcess& cardProcess() { return m_card; }
     // Removes the card (SIGTERM to mesign-vcard) and waits until pcscd reports the reader empty.
     // Returns mesign-vcard's exit code.
     int removeCard();
     bool waitForCard(bool present, std::chrono::milliseconds timeout = 10s);
+    // A new PC/SC context for waitForCard, after pcscd was restarted.
+    void reestablishPcscContext();
 
     const std::string& reader() const { return m_env.reader; }
     const std::filesystem::path& dir() const { return m_dir; }

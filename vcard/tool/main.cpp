@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include <poll.h>
@@ -46,7 +47,11 @@ void signalReady(int& readyFd) {
 int run(const Options& opt) {
     auto card = vcard::openCard(opt.stateFile, opt.initApps);
     if (!card) {
-        note("cannot use card state '" + opt.stateFile.string() + "': " + card.error().describe());
+        std::string message = "cannot use card state '" + opt.stateFile.string() + "': " + card.error().message;
+        std::error_code ec;
+        if (opt.initApps.empty() && !std::filesystem::exists(opt.stateFile, ec))
+            message += " (--init piv creates a new card)";
+        note(message);
         return 2;
     }
     note("loaded " + (*card)->describe());
