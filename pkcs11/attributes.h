@@ -1,0 +1,70 @@
+// Object attributes: encoding helpers, the per-class policy tables (which attributes a class has and
+// which are sensitive) and the builders that fill them from what the token layer knows.
+#pragma once
+
+#include <map>
+#include <set>
+#include <span>
+#include <string_view>
+
+#include "core/base/bytes.h"
+#include "core/token/token.h"
+#include "pkcs11/p11_header.h"
+
+namespace p11 {
+
+using core::ByteView;
+using core::Bytes;
+using AttributeMap = std::map<CK_ATTRIBUTE_TYPE, Bytes>;
+
+enum class Access { Readable, Sensitive };
+struct AttrPolicy {
+    CK_ATTRIBUTE_TYPE type;
+    Access access;
+};
+
+// The attributes of one object: exactly those its class tables list. Sensitive ones have no value.
+struct AttributeSet {
+    AttributeMap values;
+    std::set<CK_ATTRIBUTE_TYPE> sensitive;
+
+    bool has(CK_ATTRIBUTE_TYPE t) const { return values.contains(t) || sensitive.contains(t); }
+    const Bytes* find(CK_ATTRIBUTE_TYPE t) const;
+    bool boolean(CK_ATTRIBUTE_TYPE t) const;  // false when absent
+};
+
+Bytes ckBool(bool b);
+Bytes ckUlong(CK_ULONG v);
+Bytes ckString(std::string_view s);
+// CK_BBOOL / CK_ULONG from a caller's template entry; nullopt when the length is wrong.
+std::optional<bool> readBool(const CK_ATTRIBUTE& a);
+std::optional<CK_ULONG> readUlong(const CK_ATTRIBUTE& a);
+
+// CKA_ID of the objects of PIV key `ref` (OpenSC's numbering: 9A 01, 9C 02, 9D 03, 9E 04, 82..95 05..18).
+uint8_t pivKeyId(uint8_t ref);
+std::optional<uint8_t> pivKeyRefForId(ByteView id);
+// DER OCTET STRING around an EC point (CKA_EC_POINT); accepts the raw point.
+Bytes derOctetString(ByteView content);
+
+AttributeSet certificateAttributes(const token::KeyObject& k);
+AttributeSet publicKeyAttributes(const token::KeyObject& k);
+AttributeSet privateKeyAttributes(const token::KeyObject& k);
+AttributeSet profileAttributes();
+
+struct SecretKeyOptions {
+    AttributeMap fromTemplate;  // accepted template values (label, id, usage flags, private, ...)
+    Bytes value;
+    bool sensitive = false;
+    bool extractable = true;
+    bool alwaysSensitive = false;
+    bool neverExtractable = false;
+    CK_KEY_TYPE keyType = CKK_GENERIC_SECRET;
+};
+AttributeSet secretKeyAttributes(const SecretKeyOptions& o);
+
+// C_GetAttributeValue over one object (specs/pkcs11.md §6.6): processes every entry.
+CK_RV readAttributes(const AttributeSet& set, std::span<CK_ATTRIBUTE> tmpl);
+// Exact byte comparison of every template entry (sensitive attributes never match).
+bool matchesTemplate(const AttributeSet& set, std::span<const CK_ATTRIBUTE> tmpl);
+
+}  // namespace p11

@@ -1,0 +1,94 @@
+#include "pkcs11/mechanisms.h"
+
+#include <algorithm>
+
+namespace p11 {
+namespace {
+
+using crypto::HashAlg;
+
+constexpr MechanismSpec kMechanisms[] = {
+    {CKM_RSA_PKCS, KeyFamily::Rsa, MechKind::SignDecrypt, std::nullopt},
+    {CKM_RSA_X_509, KeyFamily::Rsa, MechKind::SignDecrypt, std::nullopt},
+    {CKM_RSA_PKCS_OAEP, KeyFamily::Rsa, MechKind::Decrypt, std::nullopt},
+    {CKM_SHA1_RSA_PKCS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha1},
+    {CKM_SHA224_RSA_PKCS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha224},
+    {CKM_SHA256_RSA_PKCS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha256},
+    {CKM_SHA384_RSA_PKCS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha384},
+    {CKM_SHA512_RSA_PKCS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha512},
+    {CKM_RSA_PKCS_PSS, KeyFamily::Rsa, MechKind::Sign, std::nullopt, true},
+    {CKM_SHA1_RSA_PKCS_PSS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha1, true},
+    {CKM_SHA224_RSA_PKCS_PSS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha224, true},
+    {CKM_SHA256_RSA_PKCS_PSS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha256, true},
+    {CKM_SHA384_RSA_PKCS_PSS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha384, true},
+    {CKM_SHA512_RSA_PKCS_PSS, KeyFamily::Rsa, MechKind::Sign, HashAlg::Sha512, true},
+    {CKM_ECDSA, KeyFamily::Ec, MechKind::Sign, std::nullopt},
+    {CKM_ECDSA_SHA1, KeyFamily::Ec, MechKind::Sign, HashAlg::Sha1},
+    {CKM_ECDSA_SHA224, KeyFamily::Ec, MechKind::Sign, HashAlg::Sha224},
+    {CKM_ECDSA_SHA256, KeyFamily::Ec, MechKind::Sign, HashAlg::Sha256},
+    {CKM_ECDSA_SHA384, KeyFamily::Ec, MechKind::Sign, HashAlg::Sha384},
+    {CKM_ECDSA_SHA512, KeyFamily::Ec, MechKind::Sign, HashAlg::Sha512},
+    {CKM_ECDH1_DERIVE, KeyFamily::Ec, MechKind::Derive, std::nullopt},
+};
+
+}  // namespace
+
+std::span<const MechanismSpec> allMechanisms() { return kMechanisms; }
+
+const MechanismSpec* findMechanism(CK_MECHANISM_TYPE type) {
+    for (const MechanismSpec& m : kMechanisms)
+        if (m.type == type) return &m;
+    return nullptr;
+}
+
+bool canSign(const MechanismSpec& m) { return m.kind == MechKind::Sign || m.kind == MechKind::SignDecrypt; }
+bool canDecrypt(const MechanismSpec& m) {
+    return m.kind == MechKind::Decrypt || m.kind == MechKind::SignDecrypt;
+}
+
+CK_MECHANISM_INFO mechanismInfo(const MechanismSpec& spec, const std::vector<token::KeyObject>& keys) {
+    CK_MECHANISM_INFO info{};
+    // PIV guarantees RSA-1024/2048 and P-256/P-384; larger RSA keys (YubiKey 5.7) widen the range
+    // when the card holds one.
+    CK_ULONG rsaMax = 2048;
+    for (const token::KeyObject& k : keys)
+        if (k.publicKey && k.publicKey->type == crypto::KeyType::Rsa)
+            rsaMax = std::max<CK_ULONG>(rsaMax, k.publicKey->bits);
+    if (spec.family == KeyFamily::Rsa) {
+        info.ulMinKeySize = 1024;
+        info.ulMaxKeySize = rsaMax;
+    } else {
+        info.ulMinKeySize = 256;
+        info.ulMaxKeySize = 384;
+    }
+    info.flags = CKF_HW;
+    if (canSign(spec)) info.flags |= CKF_SIGN;
+    if (canDecrypt(spec)) info.flags |= CKF_DECRYPT;
+    if (spec.kind == MechKind::Derive) info.flags |= CKF_DERIVE;
+    if (spec.family == KeyFamily::Ec) info.flags |= CKF_EC_F_P | CKF_EC_OID | CKF_EC_UNCOMPRESS;
+    return info;
+}
+
+std::optional<crypto::HashAlg> hashFromMechanism(CK_MECHANISM_TYPE m) {
+    switch (m) {
+        case CKM_SHA_1: return HashAlg::Sha1;
+        case CKM_SHA224: return HashAlg::Sha224;
+        case CKM_SHA256: return HashAlg::Sha256;
+        case CKM_SHA384: return HashAlg::Sha384;
+        case CKM_SHA512: return HashAlg::Sha512;
+        default: return std::nullopt;
+    }
+}
+
+std::optional<crypto::HashAlg> hashFromMgf(CK_RSA_PKCS_MGF_TYPE mgf) {
+    switch (mgf) {
+        case CKG_MGF1_SHA1: return HashAlg::Sha1;
+        case CKG_MGF1_SHA224: return HashAlg::Sha224;
+        case CKG_MGF1_SHA256: return HashAlg::Sha256;
+        case CKG_MGF1_SHA384: return HashAlg::Sha384;
+        case CKG_MGF1_SHA512: return HashAlg::Sha512;
+        default: return std::nullopt;
+    }
+}
+
+}  // namespace p11

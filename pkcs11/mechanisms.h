@@ -1,0 +1,38 @@
+// The mechanisms the module offers, in one table: which key family they need, what they hash on the
+// host, and whether they are single-part only. Key sizes come from the card (mechanismInfo()).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/crypto/hash.h"
+#include "core/token/token.h"
+#include "pkcs11/p11_header.h"
+
+namespace p11 {
+
+enum class KeyFamily { Rsa, Ec };
+enum class MechKind { Sign, Decrypt, SignDecrypt, Derive };
+
+struct MechanismSpec {
+    CK_MECHANISM_TYPE type;
+    KeyFamily family;
+    MechKind kind;
+    std::optional<crypto::HashAlg> hash;  // hashed on the host before the card call
+    bool pss = false;
+};
+
+std::span<const MechanismSpec> allMechanisms();
+const MechanismSpec* findMechanism(CK_MECHANISM_TYPE type);
+bool canSign(const MechanismSpec& m);
+bool canDecrypt(const MechanismSpec& m);
+
+// CK_MECHANISM_INFO for `spec` on a token holding `keys`.
+CK_MECHANISM_INFO mechanismInfo(const MechanismSpec& spec, const std::vector<token::KeyObject>& keys);
+
+// CKM_SHA_1 .. CKM_SHA512 and CKG_MGF1_* to our hash enum.
+std::optional<crypto::HashAlg> hashFromMechanism(CK_MECHANISM_TYPE m);
+std::optional<crypto::HashAlg> hashFromMgf(CK_RSA_PKCS_MGF_TYPE mgf);
+
+}  // namespace p11

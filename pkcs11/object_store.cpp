@@ -1,0 +1,89 @@
+#include "pkcs11/object_store.h"
+
+#include "pkcs11/ckr_map.h"
+
+namespace p11 {
+namespace {
+
+void addTokenObject(Module& m, Session& s, const Bytes& cardId, ObjectKind kind, uint8_t ref,
+                    const token::KeyObject* key, AttributeSet attrs, bool showPrivate,
+                    std::vector<ObjectEntry>& out) {
+    if (attrs.boolean(CKA_PRIVATE) && !showPrivate) return;
+    ObjectEntry e;
+    e.handle = m.objectHandle(TokenObjectId{s.slot(), cardId, kind, ref});
+    e.kind = kind;
+    e.attributes = std::move(attrs);
+    if (key) e.key = *key;
+    out.push_back(std::move(e));
+}
+
+}  // namespace
+
+CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out) {
+    token::Token& tok = s.context().token();
+    auto info = tok.info();
+    if (!info) return toCkr(info.error());
+    auto objects = tok.objects();
+    if (!objects) return toCkr(objects.error());
+    bool showPrivate = s.login() == LoginState::User;
+    const Bytes& cardId = info->cardId;
+    out.clear();
+    addTokenObject(m, s, cardId, ObjectKind::Profile, 0, nullptr, profileAttributes(), showPrivate, out);
+    for (const token::KeyObject& k : *objects) {
+        uint8_t ref = k.key.ref;
+        if (k.certificate)
+            addTokenObject(m, s, cardId, ObjectKind::Certificate, ref, &k, certificateAttributes(k), showPrivate, out);
+        if (k.publicKey)
+            addTokenObject(m, s, cardId, ObjectKind::PublicKey, ref, &k, publicKeyAttributes(k), showPrivate, out);
+        addTokenObject(m, s, cardId, ObjectKind::PrivateKey, ref, &k, privateKeyAttributes(k), showPrivate, out);
+    }
+    TokenContext& ctx = s.context();
+    std::lock_guard lock(ctx.mutex);
+    for (const auto& [h, obj] : ctx.sessionObjects) {
+        if (obj.attributes.boolean(CKA_PRIVATE) && !showPrivate) continue;
+        ObjectEntry e;
+        e.handle = h;
+        e.kind = ObjectKind::PrivateKey;  // unused for session objects
+        e.sessionObject = true;
+        e.attributes = obj.attributes;
+        out.push_back(std::move(e));
+    }
+    return CKR_OK;
+}
+
+CK_RV lookupObject(Module& m, Session& s, CK_OBJECT_HANDLE h, ObjectEntry& out) {
+    std::vector<ObjectEntry> all;
+    if (CK_RV rv = visibleObjects(m, s, all); rv != CKR_OK) return rv;
+    for (ObjectEntry& e : all) {
+        if (e.handle != h) continue;
+        out = std::move(e);
+        return CKR_OK;
+    }
+    return CKR_OBJECT_HANDLE_INVALID;
+}
+
+CK_RV lookupPrivateKey(Module& m, Session& s, CK_OBJECT_HANDLE h, KeyHandle& out) {
+    ObjectEntry e;
+    CK_RV rv = lookupObject(m, s, h, e);
+    if (rv == CKR_OBJECT_HANDLE_INVALID) return CKR_KEY_HANDLE_INVALID;
+    if (rv != CKR_OK) return rv;
+    if (e.sessionObject || e.kind != ObjectKind::PrivateKey || !e.key) return CKR_KEY_TYPE_INCONSISTENT;
+    out.handle = h;
+    out.key = *e.key;
+    out.alwaysAuthenticate = e.attributes.boolean(CKA_ALWAYS_AUTHENTICATE);
+    if (e.key->publicKey) {
+        out.type = e.key->publicKey->type;
+        out.bits = e.key->publicKey->bits;
+    } else if (auto alg = e.key->key.algorithm) {
+        // No public key known: sizes from the algorithm the card reported.
+        out.type = cardapp::isRsa(*alg) ? crypto::KeyType::Rsa : crypto::KeyType::Ec;
+        out.bits = cardapp::isRsa(*alg) ? cardapp::rsaModulusBytes(*alg) * 8
+                                        : (*alg == cardapp::KeyAlgorithm::EcP384 ? 384 : 256);
+        if (!cardapp::isRsa(*alg) && !cardapp::isEc(*alg)) return CKR_KEY_TYPE_INCONSISTENT;
+    } else {
+        return CKR_KEY_FUNCTION_NOT_PERMITTED;
+    }
+    return CKR_OK;
+}
+
+}  // namespace p11
