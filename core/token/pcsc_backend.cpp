@@ -63,7 +63,7 @@ core::Result<std::vector<ReaderState>> statesOf(SCARDCONTEXT ctx, const std::vec
 }
 
 class PcscBackend final : public ReaderBackend {
-public:
+  public:
     ~PcscBackend() override = default;
 
     core::Result<std::vector<ReaderState>> readers() override {
@@ -84,7 +84,7 @@ public:
         return std::unique_ptr<transport::Transport>(std::move(*t));
     }
 
-private:
+  private:
     // Lists readers and their states through `ctx` (established on demand, dropped when pcscd is gone).
     core::Result<std::vector<ReaderState>> snapshot(std::shared_ptr<PcscContext>& ctx);
     // Blocks in SCardGetStatusChange on `current` + PnP for at most `ms` (-1: INFINITE).
@@ -96,7 +96,7 @@ private:
     std::mutex m_queryMutex;
     std::shared_ptr<PcscContext> m_queryCtx;
 
-    std::mutex m_waitCallMutex;  // one waitForChange at a time (its context is single-threaded)
+    std::mutex m_waitCallMutex;              // one waitForChange at a time (its context is single-threaded)
     std::shared_ptr<PcscContext> m_waitCtx;  // replaced only under m_stateMutex
     DWORD m_pnpEvents = 0;                   // PnP reader's high word from the last wait (newer pcsc-lite)
 
@@ -216,18 +216,22 @@ core::Result<std::vector<ReaderState>> PcscBackend::waitForChange(const std::vec
             // No pcscd: try again later. Sleep in bounded steps so cancel() and the deadline are honoured.
             auto step = kServiceRetry;
             if (ms >= 0 && std::chrono::milliseconds(ms) < step) step = std::chrono::milliseconds(ms);
-            if (sleepCancellable(step)) return fail(Errc::Cancelled, "waiting for reader events was cancelled");
+            if (sleepCancellable(step))
+                return fail(Errc::Cancelled, "waiting for reader events was cancelled");
             continue;
         }
         LONG rv = blockOnce(current, ms);
         switch (rv) {
-            case SCARD_S_SUCCESS: continue;  // something changed: the next snapshot tells what
+            case SCARD_S_SUCCESS:
+                continue;  // something changed: the next snapshot tells what
             case SCARD_E_TIMEOUT:
                 if (remaining() == 0) return fail(Errc::Timeout, "no reader event before the timeout");
                 continue;
-            case SCARD_E_CANCELLED: return fail(Errc::Cancelled, "waiting for reader events was cancelled");
+            case SCARD_E_CANCELLED:
+                return fail(Errc::Cancelled, "waiting for reader events was cancelled");
             case SCARD_E_UNKNOWN_READER:
-            case SCARD_E_READER_UNAVAILABLE: continue;
+            case SCARD_E_READER_UNAVAILABLE:
+                continue;
             default:
                 if (contextLost(rv)) {
                     MESIGN_LOG("pcsc", Info, transport::pcscError(rv, "SCardGetStatusChange").message);
@@ -251,7 +255,8 @@ void PcscBackend::cancel() {
         if (m_waitCtx) {
             // Called under m_stateMutex so the waiter cannot release the context meanwhile.
             LONG rv = SCardCancel(static_cast<SCARDCONTEXT>(m_waitCtx->handle()));
-            if (rv != SCARD_S_SUCCESS) MESIGN_LOG("pcsc", Warn, transport::pcscError(rv, "SCardCancel").message);
+            if (rv != SCARD_S_SUCCESS)
+                MESIGN_LOG("pcsc", Warn, transport::pcscError(rv, "SCardCancel").message);
         }
         m_cv.wait_for(lock, kCancelRetry, [&] { return m_blockRound != round; });
     }
@@ -259,6 +264,8 @@ void PcscBackend::cancel() {
 
 }  // namespace
 
-std::unique_ptr<ReaderBackend> makePcscBackend() { return std::make_unique<PcscBackend>(); }
+std::unique_ptr<ReaderBackend> makePcscBackend() {
+    return std::make_unique<PcscBackend>();
+}
 
 }  // namespace token

@@ -30,9 +30,13 @@ public:
     virtual core::Result<std::vector<ReaderState>> readers() = 0;
     // Blocks until a reader is added/removed or a card inserted/removed relative to `known`, or
     // `timeoutMs` elapses (-1: no limit). Returns the new states; Errc::Timeout on timeout,
-    // Errc::Cancelled after cancel() (from any thread).
+    // Errc::Cancelled after cancel() (from any thread). Returns at once when the current state already
+    // differs from `known`. When pcscd is gone the state is "no readers"; the PC/SC backend then retries
+    // once a second until pcscd is back, the timeout or cancel(). One waiter at a time.
     virtual core::Result<std::vector<ReaderState>> waitForChange(const std::vector<ReaderState>& known,
                                                                  int timeoutMs) = 0;
+    // Sticky: a cancel() while nobody waits ends the next waitForChange() at once (so a cancel racing
+    // with the start of a wait is never lost); a wait that returns Cancelled consumes it.
     virtual void cancel() = 0;
     // A new connection (shared mode) to the card in `reader`.
     virtual core::Result<std::unique_ptr<transport::Transport>> connect(const std::string& reader) = 0;

@@ -90,17 +90,21 @@ core::Result<std::vector<KeyObject>> Token::objects() {
             if (!keys) return fail(keys.error());
             std::vector<KeyObject> out;
             for (auto& k : *keys) {
-                // A key generated through us since: its SPKI, not that of a certificate left from an older key.
-                if (auto g = d.generatedSpki.find(k.ref); g != d.generatedSpki.end()) k.publicKeyInfo = g->second;
+                // A key generated through us since: its SPKI, not that of a certificate left from an older
+                // key.
+                if (auto g = d.generatedSpki.find(k.ref); g != d.generatedSpki.end())
+                    k.publicKeyInfo = g->second;
                 const bool hasCert = k.hasCertificate;
                 KeyObject o = makeKeyObject(std::move(k));
                 if (hasCert) {
                     auto der = d.app->certificate(o.key.ref);
                     if (!der) return fail(der.error());
-                    auto cert = *der ? crypto::parseCertificate(**der)
-                                     : core::Result<crypto::CertificateInfo>(fail(Errc::NotFound, "vanished"));
+                    auto cert = *der
+                                    ? crypto::parseCertificate(**der)
+                                    : core::Result<crypto::CertificateInfo>(fail(Errc::NotFound, "vanished"));
                     if (!cert) {
-                        MESIGN_LOG("token", Warn, o.key.label + ": certificate skipped: " + cert.error().message);
+                        MESIGN_LOG("token", Warn,
+                                   o.key.label + ": certificate skipped: " + cert.error().message);
                     } else if (o.publicKey && !crypto::certificateMatchesKey(*cert, o.publicKey->spki)) {
                         MESIGN_LOG("token", Info, o.key.label + ": certificate of an older key skipped");
                     } else {
@@ -116,7 +120,9 @@ core::Result<std::vector<KeyObject>> Token::objects() {
     });
 }
 
-uint64_t Token::generation() const { return m_impl->generation.load(); }
+uint64_t Token::generation() const {
+    return m_impl->generation.load();
+}
 
 core::Status Token::loginUser(ByteView pin) {
     return guarded(m_impl->mutex, [&]() -> core::Status {
@@ -140,7 +146,8 @@ core::Status Token::loginUser(ByteView pin) {
 core::Status Token::loginSo(SoCredential kind, ByteView secret) {
     return guarded(m_impl->mutex, [&]() -> core::Status {
         Impl& d = *m_impl;
-        if (d.login.load() == LoginState::User) return fail(Errc::ConditionsNotSatisfied, "the user is logged in");
+        if (d.login.load() == LoginState::User)
+            return fail(Errc::ConditionsNotSatisfied, "the user is logged in");
         if (kind == SoCredential::Puk) {
             // PIV cannot verify a PUK without using it: check its format, keep it for RESET RETRY COUNTER.
             if (d.removed) return fail(Errc::CardRemoved, "the card was removed from '" + d.reader + "'");
@@ -178,7 +185,9 @@ core::Status Token::logout() {
     });
 }
 
-bool Token::userLoggedIn() const { return !m_impl->removed && m_impl->login.load() == LoginState::User; }
+bool Token::userLoggedIn() const {
+    return !m_impl->removed && m_impl->login.load() == LoginState::User;
+}
 
 bool Token::soLoggedIn() const {
     const LoginState l = m_impl->login.load();
@@ -193,7 +202,8 @@ core::Result<Bytes> Token::Impl::keyOperation(KeyOp op, uint8_t keyRef, ByteView
     MESIGN_TRY(d.takeLostLogin());
     auto r = d.run([&]() -> core::Result<Bytes> {
         switch (op) {
-            case KeyOp::Sign: return pin ? d.app->signWithPin(keyRef, input, *pin) : d.app->sign(keyRef, input);
+            case KeyOp::Sign:
+                return pin ? d.app->signWithPin(keyRef, input, *pin) : d.app->sign(keyRef, input);
             case KeyOp::Decipher:
                 return pin ? d.app->decipherWithPin(keyRef, input, *pin) : d.app->decipher(keyRef, input);
             case KeyOp::Derive:
@@ -209,7 +219,8 @@ core::Result<Bytes> Token::Impl::keyOperation(KeyOp op, uint8_t keyRef, ByteView
 }
 
 core::Result<Bytes> Token::sign(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin) {
-    return guarded(m_impl->mutex, [&] { return m_impl->keyOperation(KeyOp::Sign, keyRef, input, contextPin); });
+    return guarded(m_impl->mutex,
+                   [&] { return m_impl->keyOperation(KeyOp::Sign, keyRef, input, contextPin); });
 }
 
 core::Result<Bytes> Token::decipher(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin) {
@@ -217,7 +228,8 @@ core::Result<Bytes> Token::decipher(uint8_t keyRef, ByteView input, std::optiona
                    [&] { return m_impl->keyOperation(KeyOp::Decipher, keyRef, input, contextPin); });
 }
 
-core::Result<Bytes> Token::deriveEcdh(uint8_t keyRef, ByteView peerPoint, std::optional<ByteView> contextPin) {
+core::Result<Bytes> Token::deriveEcdh(uint8_t keyRef, ByteView peerPoint,
+                                      std::optional<ByteView> contextPin) {
     return guarded(m_impl->mutex,
                    [&] { return m_impl->keyOperation(KeyOp::Derive, keyRef, peerPoint, contextPin); });
 }
@@ -227,7 +239,8 @@ core::Status Token::changeUserPin(ByteView oldPin, ByteView newPin) {
         Impl& d = *m_impl;
         auto st = d.run([&] { return d.app->changePin(PinKind::User, oldPin, newPin); });
         d.info.reset();
-        if (!st && st.error().code == Errc::AuthBlocked && d.login.load() == LoginState::User) d.dropLogin(false);
+        if (!st && st.error().code == Errc::AuthBlocked && d.login.load() == LoginState::User)
+            d.dropLogin(false);
         return st;
     });
 }
@@ -316,6 +329,8 @@ void Token::markRemoved() {
     if (lock.owns_lock()) d.cleanupRemoved();
 }
 
-bool Token::removed() const { return m_impl->removed.load(); }
+bool Token::removed() const {
+    return m_impl->removed.load();
+}
 
 }  // namespace token

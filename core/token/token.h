@@ -57,15 +57,18 @@ public:
     // Increments whenever objects() may have changed (keygen, certificate write/delete, card swap).
     uint64_t generation() const;
 
+    // One login at a time: user while SO is logged in (or the reverse) → Errc::ConditionsNotSatisfied.
     core::Status loginUser(ByteView pin);
-    // SO: PIV management key (binary, 16/24/32 bytes) or the PUK (kept in wiped memory for unblockPin).
+    // SO: PIV management key (binary, 16/24/32 bytes) or the PUK (kept in wiped memory for unblockPin;
+    // only its format is checked: PIV cannot verify a PUK without using it).
     core::Status loginSo(SoCredential kind, ByteView secret);
-    core::Status logout();
+    core::Status logout();  // always succeeds on our side (the card gets VERIFY FF when reachable)
     bool userLoggedIn() const;
     bool soLoggedIn() const;
 
     // Raw private-key operations (padding is the caller's). `contextPin`: VERIFY in the same transaction
-    // (keys with PIN policy "always").
+    // (keys with PIN policy "always"). After a reset dropped the login (noticed by any call), the next
+    // private-key or admin operation returns Errc::CardReset once; the login is never re-established.
     core::Result<Bytes> sign(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin = {});
     core::Result<Bytes> decipher(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin = {});
     core::Result<Bytes> deriveEcdh(uint8_t keyRef, ByteView peerPoint, std::optional<ByteView> contextPin = {});
@@ -80,7 +83,8 @@ public:
     core::Status deleteCertificate(uint8_t keyRef);
 
     // Called by the TokenManager when the reader reports the card gone: every later call fails with
-    // Errc::CardRemoved / NoCard, and the login is dropped.
+    // Errc::CardRemoved, and the login is dropped. Never blocks (safe while another thread uses the
+    // token). A token also marks itself removed when the card answers CardRemoved / NoCard.
     void markRemoved();
     bool removed() const;
 

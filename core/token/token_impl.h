@@ -31,14 +31,15 @@ struct Token::Impl {
     // card down ~1 s after the last handle closes, and the card then forgets a verified PIN). It is closed
     // on removal and when pcscd goes away; the next operation reconnects.
     std::unique_ptr<transport::Transport> transport;
-    std::unique_ptr<piv::PivApplication> app;  // references *transport: destroyed first
+    std::unique_ptr<piv::PivApplication> app;              // references *transport: destroyed first
     std::optional<cardapp::ApplicationIdentity> identity;  // of the card the caches belong to
     std::optional<TokenInfo> info;
     Clock::time_point infoTime;
     std::optional<std::vector<KeyObject>> objects;
-    std::map<uint8_t, Bytes> generatedSpki;  // keys generated through us: their SPKI beats a stale certificate
-    core::SecureBytes puk;                   // SO login with the PUK (for unblockWithSoLogin)
-    bool loginLostUnreported = false;        // a reset dropped the login: next login-needing call says CardReset
+    std::map<uint8_t, Bytes>
+        generatedSpki;                 // keys generated through us: their SPKI beats a stale certificate
+    core::SecureBytes puk;             // SO login with the PUK (for unblockWithSoLogin)
+    bool loginLostUnreported = false;  // a reset dropped the login: next login-needing call says CardReset
 
     std::atomic<uint64_t> generation{0};
     std::atomic<LoginState> login{LoginState::None};

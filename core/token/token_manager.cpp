@@ -23,23 +23,24 @@ struct TokenManager::Impl {
     struct Slot {
         SlotState state;
         uint32_t eventCount = 0;
-        std::shared_ptr<Token> token;      // for the card of `eventCount`
-        bool unsupported = false;          // that card has no application we know
+        std::shared_ptr<Token> token;  // for the card of `eventCount`
+        bool unsupported = false;      // that card has no application we know
     };
 
     mutable std::mutex mutex;
-    std::vector<Slot> slots;               // slots[i] has id i + 1
-    std::vector<ReaderState> known;        // the last reader snapshot applied
+    std::vector<Slot> slots;         // slots[i] has id i + 1
+    std::vector<ReaderState> known;  // the last reader snapshot applied
     bool haveBaseline = false;
-    std::vector<SlotId> pending;           // slots with events, no duplicates
-    std::mutex waitMutex;                  // one waitForEvents() at a time
+    std::vector<SlotId> pending;  // slots with events, no duplicates
+    std::mutex waitMutex;         // one waitForEvents() at a time
 
     Slot* find(SlotId id) {
         if (id == 0 || id > slots.size()) return nullptr;
         return &slots[id - 1];
     }
     void addEvent(SlotId id) {
-        if (haveBaseline && std::find(pending.begin(), pending.end(), id) == pending.end()) pending.push_back(id);
+        if (haveBaseline && std::find(pending.begin(), pending.end(), id) == pending.end())
+            pending.push_back(id);
     }
     std::vector<SlotId> takePending() {
         std::vector<SlotId> out = std::exchange(pending, {});
@@ -57,7 +58,8 @@ struct TokenManager::Impl {
 
 void TokenManager::Impl::apply(const std::vector<ReaderState>& now) {
     for (const ReaderState& r : now) {
-        auto it = std::find_if(slots.begin(), slots.end(), [&](const Slot& s) { return s.state.reader == r.name; });
+        auto it =
+            std::find_if(slots.begin(), slots.end(), [&](const Slot& s) { return s.state.reader == r.name; });
         if (it == slots.end()) {
             Slot s;
             s.state.id = slots.size() + 1;
@@ -78,7 +80,8 @@ void TokenManager::Impl::apply(const std::vector<ReaderState>& now) {
         s.eventCount = r.eventCount;
     }
     for (Slot& s : slots) {
-        const bool listed = std::any_of(now.begin(), now.end(), [&](const ReaderState& r) { return r.name == s.state.reader; });
+        const bool listed = std::any_of(now.begin(), now.end(),
+                                        [&](const ReaderState& r) { return r.name == s.state.reader; });
         if (listed || !s.state.readerPresent) continue;
         addEvent(s.state.id);
         dropToken(s);
@@ -139,9 +142,11 @@ core::Result<std::shared_ptr<Token>> TokenManager::token(SlotId id) {
             std::lock_guard lock(m_impl->mutex);
             Impl::Slot* s = m_impl->find(id);
             if (!s) return fail(Errc::NotFound, "no slot " + std::to_string(id));
-            if (!s->state.readerPresent) return fail(Errc::NoReader, "the reader of slot " + std::to_string(id) + " is gone");
+            if (!s->state.readerPresent)
+                return fail(Errc::NoReader, "the reader of slot " + std::to_string(id) + " is gone");
             if (!s->state.cardPresent) return fail(Errc::NoCard, "no card in '" + s->state.reader + "'");
-            if (s->unsupported) return fail(Errc::NotSupported, "unsupported card in '" + s->state.reader + "'");
+            if (s->unsupported)
+                return fail(Errc::NotSupported, "unsupported card in '" + s->state.reader + "'");
             if (s->token && !s->token->removed()) return s->token;
             fresh = std::make_shared<Token>(*m_backend, s->state.reader, s->state.atr);
             forEvents = s->eventCount;
@@ -196,7 +201,8 @@ core::Result<std::vector<SlotId>> TokenManager::waitForEvents(int timeoutMs) {
             }
             int ms = -1;
             if (timeoutMs >= 0) {
-                auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+                auto left =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
                 ms = left > 0 ? static_cast<int>(left) : 0;
             }
             auto now = m_backend->waitForChange(known, ms);
@@ -210,13 +216,16 @@ core::Result<std::vector<SlotId>> TokenManager::waitForEvents(int timeoutMs) {
             std::lock_guard lock(m_impl->mutex);
             m_impl->apply(*now);
             if (!m_impl->pending.empty()) return m_impl->takePending();
-            if (timeoutMs >= 0 && Clock::now() >= deadline) return fail(Errc::Timeout, "no slot event before the timeout");
+            if (timeoutMs >= 0 && Clock::now() >= deadline)
+                return fail(Errc::Timeout, "no slot event before the timeout");
         }
     } catch (const std::exception& e) {
         return fail(Errc::Internal, std::string("TokenManager::waitForEvents: ") + e.what());
     }
 }
 
-void TokenManager::cancelWait() { m_backend->cancel(); }
+void TokenManager::cancelWait() {
+    m_backend->cancel();
+}
 
 }  // namespace token

@@ -1,6 +1,7 @@
 // Readers become slots with ids stable for the life of the object (a removed reader keeps its slot,
-// absent; a new reader gets the next id). Tokens are created when a card with a known application is
-// present. Event waiting is built on ReaderBackend::waitForChange.
+// absent; a new reader gets the next id; ids start at 1). Tokens are created when a card with a known
+// application is present. Event waiting is built on ReaderBackend::waitForChange. The first reader
+// snapshot is the baseline (no events). Thread-safe; no lock is held during card I/O or a blocking wait.
 #pragma once
 
 #include <cstdint>
@@ -30,17 +31,21 @@ public:
     explicit TokenManager(std::unique_ptr<ReaderBackend> backend);
     ~TokenManager();
 
-    // Re-reads the reader list (new readers → new slots). Sends no APDU.
+    // Re-reads the reader list (new readers → new slots). Sends no APDU. pcscd unreachable is not an
+    // error: every slot is then reported absent. slots() does not refresh by itself.
     core::Status refresh();
     std::vector<SlotState> slots() const;
     std::optional<SlotState> slot(SlotId id) const;
-    // The token in the slot (probing the card on first use); NotFound/NoCard/NotSupported otherwise.
+    // The token in the slot (probing the card on first use, then the same object while that card stays);
+    // NotFound (no such slot) / NoReader (reader gone) / NoCard / NotSupported otherwise.
     core::Result<std::shared_ptr<Token>> token(SlotId id);
 
     // Slots whose card or reader changed since the last call (insert/remove), without blocking.
     std::vector<SlotId> takePendingEvents();
-    // Blocks until at least one event (or timeout / cancelWait()); returns the slots with events.
+    // Blocks until at least one event (or timeout / cancelWait()); returns the slots with events (sorted).
+    // Errc::Timeout, Errc::Cancelled; Errc::ConditionsNotSatisfied when another thread is already waiting.
     core::Result<std::vector<SlotId>> waitForEvents(int timeoutMs);
+    // Ends a blocked waitForEvents() with Errc::Cancelled, from any thread (sticky: ReaderBackend::cancel).
     void cancelWait();
 
     ReaderBackend& backend() { return *m_backend; }

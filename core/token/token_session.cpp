@@ -10,7 +10,9 @@ using core::fail;
 
 namespace {
 
-bool isRemoval(Errc c) { return c == Errc::CardRemoved || c == Errc::NoCard || c == Errc::NoReader; }
+bool isRemoval(Errc c) {
+    return c == Errc::CardRemoved || c == Errc::NoCard || c == Errc::NoReader;
+}
 
 }  // namespace
 
@@ -128,7 +130,8 @@ core::Status Token::Impl::takeLostLogin() {
 
 core::Status Token::Impl::requireSoManagementKey(const char* what) const {
     if (login.load() == LoginState::SoManagementKey) return {};
-    return fail(Errc::SecurityNotSatisfied, std::string(what) + " needs the SO login with the management key");
+    return fail(Errc::SecurityNotSatisfied,
+                std::string(what) + " needs the SO login with the management key");
 }
 
 }  // namespace token

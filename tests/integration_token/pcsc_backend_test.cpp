@@ -34,14 +34,14 @@ Bytes sha256(ByteView msg) {
 bool verifyEcdsaSha256(ByteView spki, ByteView msg, ByteView sig) {
     const unsigned char* p = spki.data();
     std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(d2i_PUBKEY(nullptr, &p, long(spki.size())),
-                                                             EVP_PKEY_free);
+                                                            EVP_PKEY_free);
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     if (!key || EVP_DigestVerifyInit(md.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1) return false;
     return EVP_DigestVerify(md.get(), sig.data(), sig.size(), msg.data(), msg.size()) == 1;
 }
 
 class PcscBackendTest : public VcardFixture {
-protected:
+  protected:
     void SetUp() override {
         VcardFixture::SetUp();
         if (HasFatalFailure()) return;
@@ -97,7 +97,8 @@ TEST_F(PcscBackendTest, CancelEndsAnInfiniteWait) {
     auto known = current();
     for (int round = 0; round < 3; ++round) {
         auto waiter = std::async(std::launch::async, [&] { return m_backend->waitForChange(known, -1); });
-        std::this_thread::sleep_for(std::chrono::milliseconds(round * 100));  // 0: cancel may precede the wait
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(round * 100));  // 0: cancel may precede the wait
         const auto t0 = Clock::now();
         m_backend->cancel();
         ASSERT_EQ(waiter.wait_for(std::chrono::seconds(3)), std::future_status::ready);
@@ -106,7 +107,8 @@ TEST_F(PcscBackendTest, CancelEndsAnInfiniteWait) {
         EXPECT_EQ(r.error().code, Errc::Cancelled) << r.error().describe();
         EXPECT_LT(Clock::now() - t0, std::chrono::milliseconds(500));
     }
-    EXPECT_EQ(m_backend->waitForChange(known, 100).error().code, Errc::Timeout) << "a consumed cancel is gone";
+    EXPECT_EQ(m_backend->waitForChange(known, 100).error().code, Errc::Timeout)
+        << "a consumed cancel is gone";
 }
 
 TEST_F(PcscBackendTest, TokenSignsAndKeepsTheLoginOverIdleTime) {

@@ -14,9 +14,12 @@ using core::fail;
 
 // A connection ("SCARDHANDLE") to one insertion of a card.
 class FakeConnection final : public transport::Transport {
-public:
+  public:
     FakeConnection(std::shared_ptr<FakeCard> card, std::string reader, uint64_t insertion, uint64_t resets)
-        : m_card(std::move(card)), m_reader(std::move(reader)), m_insertion(insertion), m_seenResets(resets) {}
+        : m_card(std::move(card)),
+          m_reader(std::move(reader)),
+          m_insertion(insertion),
+          m_seenResets(resets) {}
 
     ~FakeConnection() override {
         std::lock_guard lock(m_card->m_mutex);
@@ -73,7 +76,7 @@ public:
 
     std::string readerName() const override { return m_reader; }
 
-private:
+  private:
     bool gone() const { return m_card->m_insertion != m_insertion; }
     // Removal, then a reset by someone else (reported once, like SCARD_W_RESET_CARD + SCardReconnect).
     core::Status checkLocked() {
@@ -128,7 +131,8 @@ Bytes FakeCard::process(ByteView apdu) {
 // ---- FakeReaders ----
 
 FakeReaders::Reader* FakeReaders::findLocked(const std::string& name) {
-    auto it = std::find_if(m_readers.begin(), m_readers.end(), [&](const Reader& r) { return r.name == name; });
+    auto it =
+        std::find_if(m_readers.begin(), m_readers.end(), [&](const Reader& r) { return r.name == name; });
     return it == m_readers.end() ? nullptr : &*it;
 }
 
@@ -200,7 +204,8 @@ void FakeReaders::resetCard(const std::string& reader) {
 
 std::shared_ptr<FakeCard> FakeReaders::card(const std::string& reader) const {
     std::lock_guard lock(m_mutex);
-    auto it = std::find_if(m_readers.begin(), m_readers.end(), [&](const Reader& r) { return r.name == reader; });
+    auto it =
+        std::find_if(m_readers.begin(), m_readers.end(), [&](const Reader& r) { return r.name == reader; });
     return it == m_readers.end() ? nullptr : it->card;
 }
 
@@ -240,7 +245,8 @@ core::Result<std::vector<token::ReaderState>> FakeReaders::readers() const {
 
 core::Result<std::vector<token::ReaderState>> FakeReaders::waitForChange(
     const std::vector<token::ReaderState>& known, int timeoutMs, bool& cancelFlag) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(timeoutMs, 0));
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(timeoutMs, 0));
     std::unique_lock lock(m_mutex);
     for (;;) {
         if (cancelFlag) {

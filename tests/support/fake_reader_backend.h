@@ -1,7 +1,8 @@
 // A scripted PC/SC world for tests of core/token and everything above it (the PKCS#11 module): named readers
 // holding in-process virtual cards (vcard::createMemoryCard), driven from the test. It behaves like pcsc-lite
 // where the token layer can tell:
-//   - insert/remove cards and add/remove readers at any time; every insertion/removal bumps the reader's event
+//   - insert/remove cards and add/remove readers at any time; every insertion/removal bumps the reader's
+//   event
 //     counter, and waitForChange() wakes within microseconds;
 //   - a removed (or re-inserted) card fails its old connections with Errc::CardRemoved;
 //   - resetCard() resets the card "from another process": each open connection gets Errc::CardReset once
@@ -26,14 +27,14 @@
 
 namespace testsupport {
 
-using core::ByteView;
 using core::Bytes;
+using core::ByteView;
 
 class FakeConnection;
 
 // One card: the virtual card plus what pcscd tracks for it.
 class FakeCard {
-public:
+  public:
     explicit FakeCard(std::unique_ptr<vcard::VirtualCard> card) : m_card(std::move(card)) {}
     // A fresh in-memory PIV card with default credentials (PIN 123456, PUK 12345678, 3DES key 0102..08 x3).
     // Throws std::runtime_error if the virtual card cannot be created (tests only).
@@ -46,7 +47,7 @@ public:
     // Direct access for test set-up (e.g. APDUs "from another process"); takes the card's lock.
     Bytes process(ByteView apdu);
 
-private:
+  private:
     friend class FakeConnection;
     friend class FakeReaders;
 
@@ -61,7 +62,7 @@ private:
 };
 
 class FakeReaders {
-public:
+  public:
     FakeReaders() = default;
     FakeReaders(const FakeReaders&) = delete;
     FakeReaders& operator=(const FakeReaders&) = delete;
@@ -84,7 +85,7 @@ public:
     void cancel(bool& cancelFlag);
     core::Result<std::unique_ptr<transport::Transport>> connect(const std::string& reader);
 
-private:
+  private:
     struct Reader {
         std::string name;
         std::shared_ptr<FakeCard> card;
@@ -103,7 +104,7 @@ private:
 };
 
 class FakeReaderBackend final : public token::ReaderBackend {
-public:
+  public:
     explicit FakeReaderBackend(std::shared_ptr<FakeReaders> world) : m_world(std::move(world)) {}
 
     core::Result<std::vector<token::ReaderState>> readers() override { return m_world->readers(); }
@@ -117,7 +118,7 @@ public:
         return m_world->connect(reader);
     }
 
-private:
+  private:
     std::shared_ptr<FakeReaders> m_world;
     bool m_cancelled = false;  // guarded by the world's mutex
 };

@@ -58,11 +58,11 @@ Bytes makeCertificate(ByteView spki, const std::string& cn) {
     X509_gmtime_adj(X509_getm_notBefore(x.get()), 0);
     X509_gmtime_adj(X509_getm_notAfter(x.get()), 3600L * 24 * 365);
     X509_NAME* subject = X509_get_subject_name(x.get());
-    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
     X509_NAME* issuer = X509_get_issuer_name(x.get());
-    X509_NAME_add_entry_by_txt(issuer, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Test CA"), -1, -1,
-                               0);
+    X509_NAME_add_entry_by_txt(issuer, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Test CA"),
+                               -1, -1, 0);
     X509_set_pubkey(x.get(), subjectKey.get());
     if (X509_sign(x.get(), caKey.get(), EVP_sha256()) == 0) throw std::runtime_error("X509_sign failed");
     int n = i2d_X509(x.get(), nullptr);
@@ -93,7 +93,8 @@ Bytes TokenFixture::enrol(token::Token& t, uint8_t ref, cardapp::KeyAlgorithm al
     if (!k) return {};
     EXPECT_TRUE(k->publicKey.has_value());
     if (withCertificate) {
-        auto st = t.writeCertificate(ref, makeCertificate(k->key.publicKeyInfo, "Key " + std::to_string(ref)));
+        auto st =
+            t.writeCertificate(ref, makeCertificate(k->key.publicKeyInfo, "Key " + std::to_string(ref)));
         EXPECT_TRUE(st) << (st ? "" : st.error().describe());
     }
     return k->key.publicKeyInfo;

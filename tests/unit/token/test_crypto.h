@@ -13,8 +13,8 @@
 
 namespace tokentest {
 
-using core::ByteView;
 using core::Bytes;
+using core::ByteView;
 using core::Errc;
 
 inline const Bytes kPin = {'1', '2', '3', '4', '5', '6'};
@@ -30,18 +30,22 @@ Bytes pkcs1Sha256Block(ByteView msg, std::size_t k);
 bool verifySha256(ByteView spki, ByteView msg, ByteView signature);
 // A certificate for `spki` ("CN=<cn>") issued by a throwaway CA.
 Bytes makeCertificate(ByteView spki, const std::string& cn);
-// Signs kMessage with the key (RSA: PKCS#1 block, EC: hash) and verifies it; returns an empty string or why not.
+// Signs kMessage with the key (RSA: PKCS#1 block, EC: hash) and verifies it; returns an empty string or why
+// not.
 std::string signAndVerify(token::Token& t, uint8_t ref, ByteView spki, std::optional<ByteView> pin = {});
 
-inline std::string describe(const core::Error& e) { return e.describe(); }
+inline std::string describe(const core::Error& e) {
+    return e.describe();
+}
 
 class TokenFixture : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         m_world = std::make_shared<testsupport::FakeReaders>();
         m_world->addReader("Reader A");
         m_card = m_world->insertCard("Reader A");
-        m_manager = std::make_unique<token::TokenManager>(std::make_unique<testsupport::FakeReaderBackend>(m_world));
+        m_manager =
+            std::make_unique<token::TokenManager>(std::make_unique<testsupport::FakeReaderBackend>(m_world));
         ASSERT_TRUE(m_manager->refresh());
     }
 

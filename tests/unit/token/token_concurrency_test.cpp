@@ -29,8 +29,10 @@ TEST_F(TokenConcurrencyTest, ThreadsShareOneTokenSafely) {
                 const bool useRsa = (i + r) % 2 == 0;
                 std::string why = signAndVerify(*t, useRsa ? 0x9A : 0x9E, useRsa ? rsa : ec);
                 if (why.empty() && (r % 3 == 0)) why = t->info() ? "" : "info failed";
-                if (why.empty()) ++good;
-                else failures[i] = why;
+                if (why.empty())
+                    ++good;
+                else
+                    failures[i] = why;
             }
         });
     }
@@ -56,7 +58,8 @@ TEST_F(TokenConcurrencyTest, TwoTokensWorkInParallel) {
     std::thread threads[2];
     for (int i = 0; i < 2; ++i) {
         threads[i] = std::thread([&, i] {
-            for (int r = 0; r < 10 && failures[i].empty(); ++r) failures[i] = signAndVerify(*tokens[i], 0x9A, spki[i]);
+            for (int r = 0; r < 10 && failures[i].empty(); ++r)
+                failures[i] = signAndVerify(*tokens[i], 0x9A, spki[i]);
         });
     }
     for (auto& th : threads) th.join();

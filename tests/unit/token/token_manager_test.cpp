@@ -14,7 +14,7 @@ using token::SlotId;
 
 // A card without any application we know: every command gets 6A82.
 class ForeignCard final : public vcard::VirtualCard {
-public:
+  public:
     Bytes atr() const override { return {0x3B, 0x80, 0x80, 0x01, 0x01}; }
     void powerOn() override {}
     void powerOff() override {}

@@ -7,7 +7,7 @@ namespace {
 using cardapp::KeyAlgorithm;
 
 class TokenResetTest : public TokenFixture {
-protected:
+  protected:
     void SetUp() override {
         TokenFixture::SetUp();
         m_token = tokenIn(1);
@@ -102,7 +102,8 @@ TEST_F(TokenResetTest, ManagerMarksTheTokenRemoved) {
 TEST_F(TokenResetTest, CardSwappedBehindTheManagersBack) {
     m_world->removeCard("Reader A");
     m_world->insertCard("Reader A");  // another card, no refresh() in between
-    EXPECT_EQ(m_token->objects().error().code, Errc::CardRemoved) << "the old connection belongs to the old card";
+    EXPECT_EQ(m_token->objects().error().code, Errc::CardRemoved)
+        << "the old connection belongs to the old card";
     EXPECT_TRUE(m_token->removed());
     ASSERT_TRUE(m_manager->refresh());
     auto t2 = tokenIn(1);

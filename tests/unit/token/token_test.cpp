@@ -9,7 +9,8 @@ using token::SoCredential;
 
 using TokenTest = TokenFixture;
 
-const cardapp::KeyInfo* findKey(const std::vector<token::KeyObject>& objs, uint8_t ref, const token::KeyObject** o) {
+const cardapp::KeyInfo* findKey(const std::vector<token::KeyObject>& objs, uint8_t ref,
+                                const token::KeyObject** o) {
     for (const auto& k : objs)
         if (k.key.ref == ref) {
             *o = &k;
@@ -40,7 +41,8 @@ TEST_F(TokenTest, InfoDescribesTheCardWithoutSpendingTries) {
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().code, Errc::PinIncorrect);
     EXPECT_EQ(bad.error().retries, 2);
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(t->info()->userPin.retriesLeft, 2) << "reading the counter spent a try";
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(t->info()->userPin.retriesLeft, 2) << "reading the counter spent a try";
 
     // Another token object on the same card reads the same counter from the card itself.
     token::Token other(m_manager->backend(), "Reader A", m_card->atr());
