@@ -72,7 +72,7 @@ CK_RV Module::session(CK_SESSION_HANDLE h, std::shared_ptr<Session>& out) {
     return CKR_SESSION_HANDLE_INVALID;
 }
 
-void Module::closeLocked(const std::shared_ptr<Session>& s, std::vector<std::shared_ptr<TokenContext>>& idle) {
+void Module::closeLocked(std::shared_ptr<Session> s, std::vector<std::shared_ptr<TokenContext>>& idle) {
     m_sessions.erase(s->handle());
     std::shared_ptr<TokenContext> ctx = s->contextPtr();
     std::lock_guard clock(ctx->mutex);

@@ -64,7 +64,8 @@ public:
     void shutdown();
 
 private:
-    void closeLocked(const std::shared_ptr<Session>& s, std::vector<std::shared_ptr<TokenContext>>& idle);
+    // By value: the map entry the caller may pass is erased inside.
+    void closeLocked(std::shared_ptr<Session> s, std::vector<std::shared_ptr<TokenContext>>& idle);
     void logoutIdle(const std::vector<std::shared_ptr<TokenContext>>& idle);
 
     token::TokenManager m_tokens;
