@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# pkcs11_tool_interop.sh MODULE VCARD — real clients against libmesign-pkcs11.so and a virtual PIV card.
+# Runs inside tests/integration/pcsc-sandbox.sh (needs MESIGN_VPCD_PORT, MESIGN_SANDBOX_DIR).
+# Keys are put on the card with yubico-piv-tool, certificates made with openssl; then OpenSC's
+# pkcs11-tool lists, signs (checked with openssl), decrypts and runs its own --test.
+set -euo pipefail
+
+MODULE=$1
+VCARD=$2
+W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/p11
+mkdir -p "$W"
+cd "$W"
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+step() { echo "== $*"; }
+
+"$VCARD" --init piv --port "$MESIGN_VPCD_PORT" "$W/card.state" >"$W/vcard.log" 2>&1 &
+VCARD_PID=$!
+trap 'kill $VCARD_PID 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+    pkcs11-tool --module "$MODULE" -L 2>/dev/null | grep -q "token label" && break
+    sleep 0.1
+done
+
+P11="pkcs11-tool --module $MODULE"
+YPT="yubico-piv-tool -r MeSign"
+
+step "keys and certificates (yubico-piv-tool, openssl)"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt \
+    -subj "/CN=MeSign Interop CA" -days 2 2>/dev/null
+enrol() {  # slot algorithm
+    $YPT -a generate -s "$1" -A "$2" -o "$1.pub" >/dev/null 2>&1 || fail "yubico-piv-tool generate $1"
+    openssl x509 -new -force_pubkey "$1.pub" -subj "/CN=MeSign interop $1" -CA ca.crt -CAkey ca.key \
+        -days 2 -out "$1.crt" 2>/dev/null || fail "openssl x509 -new for $1"
+    $YPT -a import-certificate -s "$1" -i "$1.crt" >/dev/null 2>&1 || fail "import-certificate $1"
+}
+enrol 9a RSA2048
+enrol 9c ECCP256
+enrol 9d RSA2048
+enrol 9e ECCP256
+
+step "pkcs11-tool -L / -M / -O"
+$P11 -L | tee list.txt
+grep -q "token label" list.txt || fail "no token in -L"
+grep -q "PIN initialized" list.txt || fail "token flags"
+$P11 -M >mechs.txt
+grep -q "SHA256-RSA-PKCS" mechs.txt || fail "SHA256-RSA-PKCS not listed"
+grep -q "ECDSA-SHA256" mechs.txt || fail "ECDSA-SHA256 not listed"
+$P11 -O | tee objects.txt
+[ "$(grep -c "Certificate Object" objects.txt)" -eq 4 ] || fail "expected 4 certificates before login"
+$P11 --login --pin 123456 -O >objects-login.txt
+[ "$(grep -c "Private Key Object" objects-login.txt)" -eq 4 ] || fail "expected 4 private keys after login"
+
+printf 'MeSign interop data\n' >data.txt
+
+step "sign SHA256-RSA-PKCS with 9A, verify with openssl"
+$P11 --login --pin 123456 --sign --id 01 -m SHA256-RSA-PKCS -i data.txt -o sig.rsa
+openssl dgst -sha256 -verify 9a.pub -signature sig.rsa data.txt | grep -q "Verified OK" || fail "RSA signature"
+
+step "sign SHA256-RSA-PKCS-PSS with 9A"
+$P11 --login --pin 123456 --sign --id 01 -m SHA256-RSA-PKCS-PSS -i data.txt -o sig.pss
+openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-1 -verify 9a.pub \
+    -signature sig.pss data.txt | grep -q "Verified OK" || fail "PSS signature"
+
+step "sign ECDSA with 9C (PIN always: context-specific login), verify with openssl"
+openssl dgst -sha256 -binary data.txt >data.sha256
+$P11 --login --pin 123456 --sign --id 02 -m ECDSA --signature-format openssl -i data.sha256 -o sig.ec
+openssl pkeyutl -verify -pubin -inkey 9c.pub -in data.sha256 -sigfile sig.ec | grep -q "Success" \
+    || fail "ECDSA signature"
+$P11 --login --pin 123456 --sign --id 02 -m ECDSA-SHA256 --signature-format openssl -i data.txt -o sig.ec2
+openssl dgst -sha256 -verify 9c.pub -signature sig.ec2 data.txt | grep -q "Verified OK" || fail "ECDSA-SHA256"
+
+step "decrypt RSA-PKCS with 9D"
+printf 'secret for 9D' >plain.txt
+openssl pkeyutl -encrypt -pubin -inkey 9d.pub -in plain.txt -out enc.bin
+$P11 --login --pin 123456 --decrypt --id 03 -m RSA-PKCS -i enc.bin -o dec.txt
+cmp -s plain.txt dec.txt || fail "RSA-PKCS decryption"
+
+step "decrypt RSA-PKCS-OAEP with 9D"
+openssl pkeyutl -encrypt -pubin -inkey 9d.pub -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 \
+    -pkeyopt rsa_mgf1_md:sha256 -in plain.txt -out enc.oaep
+$P11 --login --pin 123456 --decrypt --id 03 -m RSA-PKCS-OAEP --hash-algorithm SHA256 --mgf MGF1-SHA256 \
+    -i enc.oaep -o dec.oaep
+cmp -s plain.txt dec.oaep || fail "RSA-PKCS-OAEP decryption"
+
+step "wrong PIN"
+if $P11 --login --pin 000000 -O >wrong.txt 2>&1; then fail "wrong PIN accepted"; fi
+grep -q "CKR_PIN_INCORRECT" wrong.txt || fail "wrong PIN: $(cat wrong.txt)"
+
+step "pkcs11-tool --test"
+$P11 --test --login --pin 123456 2>&1 | tee test.txt
+grep -q "No errors" test.txt || fail "pkcs11-tool --test reported errors"
+
+echo "ALL PASSED"
