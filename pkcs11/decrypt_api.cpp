@@ -1,5 +1,6 @@
-// C_DecryptInit / C_Decrypt (+ Update/Final, which buffer the ciphertext): raw RSA on the card,
-// padding removed on the host. The plaintext length is unknown before the card answers: a NULL
+// C_DecryptInit / C_Decrypt: raw RSA on the card, padding removed on the host. All our decryption
+// mechanisms are single-part: C_DecryptUpdate / C_DecryptFinal end the operation with
+// CKR_OPERATION_NOT_INITIALIZED (as C_SignUpdate does for single-part signing). The plaintext length is unknown before the card answers: a NULL
 // buffer gets k (the modulus size); when the caller's buffer proves too short after the card call, the
 // result is kept in the session so the retry does not touch the card again.
 #include "core/crypto/rsa_padding.h"
@@ -86,7 +87,8 @@ CK_RV decryptInit(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJE
     std::shared_ptr<Session> s;
     if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
     std::lock_guard lock(s->mutex);
-    if (!mech) {
+    if (!mech) {  // 3.0: a NULL mechanism cancels the active operation
+        if (!s->decrypt) return CKR_ARGUMENTS_BAD;
         s->decrypt.reset();
         return CKR_OK;
     }
@@ -110,45 +112,24 @@ CK_RV decrypt(Module& m, CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG inLen, CK
     if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
     std::lock_guard lock(s->mutex);
     if (!s->decrypt) return CKR_OPERATION_NOT_INITIALIZED;
-    if ((!in && inLen) || !outLen || s->decrypt->multiPart) {
-        CK_RV rv = s->decrypt->multiPart ? CKR_OPERATION_ACTIVE : CKR_ARGUMENTS_BAD;
+    if ((!in && inLen) || !outLen) {
         s->decrypt.reset();
-        return rv;
+        return CKR_ARGUMENTS_BAD;
     }
     return decryptBlock(*s, bytesOf(in, inLen), out, outLen);
 }
 
-CK_RV decryptUpdate(Module& m, CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG inLen, CK_BYTE_PTR,
-                    CK_ULONG_PTR outLen) {
-    std::shared_ptr<Session> s;
-    if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
-    std::lock_guard lock(s->mutex);
-    if (!s->decrypt) return CKR_OPERATION_NOT_INITIALIZED;
-    DecryptOperation& op = *s->decrypt;
-    if ((!in && inLen) || !outLen || op.result || op.buffered.size() + inLen > op.key.rsaBytes()) {
-        CK_RV rv = (!in && inLen) || !outLen ? CKR_ARGUMENTS_BAD : CKR_ENCRYPTED_DATA_LEN_RANGE;
-        s->decrypt.reset();
-        return rv;
-    }
-    core::ByteView data = bytesOf(in, inLen);
-    op.buffered.insert(op.buffered.end(), data.begin(), data.end());
-    op.multiPart = true;
-    op.dataSeen = true;
-    *outLen = 0;  // everything comes out at C_DecryptFinal
-    return CKR_OK;
+CK_RV decryptUpdate(Module& m, CK_SESSION_HANDLE h, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR) {
+    return decryptFinal(m, h, nullptr, nullptr);
 }
 
-CK_RV decryptFinal(Module& m, CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG_PTR outLen) {
+CK_RV decryptFinal(Module& m, CK_SESSION_HANDLE h, CK_BYTE_PTR, CK_ULONG_PTR) {
     std::shared_ptr<Session> s;
     if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
     std::lock_guard lock(s->mutex);
     if (!s->decrypt) return CKR_OPERATION_NOT_INITIALIZED;
-    if (!outLen) {
-        s->decrypt.reset();
-        return CKR_ARGUMENTS_BAD;
-    }
-    Bytes data = s->decrypt->buffered;
-    return decryptBlock(*s, data, out, outLen);
+    s->decrypt.reset();  // single-part mechanisms only
+    return CKR_OPERATION_NOT_INITIALIZED;
 }
 
 }  // namespace p11

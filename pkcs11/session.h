@@ -87,8 +87,6 @@ struct DecryptOperation : KeyOperation {
     crypto::HashAlg oaepMgf = crypto::HashAlg::Sha1;
     Bytes oaepLabel;
     std::optional<core::SecureBytes> result;  // card answer kept when the caller's buffer was short
-    Bytes buffered;                           // ciphertext fed through C_DecryptUpdate
-    bool multiPart = false;
 };
 
 class Session {

@@ -3,7 +3,7 @@
 //
 // Single-part mechanisms (CKM_RSA_PKCS, CKM_RSA_X_509, CKM_RSA_PKCS_PSS, CKM_ECDSA) also accept
 // C_SignUpdate: the data is buffered and signed at C_SignFinal (as OpenSC does); the length limits
-// are checked there. C_Sign after C_SignUpdate ends the operation with CKR_OPERATION_ACTIVE.
+// are checked there. Real clients rely on it: pkcs11-tool --test signs CKM_RSA_PKCS multi-part. C_Sign after C_SignUpdate ends the operation with CKR_OPERATION_ACTIVE.
 #include "core/crypto/public_key.h"
 #include "core/crypto/rsa_padding.h"
 #include "pkcs11/api.h"
@@ -125,6 +125,7 @@ CK_RV signInit(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT_
     if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
     std::lock_guard lock(s->mutex);
     if (!mech) {  // 3.0: a NULL mechanism cancels the active operation
+        if (!s->sign) return CKR_ARGUMENTS_BAD;
         s->sign.reset();
         return CKR_OK;
     }

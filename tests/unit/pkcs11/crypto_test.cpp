@@ -142,7 +142,24 @@ TEST_F(CryptoTest, MechanismAndKeyChecks) {
     // 3.0: NULL mechanism cancels
     ASSERT_EQ(signInit(CKM_SHA256_RSA_PKCS, 0x01), CKR_OK);
     EXPECT_EQ(m_fl->C_SignInit(m_h, nullptr, 0), CKR_OK);
+    EXPECT_EQ(m_fl->C_SignInit(m_h, nullptr, 0), CKR_ARGUMENTS_BAD);  // nothing to cancel
     EXPECT_EQ(signInit(CKM_SHA256_RSA_PKCS, 0x01), CKR_OK);
+    // C_Sign cannot end a multi-part operation.
+    ASSERT_EQ(m_fl->C_SignUpdate(m_h, const_cast<uint8_t*>(kMsg.data()), kMsg.size()), CKR_OK);
+    CK_ULONG n = 256;
+    Bytes sig(n);
+    EXPECT_EQ(m_fl->C_Sign(m_h, const_cast<uint8_t*>(kMsg.data()), kMsg.size(), sig.data(), &n),
+              CKR_OPERATION_ACTIVE);
+    // Single-part mechanisms accept C_SignUpdate by buffering (pkcs11-tool --test relies on it).
+    Bytes di = core::hexBytes("3031300D060960864801650304020105000420");
+    Bytes h = sha256(kMsg);
+    di.insert(di.end(), h.begin(), h.end());
+    ASSERT_EQ(signInit(CKM_RSA_PKCS, 0x01), CKR_OK);
+    ASSERT_EQ(m_fl->C_SignUpdate(m_h, di.data(), 10), CKR_OK);
+    ASSERT_EQ(m_fl->C_SignUpdate(m_h, di.data() + 10, di.size() - 10), CKR_OK);
+    n = sig.size();
+    ASSERT_EQ(m_fl->C_SignFinal(m_h, sig.data(), &n), CKR_OK);
+    EXPECT_TRUE(verifySignature(m_rsa, "SHA256", kMsg, sig));
 }
 
 TEST_F(CryptoTest, DecryptPkcs1AndOaepWithCachedResult) {
@@ -181,6 +198,10 @@ TEST_F(CryptoTest, DecryptPkcs1AndOaepWithCachedResult) {
     ASSERT_EQ(m_fl->C_DecryptInit(m_h, &m, key), CKR_OK);
     n = 256;
     EXPECT_EQ(m_fl->C_Decrypt(m_h, junk.data(), 100, out2.data(), &n), CKR_ENCRYPTED_DATA_LEN_RANGE);
+    ASSERT_EQ(m_fl->C_DecryptInit(m_h, &m, key), CKR_OK);
+    n = 256;
+    EXPECT_EQ(m_fl->C_DecryptUpdate(m_h, ct.data(), ct.size(), out2.data(), &n), CKR_OPERATION_NOT_INITIALIZED);
+    EXPECT_EQ(m_fl->C_DecryptInit(m_h, &m, key), CKR_OK);
 }
 
 TEST_F(CryptoTest, EcdhDeriveRawAndDerPoint) {
