@@ -55,6 +55,13 @@ CK_RV decryptUpdate(Module& m, CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG inL
                     CK_ULONG_PTR outLen);
 CK_RV decryptFinal(Module& m, CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG_PTR outLen);
 
+// card_write_api.cpp
+CK_RV generateKeyPair(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_ATTRIBUTE_PTR pubT, CK_ULONG pubN,
+                      CK_ATTRIBUTE_PTR privT, CK_ULONG privN, CK_OBJECT_HANDLE_PTR pubOut,
+                      CK_OBJECT_HANDLE_PTR privOut);
+CK_RV createObject(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out);
+CK_RV destroyCertificate(Module& m, Session& s, CK_OBJECT_HANDLE o);
+
 // derive_api.cpp
 CK_RV deriveKey(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE base,
                 CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out);

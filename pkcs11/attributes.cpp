@@ -245,6 +245,7 @@ AttributeSet certificateAttributes(const token::KeyObject& k) {
     AttributeMap v;
     const crypto::CertificateInfo& c = *k.certificate;
     addStorage(v, CKO_CERTIFICATE, false, namesFor(k.key.ref).cert);
+    v[CKA_DESTROYABLE] = ckBool(true);  // C_DestroyObject deletes it (SO with management key)
     v[CKA_CERTIFICATE_TYPE] = ckUlong(CKC_X_509);
     v[CKA_TRUSTED] = ckBool(false);
     v[CKA_CERTIFICATE_CATEGORY] = ckUlong(1);  // token user: its key is on this token

@@ -36,7 +36,7 @@ CK_RV C_GetOperationState(H, B, LP) { return notSupported("C_GetOperationState")
 CK_RV C_SetOperationState(H, B, L, O, O) { return notSupported("C_SetOperationState"); }
 CK_RV C_Login(H h, CK_USER_TYPE u, CK_UTF8CHAR_PTR p, L n) { return guard("C_Login", [&](Module& m) { return login(m, h, u, p, n); }); }
 CK_RV C_Logout(H h) { return guard("C_Logout", [&](Module& m) { return logout(m, h); }); }
-CK_RV C_CreateObject(H, AP, L, CK_OBJECT_HANDLE_PTR) { return notSupported("C_CreateObject"); }
+CK_RV C_CreateObject(H h, AP t, L n, CK_OBJECT_HANDLE_PTR o) { return guard("C_CreateObject", [&](Module& m) { return createObject(m, h, t, n, o); }); }
 CK_RV C_CopyObject(H, O, AP, L, CK_OBJECT_HANDLE_PTR) { return notSupported("C_CopyObject"); }
 CK_RV C_DestroyObject(H h, O o) { return guard("C_DestroyObject", [&](Module& m) { return destroyObject(m, h, o); }); }
 CK_RV C_GetObjectSize(H h, O o, LP n) { return guard("C_GetObjectSize", [&](Module& m) { return getObjectSize(m, h, o, n); }); }
@@ -75,7 +75,7 @@ CK_RV C_DecryptDigestUpdate(H, B, L, B, LP) { return notSupported("C_DecryptDige
 CK_RV C_SignEncryptUpdate(H, B, L, B, LP) { return notSupported("C_SignEncryptUpdate"); }
 CK_RV C_DecryptVerifyUpdate(H, B, L, B, LP) { return notSupported("C_DecryptVerifyUpdate"); }
 CK_RV C_GenerateKey(H, MP, AP, L, CK_OBJECT_HANDLE_PTR) { return notSupported("C_GenerateKey"); }
-CK_RV C_GenerateKeyPair(H, MP, AP, L, AP, L, CK_OBJECT_HANDLE_PTR, CK_OBJECT_HANDLE_PTR) { return notSupported("C_GenerateKeyPair"); }
+CK_RV C_GenerateKeyPair(H h, MP mc, AP pt, L pn, AP kt, L kn, CK_OBJECT_HANDLE_PTR po, CK_OBJECT_HANDLE_PTR ko) { return guard("C_GenerateKeyPair", [&](Module& m) { return generateKeyPair(m, h, mc, pt, pn, kt, kn, po, ko); }); }
 CK_RV C_WrapKey(H, MP, O, O, B, LP) { return notSupported("C_WrapKey"); }
 CK_RV C_UnwrapKey(H, MP, O, B, L, AP, L, CK_OBJECT_HANDLE_PTR) { return notSupported("C_UnwrapKey"); }
 CK_RV C_DeriveKey(H h, MP mc, O b, AP t, L n, CK_OBJECT_HANDLE_PTR k) { return guard("C_DeriveKey", [&](Module& m) { return deriveKey(m, h, mc, b, t, n, k); }); }

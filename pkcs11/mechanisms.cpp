@@ -29,6 +29,8 @@ constexpr MechanismSpec kMechanisms[] = {
     {CKM_ECDSA_SHA384, KeyFamily::Ec, MechKind::Sign, HashAlg::Sha384},
     {CKM_ECDSA_SHA512, KeyFamily::Ec, MechKind::Sign, HashAlg::Sha512},
     {CKM_ECDH1_DERIVE, KeyFamily::Ec, MechKind::Derive, std::nullopt},
+    {CKM_RSA_PKCS_KEY_PAIR_GEN, KeyFamily::Rsa, MechKind::GenerateKeyPair, std::nullopt},
+    {CKM_EC_KEY_PAIR_GEN, KeyFamily::Ec, MechKind::GenerateKeyPair, std::nullopt},
 };
 
 }  // namespace
@@ -65,6 +67,7 @@ CK_MECHANISM_INFO mechanismInfo(const MechanismSpec& spec, const std::vector<tok
     if (canSign(spec)) info.flags |= CKF_SIGN;
     if (canDecrypt(spec)) info.flags |= CKF_DECRYPT;
     if (spec.kind == MechKind::Derive) info.flags |= CKF_DERIVE;
+    if (spec.kind == MechKind::GenerateKeyPair) info.flags |= CKF_GENERATE_KEY_PAIR;
     if (spec.family == KeyFamily::Ec) info.flags |= CKF_EC_F_P | CKF_EC_OID | CKF_EC_UNCOMPRESS;
     return info;
 }

@@ -13,7 +13,7 @@
 namespace p11 {
 
 enum class KeyFamily { Rsa, Ec };
-enum class MechKind { Sign, Decrypt, SignDecrypt, Derive };
+enum class MechKind { Sign, Decrypt, SignDecrypt, Derive, GenerateKeyPair };
 
 struct MechanismSpec {
     CK_MECHANISM_TYPE type;

@@ -54,7 +54,10 @@ CK_RV destroyObject(Module& m, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o) {
     if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
     ObjectEntry e;
     if (CK_RV rv = lookupObject(m, *s, o, e); rv != CKR_OK) return rv;
-    if (!e.sessionObject) return CKR_ACTION_PROHIBITED;  // card objects are not destroyable (yet)
+    if (!e.sessionObject) {
+        if (e.kind == ObjectKind::Certificate) return destroyCertificate(m, *s, o);
+        return CKR_ACTION_PROHIBITED;  // keys and the profile stay
+    }
     TokenContext& ctx = s->context();
     std::lock_guard lock(ctx.mutex);
     ctx.sessionObjects.erase(o);

@@ -86,6 +86,18 @@ $P11 --login --pin 123456 --decrypt --id 03 -m RSA-PKCS-OAEP --hash-algorithm SH
     -i enc.oaep -o dec.oaep
 cmp -s plain.txt dec.oaep || fail "RSA-PKCS-OAEP decryption"
 
+step "key generation and certificate import with the management key as SO PIN"
+SO="--login --login-type so --so-pin 010203040506070801020304050607080102030405060708"
+$P11 $SO --keypairgen --key-type EC:prime256v1 --id 05 >keygen.txt 2>&1 || fail "keypairgen: $(cat keygen.txt)"
+$P11 --read-object --type pubkey --id 05 -o 82.pub.der
+openssl pkey -pubin -inform DER -in 82.pub.der -out 82.pub
+openssl x509 -new -force_pubkey 82.pub -subj "/CN=MeSign interop 82" -CA ca.crt -CAkey ca.key -days 2 \
+    -outform DER -out 82.der 2>/dev/null || fail "certificate for 82"
+$P11 $SO --write-object 82.der --type cert --id 05 >write.txt 2>&1 || fail "write-object: $(cat write.txt)"
+$P11 -O --type cert --id 05 | grep -q "MeSign interop 82" || fail "imported certificate not listed"
+$P11 $SO --delete-object --type cert --id 05 >delete.txt 2>&1 || fail "delete-object: $(cat delete.txt)"
+if $P11 -O | grep -q "MeSign interop 82"; then fail "certificate not deleted"; fi
+
 step "wrong PIN"
 if $P11 --login --pin 000000 -O >wrong.txt 2>&1; then fail "wrong PIN accepted"; fi
 grep -q "CKR_PIN_INCORRECT" wrong.txt || fail "wrong PIN: $(cat wrong.txt)"

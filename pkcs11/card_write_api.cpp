@@ -1,0 +1,180 @@
+// Changes to the card: C_GenerateKeyPair (on-card RSA / EC keys), C_CreateObject (X.509 certificate
+// into a key slot, checked against the key) and C_DestroyObject of certificates. All need the SO logged
+// in with the PIV management key (README.md), in a read/write session.
+#include <optional>
+
+#include "core/crypto/certificate.h"
+#include "pkcs11/api.h"
+#include "pkcs11/api_util.h"
+#include "pkcs11/ckr_map.h"
+#include "pkcs11/object_store.h"
+
+namespace p11 {
+namespace {
+
+using cardapp::KeyAlgorithm;
+
+// Key slots in the order a key without CKA_ID goes to: the first free one.
+constexpr uint8_t kSlotOrder[] = {0x9A, 0x9C, 0x9D, 0x9E, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89,
+                                  0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95};
+
+CK_RV requireAdmin(Session& s) {
+    if (!s.readWrite()) return CKR_SESSION_READ_ONLY;
+    TokenContext& ctx = s.context();
+    std::lock_guard lock(ctx.mutex);
+    if (ctx.login != LoginState::So || ctx.soCredential != token::SoCredential::ManagementKey)
+        return CKR_USER_NOT_LOGGED_IN;
+    return CKR_OK;
+}
+
+const CK_ATTRIBUTE* findAttr(std::span<CK_ATTRIBUTE> t, CK_ATTRIBUTE_TYPE type) {
+    for (const CK_ATTRIBUTE& a : t)
+        if (a.type == type) return &a;
+    return nullptr;
+}
+
+// CKA_ID from either template (they must agree) → the key slot; nullopt id → first free slot.
+CK_RV chooseSlot(std::span<CK_ATTRIBUTE> pub, std::span<CK_ATTRIBUTE> priv,
+                 const std::vector<token::KeyObject>& present, uint8_t& ref) {
+    const CK_ATTRIBUTE* a = findAttr(pub, CKA_ID);
+    const CK_ATTRIBUTE* b = findAttr(priv, CKA_ID);
+    if (a && b && (a->ulValueLen != b->ulValueLen ||
+                   !std::equal(bytesOf(a->pValue, a->ulValueLen).begin(), bytesOf(a->pValue, a->ulValueLen).end(),
+                               bytesOf(b->pValue, b->ulValueLen).begin())))
+        return CKR_TEMPLATE_INCONSISTENT;
+    if (const CK_ATTRIBUTE* id = a ? a : b) {
+        auto r = pivKeyRefForId(bytesOf(id->pValue, id->ulValueLen));
+        if (!r) return CKR_ATTRIBUTE_VALUE_INVALID;
+        ref = *r;
+        return CKR_OK;
+    }
+    for (uint8_t candidate : kSlotOrder) {
+        bool used = std::any_of(present.begin(), present.end(),
+                                [&](const token::KeyObject& k) { return k.key.ref == candidate; });
+        if (!used) {
+            ref = candidate;
+            return CKR_OK;
+        }
+    }
+    return CKR_DEVICE_MEMORY;
+}
+
+CK_RV rsaAlgorithm(std::span<CK_ATTRIBUTE> pub, KeyAlgorithm& alg) {
+    const CK_ATTRIBUTE* bits = findAttr(pub, CKA_MODULUS_BITS);
+    if (!bits) return CKR_TEMPLATE_INCOMPLETE;
+    auto v = readUlong(*bits);
+    if (!v) return CKR_ATTRIBUTE_VALUE_INVALID;
+    switch (*v) {
+        case 1024: alg = KeyAlgorithm::Rsa1024; break;
+        case 2048: alg = KeyAlgorithm::Rsa2048; break;
+        case 3072: alg = KeyAlgorithm::Rsa3072; break;
+        case 4096: alg = KeyAlgorithm::Rsa4096; break;
+        default: return CKR_KEY_SIZE_RANGE;
+    }
+    if (const CK_ATTRIBUTE* e = findAttr(pub, CKA_PUBLIC_EXPONENT)) {
+        core::ByteView exp = bytesOf(e->pValue, e->ulValueLen);
+        while (!exp.empty() && exp[0] == 0) exp = exp.subspan(1);
+        const Bytes f4{0x01, 0x00, 0x01};  // the card generates with e = 65537 only
+        if (!std::equal(exp.begin(), exp.end(), f4.begin(), f4.end())) return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    return CKR_OK;
+}
+
+CK_RV ecAlgorithm(std::span<CK_ATTRIBUTE> pub, KeyAlgorithm& alg) {
+    const CK_ATTRIBUTE* params = findAttr(pub, CKA_EC_PARAMS);
+    if (!params) return CKR_TEMPLATE_INCOMPLETE;
+    core::ByteView p = bytesOf(params->pValue, params->ulValueLen);
+    const Bytes p256 = core::hexBytes("06082A8648CE3D030107"), p384 = core::hexBytes("06052B81040022");
+    if (std::equal(p.begin(), p.end(), p256.begin(), p256.end())) alg = KeyAlgorithm::EcP256;
+    else if (std::equal(p.begin(), p.end(), p384.begin(), p384.end())) alg = KeyAlgorithm::EcP384;
+    else return CKR_CURVE_NOT_SUPPORTED;
+    return CKR_OK;
+}
+
+// Hardware keys are always token objects and never extractable.
+CK_RV checkKeyTemplate(std::span<CK_ATTRIBUTE> t) {
+    for (const CK_ATTRIBUTE& a : t) {
+        if (a.type == CKA_TOKEN && readBool(a) == false) return CKR_TEMPLATE_INCONSISTENT;
+        if (a.type == CKA_EXTRACTABLE && readBool(a) == true) return CKR_TEMPLATE_INCONSISTENT;
+    }
+    return CKR_OK;
+}
+
+}  // namespace
+
+CK_RV generateKeyPair(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_ATTRIBUTE_PTR pubT, CK_ULONG pubN,
+                      CK_ATTRIBUTE_PTR privT, CK_ULONG privN, CK_OBJECT_HANDLE_PTR pubOut,
+                      CK_OBJECT_HANDLE_PTR privOut) {
+    std::shared_ptr<Session> s;
+    if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
+    if (!mech || !pubOut || !privOut || (!pubT && pubN) || (!privT && privN)) return CKR_ARGUMENTS_BAD;
+    auto pub = templateSpan(pubT, pubN);
+    auto priv = templateSpan(privT, privN);
+    KeyAlgorithm alg;
+    CK_RV rv;
+    if (mech->mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN) rv = rsaAlgorithm(pub, alg);
+    else if (mech->mechanism == CKM_EC_KEY_PAIR_GEN) rv = ecAlgorithm(pub, alg);
+    else return CKR_MECHANISM_INVALID;
+    if (rv != CKR_OK) return rv;
+    if ((rv = checkKeyTemplate(pub)) != CKR_OK || (rv = checkKeyTemplate(priv)) != CKR_OK) return rv;
+    if ((rv = requireAdmin(*s)) != CKR_OK) return rv;
+
+    token::Token& tok = s->context().token();
+    auto present = tok.objects();
+    if (!present) return toCkr(present.error());
+    uint8_t ref = 0;
+    if ((rv = chooseSlot(pub, priv, *present, ref)) != CKR_OK) return rv;
+    auto key = tok.generateKey(ref, alg);
+    if (!key) return toCkr(key.error());
+    auto info = tok.info();
+    if (!info) return toCkr(info.error());
+    *pubOut = m.objectHandle(TokenObjectId{s->slot(), info->cardId, ObjectKind::PublicKey, ref});
+    *privOut = m.objectHandle(TokenObjectId{s->slot(), info->cardId, ObjectKind::PrivateKey, ref});
+    return CKR_OK;
+}
+
+CK_RV createObject(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out) {
+    std::shared_ptr<Session> s;
+    if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
+    if (!out || (!t && n)) return CKR_ARGUMENTS_BAD;
+    auto tmpl = templateSpan(t, n);
+    const CK_ATTRIBUTE* cls = findAttr(tmpl, CKA_CLASS);
+    if (!cls) return CKR_TEMPLATE_INCOMPLETE;
+    if (readUlong(*cls) != CKO_CERTIFICATE) return CKR_TEMPLATE_INCONSISTENT;  // only certificates
+    if (const CK_ATTRIBUTE* ct = findAttr(tmpl, CKA_CERTIFICATE_TYPE); ct && readUlong(*ct) != CKC_X_509)
+        return CKR_TEMPLATE_INCONSISTENT;
+    if (const CK_ATTRIBUTE* tokenAttr = findAttr(tmpl, CKA_TOKEN); tokenAttr && readBool(*tokenAttr) != true)
+        return CKR_TEMPLATE_INCONSISTENT;  // certificates live on the card
+    const CK_ATTRIBUTE* value = findAttr(tmpl, CKA_VALUE);
+    const CK_ATTRIBUTE* id = findAttr(tmpl, CKA_ID);
+    if (!value || !id) return CKR_TEMPLATE_INCOMPLETE;
+    auto ref = pivKeyRefForId(bytesOf(id->pValue, id->ulValueLen));
+    if (!ref) return CKR_ATTRIBUTE_VALUE_INVALID;
+    core::ByteView der = bytesOf(value->pValue, value->ulValueLen);
+    auto cert = crypto::parseCertificate(der);
+    if (!cert) return CKR_ATTRIBUTE_VALUE_INVALID;
+    if (CK_RV rv = requireAdmin(*s); rv != CKR_OK) return rv;
+
+    token::Token& tok = s->context().token();
+    auto present = tok.objects();
+    if (!present) return toCkr(present.error());
+    auto key = std::find_if(present->begin(), present->end(), [&](const auto& k) { return k.key.ref == *ref; });
+    if (key == present->end()) return CKR_ATTRIBUTE_VALUE_INVALID;  // no key in that slot
+    if (key->publicKey && !crypto::certificateMatchesKey(*cert, key->publicKey->spki))
+        return CKR_ATTRIBUTE_VALUE_INVALID;  // the certificate is for another key
+    if (auto r = tok.writeCertificate(*ref, der); !r) return toCkr(r.error());
+    auto info = tok.info();
+    if (!info) return toCkr(info.error());
+    *out = m.objectHandle(TokenObjectId{s->slot(), info->cardId, ObjectKind::Certificate, *ref});
+    return CKR_OK;
+}
+
+CK_RV destroyCertificate(Module& m, Session& s, CK_OBJECT_HANDLE o) {
+    if (CK_RV rv = requireAdmin(s); rv != CKR_OK) return rv;
+    std::optional<TokenObjectId> id = m.objectId(o);
+    if (!id) return CKR_OBJECT_HANDLE_INVALID;
+    if (auto r = s.context().token().deleteCertificate(id->keyRef); !r) return toCkr(r.error());
+    return CKR_OK;
+}
+
+}  // namespace p11
