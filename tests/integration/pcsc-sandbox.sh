@@ -48,12 +48,19 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/mesign-pcsc-sandbox.XXXXXX")
 readonly WORK
 mkdir -p /run/pcscd "$WORK/reader.conf.d" "$WORK/tmp"
 mount -t tmpfs -o mode=0755,size=1m pcscd-sandbox /run/pcscd || die "cannot mount a private /run/pcscd"
+# Hide the system's USB reader drivers (CCID) from this pcscd, so a developer's real token never shows
+# up beside the test reader; the vpcd driver is loaded from a private copy.
+mkdir -p "$WORK/drivers"
+cp "$VPCD_DRIVER" "$WORK/drivers/libifdvpcd.so"
+if [ -d /usr/lib/pcsc/drivers ]; then
+    mount -t tmpfs -o mode=0755,size=1m pcsc-drivers /usr/lib/pcsc/drivers || die "cannot hide the USB drivers"
+fi
 
 # Listen mode only (/dev/null:PORT): vpcd's reverse mode (HOST:PORT) crashes pcscd when a card goes away.
 cat >"$WORK/reader.conf.d/vpcd" <<EOF
 FRIENDLYNAME "MeSign Test VPCD"
 DEVICENAME   /dev/null:$PORT
-LIBPATH      $VPCD_DRIVER
+LIBPATH      $WORK/drivers/libifdvpcd.so
 CHANNELID    $PORT
 EOF
 
