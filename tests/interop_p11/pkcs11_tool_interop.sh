@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pkcs11_tool_interop.sh MODULE VCARD — real clients against libmesign-pkcs11.so and a virtual PIV card.
+# pkcs11_tool_interop.sh MODULE VCARD ATEXIT_CLIENT — real clients against libmesign-pkcs11.so and a virtual PIV card.
 # Runs inside tests/integration/pcsc-sandbox.sh (needs MESIGN_VPCD_PORT, MESIGN_SANDBOX_DIR).
 # Keys are put on the card with yubico-piv-tool, certificates made with openssl; then OpenSC's
 # pkcs11-tool lists, signs (checked with openssl), decrypts and runs its own --test.
@@ -7,6 +7,7 @@ set -euo pipefail
 
 MODULE=$1
 VCARD=$2
+ATEXIT_CLIENT=$3
 W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/p11
 mkdir -p "$W"
 cd "$W"
@@ -105,5 +106,9 @@ grep -q "CKR_PIN_INCORRECT" wrong.txt || fail "wrong PIN: $(cat wrong.txt)"
 step "pkcs11-tool --test"
 $P11 --test --login --pin 123456 2>&1 | tee test.txt
 grep -q "No errors" test.txt || fail "pkcs11-tool --test reported errors"
+
+step "C_CloseAllSessions and C_Finalize from an atexit handler (as NSS does at exit)"
+"$ATEXIT_CLIENT" "$MODULE" | tee atexit.txt || fail "atexit client exited with $?"
+grep -q "C_Finalize 0x0" atexit.txt || fail "atexit-time finalize"
 
 echo "ALL PASSED"
