@@ -22,6 +22,11 @@ PYTHON=/usr/bin/python3
 
 mkdir -p "$OUT"
 cd "$OUT"
+# Nothing here may wait for a person: a tool that prompts gets end-of-file, not a hang.
+exec </dev/null
+# A previous run's files would change what the tools do (certutil -N on an existing database prompts
+# for its password): start from an empty folder.
+[ "$(pwd)" != / ] && find . -mindepth 1 -delete
 declare -a SUMMARY=()
 step_no=0
 step() { step_no=$((step_no + 1)); printf '\n[%d] %s\n' "$step_no" "$*"; }
@@ -120,7 +125,7 @@ cmp -s document.pdf document.decrypted.pdf || die "decrypted document differs"
 ok "document.pdf.p7m decrypted on the token"
 
 step "Sign the PDF itself (pdfsig through NSS), verify with pdfsig"
-mkdir -p nss trust
+mkdir nss trust
 run certutil -N -d sql:nss --empty-password
 run modutil -dbdir sql:nss -add "token" -libfile "$OPENSC_MODULE" -force
 NICK=$(pdfsig -nssdir sql:nss -nss-pwd "$PIN" -list-nicks document.pdf 2>/dev/null | grep -i 'PIV Authentication' | head -n1 || true)
