@@ -1,6 +1,11 @@
 // Function lists, interfaces, C_Initialize / C_Finalize argument rules, C_GetInfo.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <thread>
+
+#include "core/base/log.h"
 
 #include "p11_fixture.h"
 
@@ -120,6 +125,40 @@ TEST_F(FunctionListTest, FinalizeAgainAfterReinitialize) {
     CK_SESSION_HANDLE second = open();
     EXPECT_NE(first, second);  // handles are never reused within the process
     EXPECT_EQ(m_fl->C_CloseSession(first), CKR_SESSION_HANDLE_INVALID);
+}
+
+TEST_F(FunctionListTest, ForkedChildMustInitializeAgain) {
+    initialize();
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        CK_INFO info;
+        int code = 0;
+        if (m_fl->C_GetInfo(&info) != CKR_CRYPTOKI_NOT_INITIALIZED) code |= 1;
+        if (m_fl->C_Initialize(nullptr) != CKR_OK) code |= 2;
+        if (m_fl->C_GetInfo(&info) != CKR_OK) code |= 4;
+        _exit(code);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    CK_INFO info;
+    EXPECT_EQ(m_fl->C_GetInfo(&info), CKR_OK);  // the parent is unaffected
+}
+
+TEST_F(FunctionListTest, CallsAreLoggedWithoutPins) {
+    std::string log;
+    core::log::configure("p11", [&](std::string_view line) { log.append(line).append("\n"); });
+    initialize();
+    CK_SESSION_HANDLE h = open();
+    EXPECT_EQ(login(h, CKU_USER, "654321"), CKR_PIN_INCORRECT);
+    loginUser(h);
+    core::log::configure("");
+    EXPECT_NE(log.find("C_Login -> 0x000000A0"), std::string::npos) << log;
+    EXPECT_NE(log.find("C_OpenSession -> 0x00000000"), std::string::npos);
+    EXPECT_EQ(log.find("654321"), std::string::npos);
+    EXPECT_EQ(log.find(kPin), std::string::npos);
 }
 
 }  // namespace
