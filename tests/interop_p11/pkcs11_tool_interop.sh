@@ -107,6 +107,20 @@ step "pkcs11-tool --test"
 $P11 --test --login --pin 123456 2>&1 | tee test.txt
 grep -q "No errors" test.txt || fail "pkcs11-tool --test reported errors"
 
+step "NSS 3.87 (modutil / certutil; it takes the 3.0 interface): token, certificates, private keys after login"
+mkdir -p nss
+certutil -N -d "sql:$W/nss" --empty-password
+modutil -dbdir "sql:$W/nss" -add mesign -libfile "$MODULE" -force >/dev/null 2>&1 || fail "modutil -add"
+# modutil -list exits 1 because of the sandbox's second, empty vpcd slot ("Unable to get information about
+# token"): it fails on any slot without a token (CKR_TOKEN_NOT_PRESENT), whatever the module.
+modutil -dbdir "sql:$W/nss" -list mesign >nss-list.txt 2>&1 || true
+grep -q "Token Name: PIV Card" nss-list.txt || fail "NSS sees no token: $(cat nss-list.txt)"
+certutil -d "sql:$W/nss" -L -h all >nss-certs.txt 2>&1 || fail "certutil -L: $(cat nss-certs.txt)"
+grep -q "Certificate for PIV Authentication" nss-certs.txt || fail "NSS lists no certificate: $(cat nss-certs.txt)"
+echo 123456 >pin.txt
+certutil -d "sql:$W/nss" -K -h all -f pin.txt >nss-keys.txt 2>&1 || fail "certutil -K: $(cat nss-keys.txt)"
+grep -qi "rsa" nss-keys.txt || fail "NSS lists no private key: $(cat nss-keys.txt)"
+
 step "C_CloseAllSessions and C_Finalize from an atexit handler (as NSS does at exit)"
 "$ATEXIT_CLIENT" "$MODULE" | tee atexit.txt || fail "atexit client exited with $?"
 grep -q "C_Finalize 0x0" atexit.txt || fail "atexit-time finalize"
