@@ -147,6 +147,16 @@ void addKeyCommon(AttributeMap& v, const token::KeyObject& k) {
     } else if (k.publicKey) {
         v[CKA_EC_PARAMS] = k.publicKey->ecParams;
         v[CKA_EC_POINT] = derOctetString(k.publicKey->ecPoint);
+    } else if (k.key.algorithm) {
+        // Public key unknown (no certificate, no metadata): what the algorithm alone tells.
+        switch (*k.key.algorithm) {
+            case cardapp::KeyAlgorithm::EcP256: v[CKA_EC_PARAMS] = core::hexBytes("06082A8648CE3D030107"); break;
+            case cardapp::KeyAlgorithm::EcP384: v[CKA_EC_PARAMS] = core::hexBytes("06052B81040022"); break;
+            default:
+                if (cardapp::isRsa(*k.key.algorithm))
+                    v[CKA_MODULUS_BITS] = ckUlong(cardapp::rsaModulusBytes(*k.key.algorithm) * 8);
+                break;
+        }
     }
 }
 

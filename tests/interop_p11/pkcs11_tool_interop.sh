@@ -121,6 +121,30 @@ echo 123456 >pin.txt
 certutil -d "sql:$W/nss" -K -h all -f pin.txt >nss-keys.txt 2>&1 || fail "certutil -K: $(cat nss-keys.txt)"
 grep -qi "rsa" nss-keys.txt || fail "NSS lists no private key: $(cat nss-keys.txt)"
 
+step "OpenSSL with libp11's engine: RSA (9A) and ECDSA (9E) signatures through PKCS#11 URIs"
+cat >engine.cnf <<CNF
+openssl_conf = conf
+[conf]
+engines = engines
+[engines]
+pkcs11 = pkcs11_section
+[pkcs11_section]
+engine_id = pkcs11
+dynamic_path = /usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so
+MODULE_PATH = $MODULE
+init = 0
+CNF
+OPENSSL_CONF=$W/engine.cnf openssl pkeyutl -engine pkcs11 -keyform engine \
+    -inkey "pkcs11:id=%01;type=private?pin-value=123456" -sign -in data.sha256 -pkeyopt digest:sha256 \
+    -out sig.engine >engine.txt 2>&1 || fail "libp11 RSA sign: $(cat engine.txt)"
+openssl pkeyutl -verify -pubin -inkey 9a.pub -pkeyopt digest:sha256 -in data.sha256 -sigfile sig.engine \
+    | grep -q Success || fail "libp11 RSA signature"
+OPENSSL_CONF=$W/engine.cnf openssl pkeyutl -engine pkcs11 -keyform engine \
+    -inkey "pkcs11:id=%04;type=private?pin-value=123456" -sign -in data.sha256 -out sig.engine-ec \
+    >engine-ec.txt 2>&1 || fail "libp11 ECDSA sign: $(cat engine-ec.txt)"
+openssl pkeyutl -verify -pubin -inkey 9e.pub -in data.sha256 -sigfile sig.engine-ec | grep -q Success \
+    || fail "libp11 ECDSA signature"
+
 step "C_CloseAllSessions and C_Finalize from an atexit handler (as NSS does at exit)"
 "$ATEXIT_CLIENT" "$MODULE" | tee atexit.txt || fail "atexit client exited with $?"
 grep -q "C_Finalize 0x0" atexit.txt || fail "atexit-time finalize"

@@ -152,5 +152,17 @@ TEST_F(ObjectTest, NewCertificateAppearsAtOnce) {
     EXPECT_GE(after, before);
 }
 
+// A key whose public key the module cannot know (no certificate, generated elsewhere) still reports its
+// curve: libp11 gives up on the whole token when one EC private key has no CKA_EC_PARAMS.
+TEST_F(P11Test, KeyWithoutCertificateKeepsItsCurve) {
+    enrol(0x9D, KeyAlgorithm::EcP384, false);
+    initialize();
+    CK_SESSION_HANDLE h = open();
+    loginUser(h);
+    CK_OBJECT_HANDLE priv = findOne(h, CKO_PRIVATE_KEY, 0x03);
+    EXPECT_EQ(attribute(h, priv, CKA_EC_PARAMS), core::hexBytes("06052B81040022"));
+    EXPECT_EQ(ulong(attribute(h, priv, CKA_KEY_TYPE)), CKK_EC);
+}
+
 }  // namespace
 }  // namespace p11test
