@@ -4,19 +4,18 @@
 # a mail and a document encrypted to the token and decrypted by it, each result checked by tools no one
 # here wrote (openssl cms -verify, pdfsig).
 #
-# Until MeSign's own PKCS#11 module lands, OpenSSL (libp11's engine) and NSS reach the token through
-# OpenSC's opensc-pkcs11 module; the card, its keys and every private-key operation are MeSign's
-# virtual card behind the real pcscd.
+# OpenSSL (libp11's engine) and NSS reach the token through MeSign's PKCS#11 module; the card, its keys
+# and every private-key operation are MeSign's virtual card behind the real pcscd.
 #
-# Usage: steps.sh MESIGN_VCARD_BINARY OUTPUT_DIR   (MESIGN_VPCD_PORT set by the sandbox)
+# Usage: steps.sh MESIGN_VCARD_BINARY MESIGN_PKCS11_MODULE OUTPUT_DIR   (MESIGN_VPCD_PORT set by the sandbox)
 set -euo pipefail
 
 VCARD_BIN=$1
-OUT=$2
+MODULE=$2
+OUT=$3
 PORT=${MESIGN_VPCD_PORT:?run me through scripts/demo.sh}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PIN=123456
-OPENSC_MODULE=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so
 READER=MeSign
 PYTHON=/usr/bin/python3
 
@@ -76,6 +75,11 @@ run yubico-piv-tool -r "$READER" -a read-certificate -s 9a -o sign.read.pem
 cmp -s sign.pem sign.read.pem || die "certificate read back from the token differs"
 ok "certificates written to the token and read back"
 
+step "See the token and its objects through MeSign's PKCS#11 module"
+pkcs11-tool --module "$MODULE" -O >objects.txt 2>>demo.log || die "pkcs11-tool could not list the token's objects"
+grep -q "Certificate Object" objects.txt || die "no certificate object listed (see objects.txt)"
+ok "$(grep -c 'Object;' objects.txt) objects listed by pkcs11-tool through libmesign-pkcs11.so"
+
 cat >openssl.cnf <<X
 openssl_conf = openssl_init
 [openssl_init]
@@ -84,7 +88,7 @@ engines = engine_section
 pkcs11 = pkcs11_section
 [pkcs11_section]
 engine_id = pkcs11
-MODULE_PATH = $OPENSC_MODULE
+MODULE_PATH = $MODULE
 init = 0
 X
 export OPENSSL_CONF=$OUT/openssl.cnf
@@ -127,7 +131,7 @@ ok "document.pdf.p7m decrypted on the token"
 step "Sign the PDF itself (pdfsig through NSS), verify with pdfsig"
 mkdir nss trust
 run certutil -N -d sql:nss --empty-password
-run modutil -dbdir sql:nss -add "token" -libfile "$OPENSC_MODULE" -force
+run modutil -dbdir sql:nss -add "MeSign" -libfile "$MODULE" -force
 NICK=$(pdfsig -nssdir sql:nss -nss-pwd "$PIN" -list-nicks document.pdf 2>/dev/null | grep -i 'PIV Authentication' | head -n1 || true)
 [ -n "$NICK" ] || die "NSS sees no signing certificate on the token"
 pdfsig -nssdir sql:nss -nss-pwd "$PIN" -add-signature -nick "$NICK" -kpw "$PIN" -digest SHA256 \
