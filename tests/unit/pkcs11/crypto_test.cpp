@@ -1,5 +1,6 @@
 // Signing, decryption and ECDH through the module, checked with OpenSSL on the host.
 #include <cstring>
+#include <thread>
 
 #include "p11_fixture.h"
 
@@ -229,6 +230,40 @@ TEST_F(CryptoTest, EcdhDeriveRawAndDerPoint) {
     CK_MECHANISM m{CKM_ECDH1_DERIVE, &bad, sizeof bad};
     CK_OBJECT_HANDLE key = 0;
     EXPECT_EQ(m_fl->C_DeriveKey(m_h, &m, base, nullptr, 0, &key), CKR_MECHANISM_PARAM_INVALID);
+}
+
+TEST_F(CryptoTest, ConcurrentSessionsSignAndFind) {
+    CK_OBJECT_HANDLE key = findOne(m_h, CKO_PRIVATE_KEY, 0x01);
+    std::vector<std::thread> threads;
+    std::atomic<int> good{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            CK_SESSION_HANDLE h = 0;
+            if (m_fl->C_OpenSession(slot(), CKF_SERIAL_SESSION, nullptr, nullptr, &h) != CKR_OK) return;
+            for (int i = 0; i < 3; ++i) {
+                if (t % 2) {
+                    CK_ULONG n = 0;
+                    if (m_fl->C_FindObjectsInit(h, nullptr, 0) == CKR_OK) {
+                        CK_OBJECT_HANDLE out[16];
+                        m_fl->C_FindObjects(h, out, 16, &n);
+                        m_fl->C_FindObjectsFinal(h);
+                    }
+                    good += n > 0;
+                    continue;
+                }
+                CK_MECHANISM m{CKM_SHA256_RSA_PKCS, nullptr, 0};
+                Bytes sig(256);
+                CK_ULONG n = sig.size();
+                if (m_fl->C_SignInit(h, &m, key) == CKR_OK &&
+                    m_fl->C_Sign(h, const_cast<uint8_t*>(kMsg.data()), kMsg.size(), sig.data(), &n) == CKR_OK &&
+                    verifySignature(m_rsa, "SHA256", kMsg, sig))
+                    ++good;
+            }
+            m_fl->C_CloseSession(h);
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(good.load(), 12);
 }
 
 }  // namespace
