@@ -5,6 +5,7 @@
 # pkcs11-tool lists, signs (checked with openssl), decrypts and runs its own --test.
 set -euo pipefail
 
+HERE=$(cd "$(dirname "$0")" && pwd)
 MODULE=$1
 VCARD=$2
 ATEXIT_CLIENT=$3
@@ -144,6 +145,19 @@ OPENSSL_CONF=$W/engine.cnf openssl pkeyutl -engine pkcs11 -keyform engine \
     >engine-ec.txt 2>&1 || fail "libp11 ECDSA sign: $(cat engine-ec.txt)"
 openssl pkeyutl -verify -pubin -inkey 9e.pub -in data.sha256 -sigfile sig.engine-ec | grep -q Success \
     || fail "libp11 ECDSA signature"
+
+step "p11-kit 0.24 (loads modules through C_GetFunctionList only: our 2.40 list) and its proxy"
+# Registered only inside this sandbox's mount namespace: a private directory over the system module dir.
+mkdir -p modules
+sed "s|^module:.*|module: $MODULE|" "$HERE/../../pkcs11/mesign.module" >modules/mesign.module
+mount --bind "$W/modules" /usr/share/p11-kit/modules || fail "cannot bind the p11-kit module directory"
+p11-kit list-modules >p11kit.txt 2>&1 || fail "p11-kit list-modules: $(cat p11kit.txt)"
+grep -q "library-description: MeSign Token" p11kit.txt || fail "p11-kit does not list us: $(cat p11kit.txt)"
+grep -q "token: PIV Card" p11kit.txt || fail "p11-kit sees no token: $(cat p11kit.txt)"
+pkcs11-tool --module /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so --login --pin 123456 --sign --id 01 \
+    -m SHA256-RSA-PKCS -i data.txt -o sig.proxy >proxy.txt 2>&1 || fail "sign through p11-kit-proxy: $(cat proxy.txt)"
+openssl dgst -sha256 -verify 9a.pub -signature sig.proxy data.txt | grep -q "Verified OK" || fail "proxy signature"
+umount /usr/share/p11-kit/modules
 
 step "C_CloseAllSessions and C_Finalize from an atexit handler (as NSS does at exit)"
 "$ATEXIT_CLIENT" "$MODULE" | tee atexit.txt || fail "atexit client exited with $?"
