@@ -123,5 +123,17 @@ TEST_F(SessionLoginTest, CardRemovalInvalidatesSessions) {
     EXPECT_TRUE(rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_DEVICE_REMOVED) << rv;
 }
 
+TEST_F(SessionLoginTest, RemovalNoticedByACardCall) {
+    initialize();
+    CK_SESSION_HANDLE h = open();
+    m_world->removeCard("Reader A");
+    // No slot-event call in between: the failing card call itself reveals the removal.
+    CK_RV rv = login(h, CKU_USER, kPin);
+    EXPECT_TRUE(rv == CKR_DEVICE_REMOVED || rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_TOKEN_NOT_PRESENT)
+        << std::hex << rv;
+    CK_SESSION_INFO info;
+    EXPECT_EQ(m_fl->C_GetSessionInfo(h, &info), CKR_SESSION_HANDLE_INVALID);
+}
+
 }  // namespace
 }  // namespace p11test
