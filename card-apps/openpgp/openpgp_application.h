@@ -101,7 +101,7 @@ class OpenPgpApplication final : public cardapp::CardApplication {
     core::Result<std::vector<cardapp::KeyInfo>> readKeys();
     core::Result<std::optional<Bytes>> readCertificateCached(uint8_t keyRef);
     core::Result<cardapp::KeyInfo> storeNewKey(uint8_t keyRef, const AlgorithmAttributes& attrs,
-                                               const CardPublicKey& key, bool generated);
+                                               const CardPublicKey& key, bool generated, bool pinPerSignature);
     core::Result<AlgorithmAttributes> prepareAttributes(uint8_t keyRef, cardapp::KeyAlgorithm alg);
     core::Result<Bytes> privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin, KeyOp op);
     core::Result<Bytes> signOnCard(const SlotInfo& slot, const AlgorithmAttributes& attrs, ByteView input,

@@ -42,6 +42,10 @@ core::Result<Bytes> rewrapDecrypted(ByteView message, std::size_t k) {
     return block;
 }
 
+bool oneSignature(const ApplicationData& app) {
+    return app.pwStatus && !app.pwStatus->pw1ValidForSeveralSignatures;
+}
+
 Bytes leftPadTo(ByteView v, std::size_t n) {
     Bytes out(n - std::min(n, v.size()), 0x00);
     core::append(out, v);
@@ -83,8 +87,7 @@ core::Result<Bytes> OpenPgpApplication::signOnCard(const SlotInfo& slot, const A
         if (pin) MESIGN_TRY(m_card.verify(pw::kPw1Sign, *pin));
         auto app = m_card.applicationData();
         if (!app) return fail(app.error());
-        const bool oneSignature = (*app)->pwStatus && !(*app)->pwStatus->pw1ValidForSeveralSignatures;
-        if (oneSignature && !m_card.signaturePinFresh())
+        if (oneSignature(**app) && !m_card.signaturePinFresh())
             return fail(Errc::SecurityNotSatisfied, "the card wants the PIN again for every signature");
         sig = m_card.computeSignature(data);
     } else {
@@ -201,7 +204,7 @@ core::Result<AlgorithmAttributes> OpenPgpApplication::prepareAttributes(uint8_t 
 
 // Fingerprint and creation time after generation or import, as GnuPG's store_fpr does (§3.6).
 core::Result<KeyInfo> OpenPgpApplication::storeNewKey(uint8_t keyRef, const AlgorithmAttributes& attrs,
-                                                      const CardPublicKey& key, bool generated) {
+                                                      const CardPublicKey& key, bool generated, bool pinPerSignature) {
     const SlotInfo* slot = findSlot(keyRef);
     auto spki = spkiFromCardKey(key, attrs);
     if (!spki) return fail(spki.error());
@@ -217,9 +220,7 @@ core::Result<KeyInfo> OpenPgpApplication::storeNewKey(uint8_t keyRef, const Algo
     k.algorithm = attrs.keyAlgorithm();
     k.publicKeyInfo = std::move(*spki);
     k.usage = keyRef != key::kDec ? cardapp::kUsageSign : attrs.isRsa() ? cardapp::kUsageDecrypt : cardapp::kUsageDerive;
-    auto app = m_card.applicationData();
-    const bool one = app && (*app)->pwStatus && !(*app)->pwStatus->pw1ValidForSeveralSignatures;
-    k.pinPolicy = keyRef == key::kSig && one ? cardapp::PinPolicy::Always : cardapp::PinPolicy::Once;
+    k.pinPolicy = keyRef == key::kSig && pinPerSignature ? cardapp::PinPolicy::Always : cardapp::PinPolicy::Once;
     k.generatedOnCard = generated;
     return k;
 }
@@ -229,11 +230,14 @@ core::Result<KeyInfo> OpenPgpApplication::generateKey(uint8_t keyRef, KeyAlgorit
         return fail(Errc::InvalidArgument, std::string(cardapp::keyAlgorithmName(alg)) + " is not usable in this slot");
     invalidateKeys();
     return run(Retry::Never, [&]() -> core::Result<KeyInfo> {
+        auto app = m_card.applicationData();
+        if (!app) return fail(app.error());
+        const bool one = oneSignature(**app);
         auto attrs = prepareAttributes(keyRef, alg);
         if (!attrs) return fail(attrs.error());
         auto key = m_card.generateKeyPair(keyRef, *attrs);
         if (!key) return fail(key.error());
-        return storeNewKey(keyRef, *attrs, *key, true);
+        return storeNewKey(keyRef, *attrs, *key, true, one);
     });
 }
 
@@ -248,12 +252,13 @@ core::Result<KeyInfo> OpenPgpApplication::importKey(uint8_t keyRef, ByteView pri
         if (!app) return fail(app.error());
         if (!(*app)->capabilities || !(*app)->capabilities->has(extcap::kKeyImport))
             return fail(Errc::NotSupported, "the card does not allow key import");
+        const bool one = oneSignature(**app);
         auto attrs = prepareAttributes(keyRef, *alg);
         if (!attrs) return fail(attrs.error());
         auto imp = buildKeyImport(keyRef, privateKeyDer, *attrs);
         if (!imp) return fail(imp.error());
         MESIGN_TRY(m_card.importKey(core::view(imp->extendedHeaderList)));
-        return storeNewKey(keyRef, *attrs, imp->publicKey, false);
+        return storeNewKey(keyRef, *attrs, imp->publicKey, false, one);
     });
 }
 
