@@ -1,5 +1,5 @@
 // The card OS's view of one card application: selected by AID, fed complete (de-chained) commands, and
-// told when it loses selection or the card loses power. OpenPGP will be a second implementation.
+// told when it loses selection or the card loses power. Implementations: PIV, OpenPGP.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,8 @@ class Applet {
     virtual std::string_view name() const = 0;
     // True when the SELECT data (full AID or an accepted partial name) designates this applet.
     virtual bool matchesAid(core::ByteView aid) const = 0;
+    // Whether SELECT with P2 = 0C (no response data) is accepted; PIV answers it with 6A86.
+    virtual bool acceptsSelectWithoutFci() const { return false; }
     // Called on every successful SELECT of this applet (also re-select); returns the FCI / template.
     virtual apdu::Response select() = 0;
     // Another applet was selected: drop the application security status.

@@ -18,6 +18,7 @@ class Card final : public VirtualCard, public Persistence {
     explicit Card(std::filesystem::path stateFile);
 
     void addApplet(std::unique_ptr<Applet> applet, bool implicit = false);
+    bool hasImplicitApplet() const { return m_os.hasImplicitApplet(); }
 
     Bytes atr() const override { return cardAtr(); }
     void powerOn() override { m_os.resetVolatile(); }

@@ -105,15 +105,21 @@ apdu::Response CardOs::dispatch(const apdu::Command& cmd) {
 
 apdu::Response CardOs::select(const apdu::Command& cmd) {
     if (cmd.p1 != 0x04) return swOnly(sw::kIncorrectP1P2);  // no file system: only selection by DF name
-    if (cmd.p2 != 0x00) return swOnly(sw::kIncorrectP1P2);
-    if (cmd.data.empty()) return swOnly(sw::kFileNotFound);
+    // P2 = 0C ("no response data", what OpenSC and some GnuPG paths send) only for applets that take it.
+    const bool noFci = cmd.p2 == 0x0C;
+    if (cmd.p2 != 0x00 && !noFci) return swOnly(sw::kIncorrectP1P2);
+    if (cmd.data.empty()) return swOnly(noFci ? sw::kIncorrectP1P2 : sw::kFileNotFound);
     for (auto& a : m_applets) {
         if (!a->matchesAid(cmd.data)) continue;
+        if (noFci && !a->acceptsSelectWithoutFci()) return swOnly(sw::kIncorrectP1P2);
         if (m_current && m_current != a.get()) m_current->deselect();
         m_current = a.get();
-        return a->select();
+        apdu::Response r = a->select();
+        if (noFci) r.data.clear();
+        return r;
     }
-    return swOnly(sw::kFileNotFound);  // unknown AID: current selection and its status unchanged
+    // Unknown AID: current selection and its status unchanged.
+    return swOnly(noFci ? sw::kIncorrectP1P2 : sw::kFileNotFound);
 }
 
 apdu::Response CardOs::getResponse(const apdu::Command& cmd) {

@@ -21,6 +21,7 @@ class CardOs {
     // are commonly default-selected; clients SELECT anyway).
     void addApplet(std::unique_ptr<Applet> applet, bool implicit = false);
     const std::vector<std::unique_ptr<Applet>>& applets() const { return m_applets; }
+    bool hasImplicitApplet() const { return m_default != nullptr; }
 
     void resetVolatile();
     apdu::Response process(core::ByteView raw);

@@ -6,6 +6,8 @@
 #include "core/base/log.h"
 #include "vcard/card.h"
 #include "vcard/card_file.h"
+#include "vcard/openpgp/openpgp_applet.h"
+#include "vcard/openpgp/openpgp_state.h"
 #include "vcard/other_aid_applet.h"
 #include "vcard/piv/piv_applet.h"
 #include "vcard/piv/piv_state.h"
@@ -17,16 +19,33 @@ using core::fail;
 
 namespace {
 
-core::Status checkApps(const std::string& initApps) {
-    if (initApps.empty() || initApps == "piv") return {};
-    return fail(Errc::InvalidArgument, "unknown card applications '" + initApps + "' (supported: piv)");
+struct Apps {
+    bool piv = false;
+    bool openpgp = false;
+};
+
+// "piv", "openpgp" or "piv,openpgp" (one card carrying both; PIV stays the implicit selection).
+core::Result<Apps> parseApps(const std::string& initApps) {
+    if (initApps.empty()) return Apps{};
+    if (initApps == "piv") return Apps{true, false};
+    if (initApps == "openpgp") return Apps{false, true};
+    if (initApps == "piv,openpgp") return Apps{true, true};
+    return fail(Errc::InvalidArgument,
+                "unknown card applications '" + initApps + "' (supported: piv, openpgp, piv,openpgp)");
 }
 
-std::unique_ptr<Card> assemble(std::filesystem::path file, piv::PivState state) {
+std::unique_ptr<Card> assemble(std::filesystem::path file, std::optional<piv::PivState> pivState,
+                               std::optional<openpgp::OpenPgpState> pgpState) {
     auto card = std::make_unique<Card>(std::move(file));
-    card->addApplet(std::make_unique<piv::PivApplet>(std::move(state), *card), /*implicit=*/true);
-    card->addApplet(OtherAidApplet::yubicoManagement());
-    card->addApplet(OtherAidApplet::yubicoOtp());
+    if (pivState) {
+        card->addApplet(std::make_unique<piv::PivApplet>(std::move(*pivState), *card), /*implicit=*/true);
+        card->addApplet(OtherAidApplet::yubicoManagement());
+        card->addApplet(OtherAidApplet::yubicoOtp());
+    }
+    // Implicitly selected only on a card without PIV.
+    if (pgpState)
+        card->addApplet(std::make_unique<openpgp::OpenPgpApplet>(std::move(*pgpState), *card),
+                        /*implicit=*/!card->hasImplicitApplet());
     return card;
 }
 
@@ -37,30 +56,52 @@ core::Result<std::unique_ptr<VirtualCard>> loadCard(const std::filesystem::path&
     auto sections = apdu::parseAll(view(*body));
     if (!sections) return fail(Errc::Malformed, where + "corrupt body: " + sections.error().message);
     std::optional<piv::PivState> pivState;
+    std::optional<openpgp::OpenPgpState> pgpState;
     for (const auto& s : *sections) {
-        if (s.tag != piv::kStateSectionTag || pivState)
-            return fail(Errc::Malformed,
-                        where + "unexpected application section " + core::toHex(s.raw.first(1)));
-        auto st = piv::decodePivState(s.value);
-        if (!st) return fail(Errc::Malformed, where + st.error().message);
+        if (s.tag == piv::kStateSectionTag && !pivState) {
+            auto st = piv::decodePivState(s.value);
+            if (!st) return fail(Errc::Malformed, where + st.error().message);
+            pivState = std::move(*st);
+        } else if (s.tag == openpgp::kStateSectionTag && !pgpState) {
+            auto st = openpgp::decodeOpenPgpState(s.value);
+            if (!st) return fail(Errc::Malformed, where + st.error().message);
+            pgpState = std::move(*st);
+        } else {
+            return fail(Errc::Malformed, where + "unexpected application section " + core::toHex(s.raw.first(1)));
+        }
+    }
+    if (!pivState && !pgpState) return fail(Errc::Malformed, where + "contains no card application");
+    MESIGN_LOG("vcard", Info, "opened virtual card " + path.string());
+    return std::unique_ptr<VirtualCard>(assemble(path, std::move(pivState), std::move(pgpState)));
+}
+
+// A new card with default credentials for the applications in `apps`.
+core::Result<std::unique_ptr<Card>> newCard(std::filesystem::path file, const Apps& apps) {
+    std::optional<piv::PivState> pivState;
+    if (apps.piv) {
+        auto st = piv::newPivState();
+        if (!st) return fail(st.error());
         pivState = std::move(*st);
     }
-    if (!pivState) return fail(Errc::Malformed, where + "contains no card application");
-    MESIGN_LOG("vcard", Info, "opened virtual card " + path.string());
-    return std::unique_ptr<VirtualCard>(assemble(path, std::move(*pivState)));
+    std::optional<openpgp::OpenPgpState> pgpState;
+    if (apps.openpgp) pgpState = openpgp::newOpenPgpState();
+    return assemble(std::move(file), std::move(pivState), std::move(pgpState));
 }
 
 core::Result<std::unique_ptr<VirtualCard>> createMemoryCardImpl(const std::string& initApps) {
-    MESIGN_TRY(checkApps(initApps));
-    if (initApps.empty()) return fail(Errc::InvalidArgument, "a new card needs at least one application");
-    auto state = piv::newPivState();
-    if (!state) return fail(state.error());
-    return std::unique_ptr<VirtualCard>(assemble({}, std::move(*state)));
+    auto apps = parseApps(initApps);
+    if (!apps) return fail(apps.error());
+    if (!apps->piv && !apps->openpgp)
+        return fail(Errc::InvalidArgument, "a new card needs at least one application");
+    auto card = newCard({}, *apps);
+    if (!card) return fail(card.error());
+    return std::unique_ptr<VirtualCard>(std::move(*card));
 }
 
 core::Result<std::unique_ptr<VirtualCard>> openCardImpl(const std::filesystem::path& stateFile,
                                                         const std::string& initApps) {
-    MESIGN_TRY(checkApps(initApps));
+    auto apps = parseApps(initApps);
+    if (!apps) return fail(apps.error());
     if (stateFile.empty()) return fail(Errc::InvalidArgument, "no card state file given");
     std::error_code ec;
     const auto fileStatus = std::filesystem::symlink_status(stateFile, ec);
@@ -68,12 +109,11 @@ core::Result<std::unique_ptr<VirtualCard>> openCardImpl(const std::filesystem::p
     if (fileStatus.type() != std::filesystem::file_type::not_found) return loadCard(stateFile);
     if (initApps.empty()) return fail(Errc::Io, "no such card: " + stateFile.string() + " does not exist");
 
-    auto state = piv::newPivState();
-    if (!state) return fail(state.error());
-    auto card = assemble(stateFile, std::move(*state));
-    if (auto st = card->save(); !st) return fail(st.error());
-    MESIGN_LOG("vcard", Info, "created virtual PIV card " + stateFile.string());
-    return std::unique_ptr<VirtualCard>(std::move(card));
+    auto card = newCard(stateFile, *apps);
+    if (!card) return fail(card.error());
+    if (auto st = (*card)->save(); !st) return fail(st.error());
+    MESIGN_LOG("vcard", Info, "created virtual " + (*card)->describe());
+    return std::unique_ptr<VirtualCard>(std::move(*card));
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 namespace vcard {
 
 // A new card that lives only in memory (unit tests, fuzzers): default credentials, nothing persisted.
-// `initApps` as for openCard ("piv"); anything else is InvalidArgument.
+// `initApps` as for openCard ("piv", "openpgp", "piv,openpgp"); anything else is InvalidArgument.
 core::Result<std::unique_ptr<VirtualCard>> createMemoryCard(const std::string& initApps = "piv");
 
 }  // namespace vcard

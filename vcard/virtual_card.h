@@ -25,8 +25,9 @@ public:
     virtual std::string describe() const = 0;  // "PIV card, state /path/card.json"
 };
 
-// Opens the card stored in `stateFile`. If the file does not exist and `initApps` is non-empty ("piv"),
-// a new card with default credentials is created and saved first. A corrupt or foreign file gives
+// Opens the card stored in `stateFile`. If the file does not exist and `initApps` is non-empty ("piv",
+// "openpgp", or "piv,openpgp" for one card carrying both, PIV implicitly selected), a new card with
+// default credentials is created and saved first. A corrupt or foreign file gives
 // Errc::Malformed / Errc::Io with a clear message and is left untouched.
 core::Result<std::unique_ptr<VirtualCard>> openCard(const std::filesystem::path& stateFile,
                                                     const std::string& initApps);

@@ -45,7 +45,7 @@ TEST(Persistence, CreateOnlyWhenAsked) {
     EXPECT_EQ(missing.error().code, core::Errc::Io);
     EXPECT_NE(missing.error().message.find("no such card"), std::string::npos);
     EXPECT_FALSE(std::filesystem::exists(path));
-    auto bad = openCard(path, "openpgp");
+    auto bad = openCard(path, "gids");
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().code, core::Errc::InvalidArgument);
     EXPECT_FALSE(std::filesystem::exists(path));
