@@ -279,10 +279,13 @@ AttributeSet publicKeyAttributes(const token::KeyObject& k) {
     addStorage(v, CKO_PUBLIC_KEY, false, namesFor(k.key.ref).pub);
     addKeyCommon(v, k);
     bool rsa = !isEcKey(k);
-    v[CKA_ENCRYPT] = ckBool(rsa && (k.key.usage & cardapp::kUsageDecrypt));
+    // The key's permitted use (clients encrypt to it themselves): an RSA decryption key's public half
+    // encrypts and wraps, as OpenSC reports the PIV key-management key.
+    bool encrypts = rsa && (k.key.usage & cardapp::kUsageDecrypt);
+    v[CKA_ENCRYPT] = ckBool(encrypts);
     v[CKA_VERIFY] = ckBool(k.key.usage & cardapp::kUsageSign);
     v[CKA_VERIFY_RECOVER] = ckBool(false);
-    v[CKA_WRAP] = ckBool(false);
+    v[CKA_WRAP] = ckBool(encrypts);
     v[CKA_TRUSTED] = ckBool(false);
     v[CKA_DERIVE] = ckBool(false);
     return applyPolicy({kStorage, kKey, kPublicKey, rsaOrEc(k, kRsaPublic, kEcPublic)}, std::move(v));

@@ -164,5 +164,24 @@ TEST_F(P11Test, KeyWithoutCertificateKeepsItsCurve) {
     EXPECT_EQ(ulong(attribute(h, priv, CKA_KEY_TYPE)), CKK_EC);
 }
 
+// The key-management (9D) RSA key pair: the public key is for encryption and key wrapping (what S/MIME
+// clients look for in a recipient's key), not for verification; the 9A public key verifies only.
+TEST_F(P11Test, KeyManagementPublicKeyEncryptsAndWraps) {
+    enrol(0x9A, KeyAlgorithm::Rsa2048);
+    enrol(0x9D, KeyAlgorithm::Rsa2048);
+    initialize();
+    CK_SESSION_HANDLE h = open();
+    loginUser(h);
+    CK_OBJECT_HANDLE pub = findOne(h, CKO_PUBLIC_KEY, 0x03);
+    EXPECT_EQ(attribute(h, pub, CKA_ENCRYPT), Bytes{CK_TRUE});
+    EXPECT_EQ(attribute(h, pub, CKA_WRAP), Bytes{CK_TRUE});
+    EXPECT_EQ(attribute(h, pub, CKA_VERIFY), Bytes{CK_FALSE});
+    EXPECT_EQ(attribute(h, findOne(h, CKO_PRIVATE_KEY, 0x03), CKA_DECRYPT), Bytes{CK_TRUE});
+    CK_OBJECT_HANDLE authPub = findOne(h, CKO_PUBLIC_KEY, 0x01);
+    EXPECT_EQ(attribute(h, authPub, CKA_VERIFY), Bytes{CK_TRUE});
+    EXPECT_EQ(attribute(h, authPub, CKA_ENCRYPT), Bytes{CK_FALSE});
+    EXPECT_EQ(attribute(h, authPub, CKA_WRAP), Bytes{CK_FALSE});
+}
+
 }  // namespace
 }  // namespace p11test
