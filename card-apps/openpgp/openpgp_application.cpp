@@ -1,9 +1,9 @@
 // OpenPgpApplication: transactions, selection recovery, identity, key enumeration, certificates, PINs.
 #include "card-apps/openpgp/openpgp_application.h"
-#include "card-apps/openpgp/openpgp_application_run.h"
 
 #include <ctime>
 
+#include "card-apps/openpgp/openpgp_application_run.h"
 #include "core/base/log.h"
 #include "core/crypto/certificate.h"
 
@@ -17,10 +17,11 @@ using core::fail;
 OpenPgpApplication::OpenPgpApplication(transport::Transport& transport, apdu::ChannelOptions channelOptions)
     : m_transport(transport),
       m_baseOptions(channelOptions),
-      m_channel(transport, [&] {
-          channelOptions.useExtendedLength = false;
-          return channelOptions;
-      }()),
+      m_channel(transport,
+                [&] {
+                    channelOptions.useExtendedLength = false;
+                    return channelOptions;
+                }()),
       m_card(m_channel),
       m_clock([] { return static_cast<uint32_t>(std::time(nullptr)); }) {}
 
@@ -109,8 +110,8 @@ core::Result<std::vector<KeyInfo>> OpenPgpApplication::readKeys() {
     const ApplicationData app = **appR;  // a copy: reads below may refresh the card's cache
     std::vector<KeyInfo> out;
     for (const SlotInfo& slot : kSlots) {
-        const bool present = app.keyStatus ? (*app.keyStatus)[slot.index] != 0x00
-                                           : !isZero(app.fingerprints[slot.index]);
+        const bool present =
+            app.keyStatus ? (*app.keyStatus)[slot.index] != 0x00 : !isZero(app.fingerprints[slot.index]);
         const auto& attrs = app.attributes[slot.index];
         if (!present) continue;
         KeyInfo k;
@@ -135,7 +136,7 @@ core::Result<std::vector<KeyInfo>> OpenPgpApplication::readKeys() {
             k.usage = cardapp::kUsageSign;
         }
         k.pinPolicy = slot.ref == key::kSig && !severalSignatures ? cardapp::PinPolicy::Always
-                                                                   : cardapp::PinPolicy::Once;
+                                                                  : cardapp::PinPolicy::Once;
         auto cert = readCertificateCached(slot.ref);
         if (!cert) return fail(cert.error());
         k.hasCertificate = cert->has_value();
@@ -181,9 +182,15 @@ core::Result<cardapp::PinStatus> OpenPgpApplication::pinStatus(PinKind kind) {
         if (!st) return fail(st.error());
         cardapp::PinStatus out;
         switch (kind) {
-            case PinKind::User: out.retriesLeft = st->retriesPw1; break;
-            case PinKind::Admin: out.retriesLeft = st->retriesPw3; break;
-            case PinKind::Puk: out.retriesLeft = st->retriesRc; return out;  // RC: 0 also when unset
+            case PinKind::User:
+                out.retriesLeft = st->retriesPw1;
+                break;
+            case PinKind::Admin:
+                out.retriesLeft = st->retriesPw3;
+                break;
+            case PinKind::Puk:
+                out.retriesLeft = st->retriesRc;
+                return out;  // RC: 0 also when unset
         }
         if (out.retriesLeft == 0) return out;  // blocked: the status query would only say 6983
         auto v = m_card.verifyState(kind == PinKind::User ? pw::kPw1Other : pw::kPw3);

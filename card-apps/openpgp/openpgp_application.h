@@ -101,7 +101,8 @@ class OpenPgpApplication final : public cardapp::CardApplication {
     core::Result<std::vector<cardapp::KeyInfo>> readKeys();
     core::Result<std::optional<Bytes>> readCertificateCached(uint8_t keyRef);
     core::Result<cardapp::KeyInfo> storeNewKey(uint8_t keyRef, const AlgorithmAttributes& attrs,
-                                               const CardPublicKey& key, bool generated, bool pinPerSignature);
+                                               const CardPublicKey& key, bool generated,
+                                               bool pinPerSignature);
     core::Result<AlgorithmAttributes> prepareAttributes(uint8_t keyRef, cardapp::KeyAlgorithm alg);
     core::Result<Bytes> privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin, KeyOp op);
     core::Result<Bytes> signOnCard(const SlotInfo& slot, const AlgorithmAttributes& attrs, ByteView input,
@@ -111,7 +112,7 @@ class OpenPgpApplication final : public cardapp::CardApplication {
 
     transport::Transport& m_transport;
     apdu::ChannelOptions m_baseOptions;
-    apdu::Channel m_channel;                        // short APDUs + chaining
+    apdu::Channel m_channel;                         // short APDUs + chaining
     std::optional<apdu::Channel> m_extendedChannel;  // once 6E announces extended length
     OpenPgpCard m_card;
     bool m_stateLost = false;

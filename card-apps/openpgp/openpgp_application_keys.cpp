@@ -27,7 +27,8 @@ std::optional<ByteView> unwrapSignBlock(ByteView block) {
 
 // 00 02 PS 00 M with a fresh random non-zero PS: the card has already checked and removed the real one.
 core::Result<Bytes> rewrapDecrypted(ByteView message, std::size_t k) {
-    if (message.size() + 11 > k) return fail(Errc::Malformed, "PSO: DECIPHER: plaintext too long for the key");
+    if (message.size() + 11 > k)
+        return fail(Errc::Malformed, "PSO: DECIPHER: plaintext too long for the key");
     Bytes block(k);
     block[0] = 0x00;
     block[1] = 0x02;
@@ -62,7 +63,9 @@ core::Result<Bytes> OpenPgpApplication::signOnCard(const SlotInfo& slot, const A
         const std::size_t k = (attrs.rsaBits + 7u) / 8u;
         if (input.size() == k) {
             auto t = unwrapSignBlock(input);
-            if (!t) return fail(Errc::NotSupported, "OpenPGP cards pad RSA themselves: only PKCS#1 v1.5 signatures");
+            if (!t)
+                return fail(Errc::NotSupported,
+                            "OpenPGP cards pad RSA themselves: only PKCS#1 v1.5 signatures");
             data.assign(t->begin(), t->end());
         } else if (!input.empty() && input.size() + 11 <= k) {
             data.assign(input.begin(), input.end());  // already the DigestInfo
@@ -74,8 +77,9 @@ core::Result<Bytes> OpenPgpApplication::signOnCard(const SlotInfo& slot, const A
         // for ECDSA, and a length every card accepts.
         field = curveInfo(*attrs.curve).fieldBytes;
         if (input.empty()) return fail(Errc::InvalidArgument, "empty hash");
-        data = input.size() >= field ? Bytes(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(field))
-                                     : leftPadTo(input, field);
+        data = input.size() >= field
+                   ? Bytes(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(field))
+                   : leftPadTo(input, field);
     } else if (attrs.algorithm == algo::kEdDsa) {
         data.assign(input.begin(), input.end());
     } else {
@@ -102,7 +106,8 @@ core::Result<Bytes> OpenPgpApplication::signOnCard(const SlotInfo& slot, const A
         return leftPadTo(*sig, k);
     }
     if (field) {
-        if (sig->size() != 2 * field) return fail(Errc::Malformed, "ECDSA signature is not r||s of the curve size");
+        if (sig->size() != 2 * field)
+            return fail(Errc::Malformed, "ECDSA signature is not r||s of the curve size");
         return crypto::ecdsaRawToDer(*sig);
     }
     if (sig->size() != 64) return fail(Errc::Malformed, "Ed25519 signature is not 64 bytes");
@@ -127,9 +132,11 @@ core::Result<Bytes> OpenPgpApplication::decipherOnCard(const AlgorithmAttributes
         if (!z) return fail(z.error());
         ByteView v = *z;
         // The spec intends X only; GnuPG also accepts a whole point (§5.2).
-        if (!ci.edwardsOrMontgomery && v.size() == 1 + 2u * ci.fieldBytes && v[0] == 0x04) v = v.subspan(1, ci.fieldBytes);
+        if (!ci.edwardsOrMontgomery && v.size() == 1 + 2u * ci.fieldBytes && v[0] == 0x04)
+            v = v.subspan(1, ci.fieldBytes);
         if (ci.edwardsOrMontgomery && v.size() == 33 && v[0] == 0x40) v = v.subspan(1);
-        if (v.size() != ci.fieldBytes) return fail(Errc::Malformed, "ECDH shared secret has the wrong length");
+        if (v.size() != ci.fieldBytes)
+            return fail(Errc::Malformed, "ECDH shared secret has the wrong length");
         return Bytes(v.begin(), v.end());
     }
     if (!attrs.isRsa()) return fail(Errc::InvalidArgument, "the encryption key is not an RSA key");
@@ -143,13 +150,15 @@ core::Result<Bytes> OpenPgpApplication::decipherOnCard(const AlgorithmAttributes
     return block;
 }
 
-core::Result<Bytes> OpenPgpApplication::privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin, KeyOp op) {
+core::Result<Bytes> OpenPgpApplication::privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin,
+                                                     KeyOp op) {
     const SlotInfo* slot = findSlot(keyRef);
     if (!slot) return fail(Errc::InvalidArgument, "not an OpenPGP key reference (1, 2 or 3)");
     const bool wantsSign = op == KeyOp::Sign;
     if (wantsSign == (keyRef == key::kDec))
-        return fail(Errc::InvalidArgument, wantsSign ? "the encryption key (2) cannot sign"
-                                                     : "only the encryption key (2) deciphers or agrees keys");
+        return fail(Errc::InvalidArgument, wantsSign
+                                               ? "the encryption key (2) cannot sign"
+                                               : "only the encryption key (2) deciphers or agrees keys");
     return run(Retry::Never, [&]() -> core::Result<Bytes> {
         // The attributes come from the cached 6E: nothing but VERIFY precedes the operation.
         auto app = m_card.applicationData();
@@ -204,7 +213,8 @@ core::Result<AlgorithmAttributes> OpenPgpApplication::prepareAttributes(uint8_t 
 
 // Fingerprint and creation time after generation or import, as GnuPG's store_fpr does (§3.6).
 core::Result<KeyInfo> OpenPgpApplication::storeNewKey(uint8_t keyRef, const AlgorithmAttributes& attrs,
-                                                      const CardPublicKey& key, bool generated, bool pinPerSignature) {
+                                                      const CardPublicKey& key, bool generated,
+                                                      bool pinPerSignature) {
     const SlotInfo* slot = findSlot(keyRef);
     auto spki = spkiFromCardKey(key, attrs);
     if (!spki) return fail(spki.error());
@@ -212,22 +222,27 @@ core::Result<KeyInfo> OpenPgpApplication::storeNewKey(uint8_t keyRef, const Algo
     auto fp = v4Fingerprint(key, attrs, created);
     if (!fp) return fail(fp.error());
     MESIGN_TRY(m_card.putData(slot->fingerprintTag, *fp));
-    const uint8_t time[] = {uint8_t(created >> 24), uint8_t(created >> 16), uint8_t(created >> 8), uint8_t(created)};
+    const uint8_t time[] = {uint8_t(created >> 24), uint8_t(created >> 16), uint8_t(created >> 8),
+                            uint8_t(created)};
     MESIGN_TRY(m_card.putData(slot->generationTimeTag, time));
     KeyInfo k;
     k.ref = keyRef;
     k.label = slot->label;
     k.algorithm = attrs.keyAlgorithm();
     k.publicKeyInfo = std::move(*spki);
-    k.usage = keyRef != key::kDec ? cardapp::kUsageSign : attrs.isRsa() ? cardapp::kUsageDecrypt : cardapp::kUsageDerive;
-    k.pinPolicy = keyRef == key::kSig && pinPerSignature ? cardapp::PinPolicy::Always : cardapp::PinPolicy::Once;
+    k.usage = keyRef != key::kDec ? cardapp::kUsageSign
+              : attrs.isRsa()     ? cardapp::kUsageDecrypt
+                                  : cardapp::kUsageDerive;
+    k.pinPolicy =
+        keyRef == key::kSig && pinPerSignature ? cardapp::PinPolicy::Always : cardapp::PinPolicy::Once;
     k.generatedOnCard = generated;
     return k;
 }
 
 core::Result<KeyInfo> OpenPgpApplication::generateKey(uint8_t keyRef, KeyAlgorithm alg) {
     if (!slotAccepts(keyRef, alg))
-        return fail(Errc::InvalidArgument, std::string(cardapp::keyAlgorithmName(alg)) + " is not usable in this slot");
+        return fail(Errc::InvalidArgument,
+                    std::string(cardapp::keyAlgorithmName(alg)) + " is not usable in this slot");
     invalidateKeys();
     return run(Retry::Never, [&]() -> core::Result<KeyInfo> {
         auto app = m_card.applicationData();
@@ -245,7 +260,8 @@ core::Result<KeyInfo> OpenPgpApplication::importKey(uint8_t keyRef, ByteView pri
     auto alg = privateKeyAlgorithm(privateKeyDer);
     if (!alg) return fail(alg.error());
     if (!slotAccepts(keyRef, *alg))
-        return fail(Errc::InvalidArgument, std::string(cardapp::keyAlgorithmName(*alg)) + " is not usable in this slot");
+        return fail(Errc::InvalidArgument,
+                    std::string(cardapp::keyAlgorithmName(*alg)) + " is not usable in this slot");
     invalidateKeys();
     return run(Retry::Never, [&]() -> core::Result<KeyInfo> {
         auto app = m_card.applicationData();

@@ -78,7 +78,8 @@ apdu::ChannelOptions OpenPgpCard::channelOptionsFor(apdu::ChannelOptions base) c
 }
 
 std::size_t OpenPgpCard::largeNe() const {
-    const bool ext = m_channel->options().useExtendedLength && m_channel->transport().supportsExtendedLength();
+    const bool ext =
+        m_channel->options().useExtendedLength && m_channel->transport().supportsExtendedLength();
     if (!ext) return apdu::kMaxShortLe;
     std::size_t limit = 0;
     if (m_appData && m_appData->extendedLength) limit = m_appData->extendedLength->maxResponse;

@@ -49,7 +49,7 @@ class OpenPgpCard {
     core::Result<Bytes> getData(uint32_t tag, bool large = false);
     core::Result<std::optional<Bytes>> getDataIfPresent(uint32_t tag, bool large = false);
     core::Status putData(uint32_t tag, ByteView value);  // PW3 (or PW1/82 for 0101/0103)
-    core::Result<PwStatus> readPwStatus();              // GET DATA C4
+    core::Result<PwStatus> readPwStatus();               // GET DATA C4
     core::Result<CardholderData> readCardholderData();   // GET DATA 65
     core::Result<std::string> readUrl();                 // 5F50; empty when absent
     core::Result<std::string> readLoginData();           // 5E; empty when absent
@@ -68,9 +68,9 @@ class OpenPgpCard {
     core::Status verify(uint8_t ref, ByteView pin);
     core::Result<VerifyState> verifyState(uint8_t ref);  // VERIFY without data
     core::Status resetVerification(uint8_t ref);         // VERIFY P1=FF (v3); NotSupported before
-    core::Status changeReference(uint8_t ref, ByteView oldPin, ByteView newPin);  // ref 81 or 83
+    core::Status changeReference(uint8_t ref, ByteView oldPin, ByteView newPin);      // ref 81 or 83
     core::Status resetRetryCounterWithCode(ByteView resettingCode, ByteView newPin);  // P1=00
-    core::Status resetRetryCounterAsAdmin(ByteView newPin);                        // P1=02 (PW3)
+    core::Status resetRetryCounterAsAdmin(ByteView newPin);                           // P1=02 (PW3)
     // VERIFY 81 succeeded and no PSO:CDS has consumed it yet (matters when PW1 is valid for one
     // signature only).
     bool signaturePinFresh() const { return m_pw81Fresh; }

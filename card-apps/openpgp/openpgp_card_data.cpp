@@ -125,7 +125,8 @@ core::Result<uint8_t> OpenPgpCard::occurrenceFor(uint8_t keyRef, bool& selectNee
     if (!app) return fail(app.error());
     selectNeeded = slot->certificateOccurrence != 0;
     if (selectNeeded && (*app)->versionMajor < 3)
-        return fail(Errc::NotSupported, "this OpenPGP card (before v3.0) holds only the authentication certificate");
+        return fail(Errc::NotSupported,
+                    "this OpenPGP card (before v3.0) holds only the authentication certificate");
     return slot->certificateOccurrence;
 }
 

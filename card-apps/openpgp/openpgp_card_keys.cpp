@@ -14,7 +14,8 @@ core::Result<Bytes> OpenPgpCard::computeSignature(ByteView input) {
     auto app = applicationData();
     if (!app) return fail(app.error());
     const bool oneSignature = (*app)->pwStatus && !(*app)->pwStatus->pw1ValidForSeveralSignatures;
-    apdu::Command cmd(0x00, ins::kPso, pso::kCdsP1, pso::kCdsP2, Bytes(input.begin(), input.end()), largeNe());
+    apdu::Command cmd(0x00, ins::kPso, pso::kCdsP1, pso::kCdsP2, Bytes(input.begin(), input.end()),
+                      largeNe());
     auto sig = sendOk(cmd, "PSO: COMPUTE DIGITAL SIGNATURE");
     // A card with "PW1 valid for one signature" consumes VERIFY 81 with the attempt (SmartPGP clears it
     // at the start), so the next signature needs a new VERIFY whatever happened here.
@@ -26,7 +27,8 @@ core::Result<Bytes> OpenPgpCard::computeSignature(ByteView input) {
 
 core::Result<Bytes> OpenPgpCard::internalAuthenticate(ByteView input) {
     if (input.empty()) return fail(Errc::InvalidArgument, "nothing to authenticate");
-    apdu::Command cmd(0x00, ins::kInternalAuthenticate, 0x00, 0x00, Bytes(input.begin(), input.end()), largeNe());
+    apdu::Command cmd(0x00, ins::kInternalAuthenticate, 0x00, 0x00, Bytes(input.begin(), input.end()),
+                      largeNe());
     auto sig = sendOk(cmd, "INTERNAL AUTHENTICATE");
     if (!sig) return fail(sig.error());
     if (sig->empty()) return fail(Errc::Malformed, "INTERNAL AUTHENTICATE: empty answer");
@@ -58,10 +60,12 @@ core::Result<Bytes> OpenPgpCard::decipherEcdh(ByteView peerPublic) {
     return secret;
 }
 
-core::Result<CardPublicKey> OpenPgpCard::generate(uint8_t p1, uint8_t keyRef, const AlgorithmAttributes& attrs) {
+core::Result<CardPublicKey> OpenPgpCard::generate(uint8_t p1, uint8_t keyRef,
+                                                  const AlgorithmAttributes& attrs) {
     const SlotInfo* slot = findSlot(keyRef);
     if (!slot) return fail(Errc::InvalidArgument, "not an OpenPGP key reference (1, 2 or 3)");
-    const char* context = p1 == generate::kGenerate ? "GENERATE ASYMMETRIC KEY PAIR" : "READ PUBLIC KEY (47 81)";
+    const char* context =
+        p1 == generate::kGenerate ? "GENERATE ASYMMETRIC KEY PAIR" : "READ PUBLIC KEY (47 81)";
     apdu::Command cmd(0x00, ins::kGenerateKeyPair, p1, 0x00, Bytes{slot->crt, 0x00}, largeNe());
     auto answer = sendOk(cmd, context);
     // DE (key status), and for SIG the signature counter, change with a new key.
@@ -81,7 +85,8 @@ core::Result<CardPublicKey> OpenPgpCard::readPublicKey(uint8_t keyRef, const Alg
 }
 
 core::Status OpenPgpCard::importKey(ByteView extendedHeaderList) {
-    apdu::Command cmd(0x00, ins::kPutDataOdd, 0x3F, 0xFF, Bytes(extendedHeaderList.begin(), extendedHeaderList.end()));
+    apdu::Command cmd(0x00, ins::kPutDataOdd, 0x3F, 0xFF,
+                      Bytes(extendedHeaderList.begin(), extendedHeaderList.end()));
     auto st = sendOk(cmd, "PUT DATA (key import)");
     core::secureWipe(cmd.data.data(), cmd.data.size());
     invalidateApplicationData();

@@ -31,10 +31,13 @@ static core::Status checkPin(const ApplicationData* app, uint8_t ref, ByteView p
                                                std::to_string(minLength(ref)) + " characters");
     if (app && app->pwStatus) {
         const PwStatus& s = *app->pwStatus;
-        const std::size_t max = ref == pw::kPw3 ? s.maxLengthPw3 : ref == kCounterRc ? s.maxLengthRc : s.maxLengthPw1;
+        const std::size_t max = ref == pw::kPw3     ? s.maxLengthPw3
+                                : ref == kCounterRc ? s.maxLengthRc
+                                                    : s.maxLengthPw1;
         if (max && pin.size() > max)
-            return fail(Errc::InvalidArgument,
-                        std::string(pinName(ref)) + " is longer than the card's maximum of " + std::to_string(max));
+            return fail(
+                Errc::InvalidArgument,
+                std::string(pinName(ref)) + " is longer than the card's maximum of " + std::to_string(max));
     }
     return {};
 }
@@ -43,7 +46,8 @@ static core::Status checkPin(const ApplicationData* app, uint8_t ref, ByteView p
 // never costs a try.
 core::Error OpenPgpCard::pinError(uint16_t sw, uint8_t ref, std::string_view context) {
     core::Error e = apdu::errorFromSw(sw, context);
-    if (sw == apdu::sw::kSecurityNotSatisfied || apdu::isRetryCounter(sw) || sw == apdu::sw::kVerifyFailedNoInfo) {
+    if (sw == apdu::sw::kSecurityNotSatisfied || apdu::isRetryCounter(sw) ||
+        sw == apdu::sw::kVerifyFailedNoInfo) {
         e.code = Errc::PinIncorrect;
         e.message = std::string(context) + ": wrong " + pinName(ref);
         if (auto st = readPwStatus()) {
@@ -61,7 +65,8 @@ core::Status OpenPgpCard::secretCommand(uint8_t insByte, uint8_t p1, uint8_t p2,
     auto kdf = kdfActive();
     if (!kdf) return fail(kdf.error());
     if (*kdf)
-        return fail(Errc::NotSupported, "the card expects KDF-hashed PINs (KDF-DO F9), which this driver does not do");
+        return fail(Errc::NotSupported,
+                    "the card expects KDF-hashed PINs (KDF-DO F9), which this driver does not do");
     apdu::Command cmd(0x00, insByte, p1, p2);
     cmd.data.reserve(a.size() + b.size());
     core::append(cmd.data, a);

@@ -35,30 +35,53 @@ bool slotAccepts(uint8_t keyRef, KeyAlgorithm alg) {
 
 const char* manufacturerName(uint16_t id) {
     switch (id) {
-        case 0x0001: return "PPC Card Systems";
-        case 0x0002: return "Prism";
-        case 0x0003: return "OpenFortress";
-        case 0x0004: return "Wewid";
-        case 0x0005: return "ZeitControl";
-        case 0x0006: return "Yubico";
-        case 0x0007: return "OpenKMS";
-        case 0x0008: return "LogoEmail";
-        case 0x0009: return "Fidesmo";
-        case 0x000A: return "VivoKey";
-        case 0x000B: return "Feitian";
-        case 0x000D: return "Dangerous Things";
-        case 0x000E: return "Excelsecu";
-        case 0x000F: return "Nitrokey";
-        case 0x0010: return "NeoPGP";
-        case 0x0011: return "Token2";
-        case 0x002A: return "Magrathea";
-        case 0x0042: return "GnuPG e.V.";
-        case 0xF1D0: return "CanoKeys";
-        case 0xF517: return "FSIJ";
-        case 0xF5EC: return "F-Secure";
+        case 0x0001:
+            return "PPC Card Systems";
+        case 0x0002:
+            return "Prism";
+        case 0x0003:
+            return "OpenFortress";
+        case 0x0004:
+            return "Wewid";
+        case 0x0005:
+            return "ZeitControl";
+        case 0x0006:
+            return "Yubico";
+        case 0x0007:
+            return "OpenKMS";
+        case 0x0008:
+            return "LogoEmail";
+        case 0x0009:
+            return "Fidesmo";
+        case 0x000A:
+            return "VivoKey";
+        case 0x000B:
+            return "Feitian";
+        case 0x000D:
+            return "Dangerous Things";
+        case 0x000E:
+            return "Excelsecu";
+        case 0x000F:
+            return "Nitrokey";
+        case 0x0010:
+            return "NeoPGP";
+        case 0x0011:
+            return "Token2";
+        case 0x002A:
+            return "Magrathea";
+        case 0x0042:
+            return "GnuPG e.V.";
+        case 0xF1D0:
+            return "CanoKeys";
+        case 0xF517:
+            return "FSIJ";
+        case 0xF5EC:
+            return "F-Secure";
         case 0x0000:
-        case 0xFFFF: return "test card";
-        default: return id >= 0xFF00 ? "unmanaged (random serial)" : "Unknown";
+        case 0xFFFF:
+            return "test card";
+        default:
+            return id >= 0xFF00 ? "unmanaged (random serial)" : "Unknown";
     }
 }
 

@@ -38,7 +38,7 @@ inline constexpr uint8_t kActivateFile = 0x44;
 
 // P1/P2 pairs of PERFORM SECURITY OPERATION (§5).
 namespace pso {
-inline constexpr uint8_t kCdsP1 = 0x9E, kCdsP2 = 0x9A;          // COMPUTE DIGITAL SIGNATURE
+inline constexpr uint8_t kCdsP1 = 0x9E, kCdsP2 = 0x9A;            // COMPUTE DIGITAL SIGNATURE
 inline constexpr uint8_t kDecipherP1 = 0x80, kDecipherP2 = 0x86;  // DECIPHER
 inline constexpr uint8_t kRsaPaddingIndicator = 0x00;             // §5.2: 00 || cryptogram
 }  // namespace pso
@@ -111,9 +111,9 @@ inline constexpr uint8_t kEcPrivate = 0x92, kEcPublic = 0x99;
 
 // Password references (§4).
 namespace pw {
-inline constexpr uint8_t kPw1Sign = 0x81;   // PW1 for PSO:CDS
-inline constexpr uint8_t kPw1Other = 0x82;  // PW1 for decipher, internal authenticate, private DOs
-inline constexpr uint8_t kPw3 = 0x83;       // admin
+inline constexpr uint8_t kPw1Sign = 0x81;        // PW1 for PSO:CDS
+inline constexpr uint8_t kPw1Other = 0x82;       // PW1 for decipher, internal authenticate, private DOs
+inline constexpr uint8_t kPw3 = 0x83;            // admin
 inline constexpr uint8_t kVerifyResetP1 = 0xFF;  // VERIFY P1=FF: drop that verification (v3)
 inline constexpr uint8_t kResetWithCodeP1 = 0x00;
 inline constexpr uint8_t kResetAsAdminP1 = 0x02;
@@ -150,15 +150,25 @@ inline constexpr uint8_t kKdf = 0x01;
 }  // namespace extcap
 
 // Curves of §3.4. `oid` holds the DER content octets (no 06 tag, no length).
-enum class Curve { P256, P384, P521, BrainpoolP256, BrainpoolP384, BrainpoolP512, Secp256k1, Ed25519, Cv25519 };
+enum class Curve {
+    P256,
+    P384,
+    P521,
+    BrainpoolP256,
+    BrainpoolP384,
+    BrainpoolP512,
+    Secp256k1,
+    Ed25519,
+    Cv25519
+};
 
 struct CurveInfo {
     Curve curve;
-    const char* name;          // OpenSSL group / key type name
+    const char* name;  // OpenSSL group / key type name
     std::array<uint8_t, 10> oid;
     uint8_t oidLength;
-    uint8_t fieldBytes;        // coordinate / scalar size
-    uint8_t kdfHash;           // RFC 6637 ECDH KDF parameters (fingerprint of ECDH keys)
+    uint8_t fieldBytes;  // coordinate / scalar size
+    uint8_t kdfHash;     // RFC 6637 ECDH KDF parameters (fingerprint of ECDH keys)
     uint8_t kdfCipher;
     std::optional<KeyAlgorithm> keyAlgorithm;
     bool edwardsOrMontgomery;  // raw 32-byte keys, "40" prefix in OpenPGP packets
@@ -173,23 +183,87 @@ inline constexpr uint8_t kAes128 = 0x07, kAes192 = 0x08, kAes256 = 0x09;
 }  // namespace kdf
 
 inline constexpr std::array<CurveInfo, 9> kCurves = {{
-    {Curve::P256, "P-256", {0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07}, 8, 32, kdf::kSha256, kdf::kAes128,
-     KeyAlgorithm::EcP256, false},
-    {Curve::P384, "P-384", {0x2B, 0x81, 0x04, 0x00, 0x22}, 5, 48, kdf::kSha384, kdf::kAes192,
-     KeyAlgorithm::EcP384, false},
-    {Curve::P521, "P-521", {0x2B, 0x81, 0x04, 0x00, 0x23}, 5, 66, kdf::kSha512, kdf::kAes256, std::nullopt, false},
-    {Curve::BrainpoolP256, "brainpoolP256r1", {0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07}, 9, 32,
-     kdf::kSha256, kdf::kAes128, std::nullopt, false},
-    {Curve::BrainpoolP384, "brainpoolP384r1", {0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0B}, 9, 48,
-     kdf::kSha384, kdf::kAes192, std::nullopt, false},
-    {Curve::BrainpoolP512, "brainpoolP512r1", {0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0D}, 9, 64,
-     kdf::kSha512, kdf::kAes256, std::nullopt, false},
-    {Curve::Secp256k1, "secp256k1", {0x2B, 0x81, 0x04, 0x00, 0x0A}, 5, 32, kdf::kSha256, kdf::kAes128,
-     std::nullopt, false},
-    {Curve::Ed25519, "ED25519", {0x2B, 0x06, 0x01, 0x04, 0x01, 0xDA, 0x47, 0x0F, 0x01}, 9, 32, 0, 0,
-     KeyAlgorithm::Ed25519, true},
-    {Curve::Cv25519, "X25519", {0x2B, 0x06, 0x01, 0x04, 0x01, 0x97, 0x55, 0x01, 0x05, 0x01}, 10, 32,
-     kdf::kSha256, kdf::kAes128, KeyAlgorithm::X25519, true},
+    {Curve::P256,
+     "P-256",
+     {0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07},
+     8,
+     32,
+     kdf::kSha256,
+     kdf::kAes128,
+     KeyAlgorithm::EcP256,
+     false},
+    {Curve::P384,
+     "P-384",
+     {0x2B, 0x81, 0x04, 0x00, 0x22},
+     5,
+     48,
+     kdf::kSha384,
+     kdf::kAes192,
+     KeyAlgorithm::EcP384,
+     false},
+    {Curve::P521,
+     "P-521",
+     {0x2B, 0x81, 0x04, 0x00, 0x23},
+     5,
+     66,
+     kdf::kSha512,
+     kdf::kAes256,
+     std::nullopt,
+     false},
+    {Curve::BrainpoolP256,
+     "brainpoolP256r1",
+     {0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07},
+     9,
+     32,
+     kdf::kSha256,
+     kdf::kAes128,
+     std::nullopt,
+     false},
+    {Curve::BrainpoolP384,
+     "brainpoolP384r1",
+     {0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0B},
+     9,
+     48,
+     kdf::kSha384,
+     kdf::kAes192,
+     std::nullopt,
+     false},
+    {Curve::BrainpoolP512,
+     "brainpoolP512r1",
+     {0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0D},
+     9,
+     64,
+     kdf::kSha512,
+     kdf::kAes256,
+     std::nullopt,
+     false},
+    {Curve::Secp256k1,
+     "secp256k1",
+     {0x2B, 0x81, 0x04, 0x00, 0x0A},
+     5,
+     32,
+     kdf::kSha256,
+     kdf::kAes128,
+     std::nullopt,
+     false},
+    {Curve::Ed25519,
+     "ED25519",
+     {0x2B, 0x06, 0x01, 0x04, 0x01, 0xDA, 0x47, 0x0F, 0x01},
+     9,
+     32,
+     0,
+     0,
+     KeyAlgorithm::Ed25519,
+     true},
+    {Curve::Cv25519,
+     "X25519",
+     {0x2B, 0x06, 0x01, 0x04, 0x01, 0x97, 0x55, 0x01, 0x05, 0x01},
+     10,
+     32,
+     kdf::kSha256,
+     kdf::kAes128,
+     KeyAlgorithm::X25519,
+     true},
 }};
 
 // RFC 8410 OIDs some cards use instead of the OpenPGP ones (OpenSC accepts them as aliases).
@@ -210,14 +284,14 @@ inline constexpr uint8_t kAut = 0x03;
 struct SlotInfo {
     uint8_t ref;
     const char* label;
-    uint8_t crt;                 // B6 / B8 / A4
-    uint32_t attributesTag;      // C1 / C2 / C3
-    uint32_t fingerprintTag;     // C7 / C8 / C9 (write)
-    uint32_t caFingerprintTag;   // CA / CB / CC (write)
-    uint32_t generationTimeTag;  // CE / CF / D0 (write)
+    uint8_t crt;                    // B6 / B8 / A4
+    uint32_t attributesTag;         // C1 / C2 / C3
+    uint32_t fingerprintTag;        // C7 / C8 / C9 (write)
+    uint32_t caFingerprintTag;      // CA / CB / CC (write)
+    uint32_t generationTimeTag;     // CE / CF / D0 (write)
     uint8_t certificateOccurrence;  // SELECT DATA occurrence of 7F21 (§3.8): AUT 0, DEC 1, SIG 2
-    uint8_t pinReference;        // the PW1 reference its private-key operation needs
-    std::size_t index;           // position in C5 / C6 / CD / DE
+    uint8_t pinReference;           // the PW1 reference its private-key operation needs
+    std::size_t index;              // position in C5 / C6 / CD / DE
 };
 
 inline constexpr std::array<SlotInfo, 3> kSlots = {{

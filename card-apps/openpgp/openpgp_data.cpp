@@ -51,7 +51,8 @@ core::Status splitTriple(const DoMap& m, apdu::Tag tag, std::size_t each, const 
     auto v = get(m, tag);
     if (!v) return {};
     if (v->size() != 3 * each) return fail(malformed(std::string(name) + " has the wrong length"));
-    for (std::size_t i = 0; i < 3; ++i) std::copy_n(v->begin() + static_cast<std::ptrdiff_t>(i * each), each, out[i].begin());
+    for (std::size_t i = 0; i < 3; ++i)
+        std::copy_n(v->begin() + static_cast<std::ptrdiff_t>(i * each), each, out[i].begin());
     return {};
 }
 
@@ -64,11 +65,16 @@ bool isZero(ByteView v) {
 std::optional<KeyAlgorithm> AlgorithmAttributes::keyAlgorithm() const {
     if (isRsa()) {
         switch (rsaBits) {
-            case 1024: return KeyAlgorithm::Rsa1024;
-            case 2048: return KeyAlgorithm::Rsa2048;
-            case 3072: return KeyAlgorithm::Rsa3072;
-            case 4096: return KeyAlgorithm::Rsa4096;
-            default: return std::nullopt;
+            case 1024:
+                return KeyAlgorithm::Rsa1024;
+            case 2048:
+                return KeyAlgorithm::Rsa2048;
+            case 3072:
+                return KeyAlgorithm::Rsa3072;
+            case 4096:
+                return KeyAlgorithm::Rsa4096;
+            default:
+                return std::nullopt;
         }
     }
     if (!curve) return std::nullopt;
@@ -76,9 +82,12 @@ std::optional<KeyAlgorithm> AlgorithmAttributes::keyAlgorithm() const {
     if (!ka) return std::nullopt;
     // The algorithm id must fit the curve: EdDSA only on Ed25519, cv25519 only for ECDH.
     switch (*ka) {
-        case KeyAlgorithm::Ed25519: return algorithm == algo::kEdDsa ? ka : std::nullopt;
-        case KeyAlgorithm::X25519: return algorithm == algo::kEcdh ? ka : std::nullopt;
-        default: return (algorithm == algo::kEcdsa || algorithm == algo::kEcdh) ? ka : std::nullopt;
+        case KeyAlgorithm::Ed25519:
+            return algorithm == algo::kEdDsa ? ka : std::nullopt;
+        case KeyAlgorithm::X25519:
+            return algorithm == algo::kEcdh ? ka : std::nullopt;
+        default:
+            return (algorithm == algo::kEcdsa || algorithm == algo::kEcdh) ? ka : std::nullopt;
     }
 }
 
@@ -92,7 +101,8 @@ core::Result<AlgorithmAttributes> decodeAlgorithmAttributes(ByteView value) {
         a.rsaBits = be16(value, 1);
         a.rsaExponentBits = be16(value, 3);
         if (value.size() > 5) a.rsaImportFormat = value[5];
-        if (a.rsaBits == 0 || a.rsaExponentBits == 0) return fail(malformed("RSA attributes with zero sizes"));
+        if (a.rsaBits == 0 || a.rsaExponentBits == 0)
+            return fail(malformed("RSA attributes with zero sizes"));
         return a;
     }
     if (!a.isEcc()) return a;  // an algorithm this driver does not know: keep the raw bytes
@@ -111,24 +121,36 @@ core::Result<AlgorithmAttributes> decodeAlgorithmAttributes(ByteView value) {
     return a;
 }
 
-core::Result<Bytes> encodeAlgorithmAttributes(uint8_t keyRef, KeyAlgorithm alg, const AlgorithmAttributes* current) {
+core::Result<Bytes> encodeAlgorithmAttributes(uint8_t keyRef, KeyAlgorithm alg,
+                                              const AlgorithmAttributes* current) {
     if (!slotAccepts(keyRef, alg))
-        return fail(Errc::InvalidArgument, std::string(cardapp::keyAlgorithmName(alg)) + " is not usable in this key slot");
+        return fail(Errc::InvalidArgument,
+                    std::string(cardapp::keyAlgorithmName(alg)) + " is not usable in this key slot");
     if (cardapp::isRsa(alg)) {
         const auto bits = static_cast<uint16_t>(cardapp::rsaModulusBytes(alg) * 8);
         const bool keep = current && current->isRsa();
         const uint16_t eBits = keep ? current->rsaExponentBits : 32;
         const uint8_t format = keep ? current->rsaImportFormat : 0x00;
-        return Bytes{algo::kRsa, uint8_t(bits >> 8), uint8_t(bits), uint8_t(eBits >> 8), uint8_t(eBits), format};
+        return Bytes{algo::kRsa,          uint8_t(bits >> 8), uint8_t(bits),
+                     uint8_t(eBits >> 8), uint8_t(eBits),     format};
     }
     Curve curve = Curve::P256;
     uint8_t id = keyRef == key::kDec ? algo::kEcdh : algo::kEcdsa;
     switch (alg) {
-        case KeyAlgorithm::EcP256: curve = Curve::P256; break;
-        case KeyAlgorithm::EcP384: curve = Curve::P384; break;
-        case KeyAlgorithm::Ed25519: curve = Curve::Ed25519, id = algo::kEdDsa; break;
-        case KeyAlgorithm::X25519: curve = Curve::Cv25519, id = algo::kEcdh; break;
-        default: return fail(Errc::InvalidArgument, "unsupported key algorithm");
+        case KeyAlgorithm::EcP256:
+            curve = Curve::P256;
+            break;
+        case KeyAlgorithm::EcP384:
+            curve = Curve::P384;
+            break;
+        case KeyAlgorithm::Ed25519:
+            curve = Curve::Ed25519, id = algo::kEdDsa;
+            break;
+        case KeyAlgorithm::X25519:
+            curve = Curve::Cv25519, id = algo::kEcdh;
+            break;
+        default:
+            return fail(Errc::InvalidArgument, "unsupported key algorithm");
     }
     Bytes out{id};
     core::append(out, curveInfo(curve).oidBytes());
@@ -212,7 +234,8 @@ core::Result<ApplicationData> decodeApplicationData(ByteView data) {
     d.versionMajor = (*aid)[6];
     d.versionMinor = (*aid)[7];
     d.manufacturer = be16(*aid, 8);
-    d.serial = uint32_t((*aid)[10]) << 24 | uint32_t((*aid)[11]) << 16 | uint32_t((*aid)[12]) << 8 | (*aid)[13];
+    d.serial =
+        uint32_t((*aid)[10]) << 24 | uint32_t((*aid)[11]) << 16 | uint32_t((*aid)[12]) << 8 | (*aid)[13];
 
     if (auto h = get(m, tag::kHistoricalBytes)) {
         d.historicalBytesRaw.assign(h->begin(), h->end());

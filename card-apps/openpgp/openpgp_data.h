@@ -34,7 +34,9 @@ struct AlgorithmAttributes {
     Bytes raw;                            // the DO as read
 
     bool isRsa() const { return algorithm == algo::kRsa; }
-    bool isEcc() const { return algorithm == algo::kEcdh || algorithm == algo::kEcdsa || algorithm == algo::kEdDsa; }
+    bool isEcc() const {
+        return algorithm == algo::kEcdh || algorithm == algo::kEcdsa || algorithm == algo::kEdDsa;
+    }
     // The cardapp algorithm when this driver supports it (RSA 1024-4096, P-256/P-384, Ed25519, X25519).
     std::optional<cardapp::KeyAlgorithm> keyAlgorithm() const;
     bool operator==(const AlgorithmAttributes& o) const { return raw == o.raw; }
@@ -89,22 +91,22 @@ core::Result<ExtendedLengthInfo> decodeExtendedLengthInfo(ByteView value);
 
 // 6E (§3.1): the value with or without its own 6E wrapper; C0-DE inside 73 or directly inside 6E.
 struct ApplicationData {
-    Bytes aid;                // 4F, 16 bytes
+    Bytes aid;  // 4F, 16 bytes
     uint8_t versionMajor = 0;
     uint8_t versionMinor = 0;
     uint16_t manufacturer = 0;
     uint32_t serial = 0;
     Bytes historicalBytesRaw;
     HistoricalBytes historical;
-    std::optional<ExtendedLengthInfo> extendedLength;  // 7F66
-    Bytes generalFeatures;                             // 7F74 as read (empty when absent)
-    std::optional<ExtendedCapabilities> capabilities;  // C0
+    std::optional<ExtendedLengthInfo> extendedLength;              // 7F66
+    Bytes generalFeatures;                                         // 7F74 as read (empty when absent)
+    std::optional<ExtendedCapabilities> capabilities;              // C0
     std::array<std::optional<AlgorithmAttributes>, 3> attributes;  // C1 C2 C3 (slot index)
-    std::optional<PwStatus> pwStatus;                  // C4
-    std::array<Fingerprint, 3> fingerprints{};         // C5 (zero = none)
-    std::array<Fingerprint, 3> caFingerprints{};       // C6
-    std::array<uint32_t, 3> generationTimes{};         // CD (0 = none)
-    std::optional<std::array<uint8_t, 3>> keyStatus;   // DE: 00 none, 01 generated, 02 imported
+    std::optional<PwStatus> pwStatus;                              // C4
+    std::array<Fingerprint, 3> fingerprints{};                     // C5 (zero = none)
+    std::array<Fingerprint, 3> caFingerprints{};                   // C6
+    std::array<uint32_t, 3> generationTimes{};                     // CD (0 = none)
+    std::optional<std::array<uint8_t, 3>> keyStatus;               // DE: 00 none, 01 generated, 02 imported
 
     uint16_t version() const { return static_cast<uint16_t>(versionMajor << 8 | versionMinor); }
     // Whether the card takes extended APDUs: 5F52 card capabilities or a 7F66 object.
@@ -117,8 +119,8 @@ core::Result<ApplicationData> decodeApplicationData(ByteView data);
 
 // 65 (§3.7): with or without its 65 wrapper.
 struct CardholderData {
-    std::string name;      // 5B, ISO 8859-1 as stored (surname<<forename)
-    std::string language;  // 5F2D
+    std::string name;            // 5B, ISO 8859-1 as stored (surname<<forename)
+    std::string language;        // 5F2D
     std::optional<uint8_t> sex;  // 5F35, ISO 5218
 };
 core::Result<CardholderData> decodeCardholderData(ByteView data);

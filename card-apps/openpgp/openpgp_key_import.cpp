@@ -30,10 +30,14 @@ core::Result<crypto::ossl::Pkey> loadPrivateKey(ByteView der) {
 core::Result<KeyAlgorithm> algorithmOf(EVP_PKEY* k) {
     if (EVP_PKEY_is_a(k, "RSA")) {
         switch (EVP_PKEY_get_bits(k)) {
-            case 2048: return KeyAlgorithm::Rsa2048;
-            case 3072: return KeyAlgorithm::Rsa3072;
-            case 4096: return KeyAlgorithm::Rsa4096;
-            default: return fail(Errc::NotSupported, "RSA key size not supported by OpenPGP cards here");
+            case 2048:
+                return KeyAlgorithm::Rsa2048;
+            case 3072:
+                return KeyAlgorithm::Rsa3072;
+            case 4096:
+                return KeyAlgorithm::Rsa4096;
+            default:
+                return fail(Errc::NotSupported, "RSA key size not supported by OpenPGP cards here");
         }
     }
     if (EVP_PKEY_is_a(k, "EC")) {
@@ -96,8 +100,8 @@ core::Status rsaElements(EVP_PKEY* k, const AlgorithmAttributes& attrs, std::vec
     return {};
 }
 
-core::Status eccElements(EVP_PKEY* k, KeyAlgorithm alg, const AlgorithmAttributes& attrs, const CardPublicKey& pub,
-                         std::vector<Element>& out) {
+core::Status eccElements(EVP_PKEY* k, KeyAlgorithm alg, const AlgorithmAttributes& attrs,
+                         const CardPublicKey& pub, std::vector<Element>& out) {
     if (alg == KeyAlgorithm::Ed25519 || alg == KeyAlgorithm::X25519) {
         core::SecureBytes raw(32);
         std::size_t len = raw.size();
@@ -125,14 +129,16 @@ core::Result<KeyAlgorithm> privateKeyAlgorithm(ByteView privateKeyDer) {
     return algorithmOf(pkey->get());
 }
 
-core::Result<KeyImport> buildKeyImport(uint8_t keyRef, ByteView privateKeyDer, const AlgorithmAttributes& attrs) {
+core::Result<KeyImport> buildKeyImport(uint8_t keyRef, ByteView privateKeyDer,
+                                       const AlgorithmAttributes& attrs) {
     const SlotInfo* slot = findSlot(keyRef);
     if (!slot) return fail(Errc::InvalidArgument, "not an OpenPGP key reference (1, 2 or 3)");
     auto pkey = loadPrivateKey(privateKeyDer);
     if (!pkey) return fail(pkey.error());
     auto alg = algorithmOf(pkey->get());
     if (!alg) return fail(alg.error());
-    if (attrs.keyAlgorithm() != *alg) return fail(Errc::InvalidArgument, "key does not match the slot's attributes");
+    if (attrs.keyAlgorithm() != *alg)
+        return fail(Errc::InvalidArgument, "key does not match the slot's attributes");
 
     KeyImport out;
     out.algorithm = *alg;

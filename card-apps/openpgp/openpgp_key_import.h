@@ -10,8 +10,8 @@ namespace openpgp {
 struct KeyImport {
     cardapp::KeyAlgorithm algorithm = cardapp::KeyAlgorithm::Rsa2048;
     CardPublicKey publicKey;
-    Bytes spki;                             // DER SubjectPublicKeyInfo of the key
-    core::SecureBytes extendedHeaderList;   // 4D ...
+    Bytes spki;                            // DER SubjectPublicKeyInfo of the key
+    core::SecureBytes extendedHeaderList;  // 4D ...
 };
 
 // Which cardapp algorithm a DER private key is; NotSupported for others, InvalidArgument for garbage.
@@ -24,6 +24,7 @@ core::Result<cardapp::KeyAlgorithm> privateKeyAlgorithm(ByteView privateKeyDer);
 //   ECC: 92 private scalar padded to the field size [99 public key when the attributes end in FF].
 //        Ed25519: the 32-byte seed. X25519: the scalar byte-reversed, as GnuPG sends cv25519 secrets
 //        (OpenPGP keeps them big-endian, RFC 7748 little-endian; §5.5 marks this UNCONFIRMED).
-core::Result<KeyImport> buildKeyImport(uint8_t keyRef, ByteView privateKeyDer, const AlgorithmAttributes& attrs);
+core::Result<KeyImport> buildKeyImport(uint8_t keyRef, ByteView privateKeyDer,
+                                       const AlgorithmAttributes& attrs);
 
 }  // namespace openpgp

@@ -49,8 +49,10 @@ void appendMpi(Bytes& out, ByteView v) {
 }
 
 core::Result<const CurveInfo*> curveOf(const AlgorithmAttributes& attrs) {
-    if (!attrs.isEcc()) return fail(Errc::NotSupported, "algorithm attributes name no known public-key algorithm");
-    if (!attrs.curve) return fail(Errc::NotSupported, "curve " + core::toHex(attrs.oid) + " is not supported");
+    if (!attrs.isEcc())
+        return fail(Errc::NotSupported, "algorithm attributes name no known public-key algorithm");
+    if (!attrs.curve)
+        return fail(Errc::NotSupported, "curve " + core::toHex(attrs.oid) + " is not supported");
     return &curveInfo(*attrs.curve);
 }
 
@@ -58,11 +60,13 @@ core::Result<Bytes> fromParams(const char* keyType, OSSL_PARAM_BLD* bld) {
     Params params(OSSL_PARAM_BLD_to_param(bld));
     crypto::ossl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, keyType, nullptr));
     if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1)
-        return fail(crypto::ossl::error(Errc::Crypto, std::string("cannot set up ") + keyType + " key import"));
+        return fail(
+            crypto::ossl::error(Errc::Crypto, std::string("cannot set up ") + keyType + " key import"));
     EVP_PKEY* raw = nullptr;
     // EVP_PKEY_fromdata decodes EC points and rejects points that are not on the curve.
     if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1 || !raw)
-        return fail(crypto::ossl::error(Errc::Malformed, std::string("card returned an invalid ") + keyType + " key"));
+        return fail(crypto::ossl::error(Errc::Malformed,
+                                        std::string("card returned an invalid ") + keyType + " key"));
     crypto::ossl::Pkey pkey(raw);
     return crypto::ossl::toDer<EVP_PKEY>(i2d_PUBKEY, pkey.get(), "SubjectPublicKeyInfo");
 }
@@ -80,7 +84,8 @@ core::Result<CardPublicKey> decodePublicKeyTemplate(ByteView answer, const Algor
         auto e = apdu::find(content, tag::kRsaExponent);
         if (!n || !e) return fail(malformed("RSA template lacks modulus (81) or exponent (82)"));
         const ByteView nv = stripZeros(*n), ev = stripZeros(*e);
-        if (bitLength(nv) != attrs.rsaBits) return fail(malformed("RSA modulus does not have the attributes' size"));
+        if (bitLength(nv) != attrs.rsaBits)
+            return fail(malformed("RSA modulus does not have the attributes' size"));
         if (ev.empty() || ev.size() > 8) return fail(malformed("RSA exponent has an unusable length"));
         k.modulus.assign(nv.begin(), nv.end());
         k.exponent.assign(ev.begin(), ev.end());
@@ -116,7 +121,8 @@ core::Result<Bytes> spkiFromCardKey(const CardPublicKey& key, const AlgorithmAtt
     auto curve = curveOf(attrs);
     if (!curve) return fail(curve.error());
     const CurveInfo& ci = **curve;
-    if (!OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, key.point.data(), key.point.size()))
+    if (!OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, key.point.data(),
+                                          key.point.size()))
         return fail(Errc::Crypto, "cannot build EC key parameters");
     if (ci.edwardsOrMontgomery) return fromParams(ci.name, bld.get());
     if (!OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, ci.name, 0))
@@ -137,10 +143,12 @@ core::Result<CardPublicKey> cardKeyFromSpki(ByteView spki) {
     return k;
 }
 
-core::Result<Bytes> publicKeyPacketBody(const CardPublicKey& key, const AlgorithmAttributes& attrs, uint32_t created) {
+core::Result<Bytes> publicKeyPacketBody(const CardPublicKey& key, const AlgorithmAttributes& attrs,
+                                        uint32_t created) {
     Bytes body{0x04, uint8_t(created >> 24), uint8_t(created >> 16), uint8_t(created >> 8), uint8_t(created)};
     if (attrs.isRsa()) {
-        if (key.modulus.empty() || key.exponent.empty()) return fail(Errc::InvalidArgument, "incomplete RSA key");
+        if (key.modulus.empty() || key.exponent.empty())
+            return fail(Errc::InvalidArgument, "incomplete RSA key");
         body.push_back(algo::kRsa);
         appendMpi(body, key.modulus);
         appendMpi(body, key.exponent);
@@ -158,14 +166,16 @@ core::Result<Bytes> publicKeyPacketBody(const CardPublicKey& key, const Algorith
     core::append(point, key.point);
     appendMpi(body, point);
     if (attrs.algorithm == algo::kEcdh) {
-        // RFC 6637 §9: KDF parameters (size 3, reserved 01, hash, key-wrap cipher), GnuPG's per-curve defaults.
+        // RFC 6637 §9: KDF parameters (size 3, reserved 01, hash, key-wrap cipher), GnuPG's per-curve
+        // defaults.
         const uint8_t kdfParams[] = {0x03, 0x01, ci.kdfHash, ci.kdfCipher};
         core::append(body, kdfParams);
     }
     return body;
 }
 
-core::Result<Fingerprint> v4Fingerprint(const CardPublicKey& key, const AlgorithmAttributes& attrs, uint32_t created) {
+core::Result<Fingerprint> v4Fingerprint(const CardPublicKey& key, const AlgorithmAttributes& attrs,
+                                        uint32_t created) {
     auto body = publicKeyPacketBody(key, attrs, created);
     if (!body) return fail(body.error());
     Bytes packet{0x99, uint8_t(body->size() >> 8), uint8_t(body->size())};

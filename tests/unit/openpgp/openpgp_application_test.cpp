@@ -1,7 +1,8 @@
 // OpenPgpApplication against a scripted card whose answers come from real OpenSSL keys.
+#include "card-apps/openpgp/openpgp_application.h"
+
 #include <gtest/gtest.h>
 
-#include "card-apps/openpgp/openpgp_application.h"
 #include "core/crypto/hash.h"
 #include "core/crypto/rsa_padding.h"
 #include "tests/unit/openpgp/card_profile.h"
@@ -252,7 +253,8 @@ TEST_F(AppTest, GenerateSetsAttributesAndWritesFingerprintAndTime) {
 TEST_F(AppTest, GenerateKeepsMatchingAttributesAndRefusesFixedOnes) {
     Pkey k = generateKeyPair(KeyAlgorithm::Ed25519);
     app.setClock([] { return 0x00000100u; });
-    const Bytes body = cat({h("04 00 00 01 00 16 09 2B 06 01 04 01 DA 47 0F 01 01 07 40"), publicPointOf(k.get())});
+    const Bytes body =
+        cat({h("04 00 00 01 00 16 09 2B 06 01 04 01 DA 47 0F 01 01 07 40"), publicPointOf(k.get())});
     const Bytes fp = sha1(cat({h("99 00"), Bytes{uint8_t(body.size())}, body}));
     profile.extcapFlags = 0x78;  // attributes not changeable
     expectOpen();
@@ -375,7 +377,8 @@ TEST_F(AppTest, ImportNeedsTheCardsPermission) {
 TEST_F(AppTest, ImportWritesTheKeyThenFingerprintAndTime) {
     Pkey k = generateKeyPair(KeyAlgorithm::Ed25519);
     app.setClock([] { return 0x00000100u; });
-    const Bytes body = cat({h("04 00 00 01 00 16 09 2B 06 01 04 01 DA 47 0F 01 01 07 40"), publicPointOf(k.get())});
+    const Bytes body =
+        cat({h("04 00 00 01 00 16 09 2B 06 01 04 01 DA 47 0F 01 01 07 40"), publicPointOf(k.get())});
     const Bytes fp = sha1(cat({h("99 00"), Bytes{uint8_t(body.size())}, body}));
     Bytes seed(32);
     size_t len = seed.size();

@@ -1,7 +1,8 @@
 // OpenPgpCard against a scripted transport: exact command bytes in, card answers out.
+#include "card-apps/openpgp/openpgp_card.h"
+
 #include <gtest/gtest.h>
 
-#include "card-apps/openpgp/openpgp_card.h"
 #include "card-apps/openpgp/openpgp_key_import.h"
 #include "tests/unit/openpgp/card_profile.h"
 #include "tests/unit/openpgp/fake_transport.h"
@@ -12,8 +13,8 @@ namespace {
 using cardapp::KeyAlgorithm;
 using core::Errc;
 
-const Bytes kPin = h("31 32 33 34 35 36");             // "123456"
-const Bytes kAdmin = h("31 32 33 34 35 36 37 38");     // "12345678"
+const Bytes kPin = h("31 32 33 34 35 36");          // "123456"
+const Bytes kAdmin = h("31 32 33 34 35 36 37 38");  // "12345678"
 const char* kSelect = "00 A4 04 00 06 D2 76 00 01 24 01 00";
 
 class CardTest : public ::testing::Test {
@@ -79,7 +80,8 @@ TEST_F(CardTest, PinFormatIsCheckedBeforeAnyApdu) {
     const auto before = t.exchanged();
     EXPECT_EQ(card.verify(pw::kPw1Sign, h("31 32 33 34 35")).error().code, Errc::InvalidArgument);
     EXPECT_EQ(card.verify(pw::kPw3, kPin).error().code, Errc::InvalidArgument);  // PW3 needs 8
-    EXPECT_EQ(card.verify(pw::kPw1Other, Bytes(128, 0x31)).error().code, Errc::InvalidArgument);  // > C4 max 127
+    EXPECT_EQ(card.verify(pw::kPw1Other, Bytes(128, 0x31)).error().code,
+              Errc::InvalidArgument);  // > C4 max 127
     EXPECT_EQ(card.verify(0x84, kPin).error().code, Errc::InvalidArgument);
     EXPECT_EQ(card.changeReference(pw::kPw1Other, kPin, kPin).error().code, Errc::InvalidArgument);
     EXPECT_EQ(t.exchanged(), before);
@@ -128,7 +130,8 @@ TEST_F(CardTest, ChangeAndResetCommands) {
 TEST_F(CardTest, SignatureWithTheSigKey) {
     open();
     Pkey rsa = generateKeyPair(KeyAlgorithm::Rsa2048);
-    const Bytes digestInfo = cat({h("30 31 30 0D 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20"), sha256(h("61 62 63"))});
+    const Bytes digestInfo =
+        cat({h("30 31 30 0D 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20"), sha256(h("61 62 63"))});
     const Bytes sig = rsaSignDigestInfo(rsa.get(), digestInfo);
     t.expect("00 20 00 81 06 31 32 33 34 35 36", "90 00");
     ASSERT_TRUE(card.verify(pw::kPw1Sign, kPin));
@@ -267,7 +270,8 @@ TEST_F(CardTest, KdfActiveCardsRefusePlainPins) {
 
 TEST(OpenPgpKeyImport, EcP256IntoSigMatchesTheSpecExample) {
     Pkey k = generateKeyPair(KeyAlgorithm::EcP256);
-    auto imp = buildKeyImport(key::kSig, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrP256Ecdsa));
+    auto imp =
+        buildKeyImport(key::kSig, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrP256Ecdsa));
     ASSERT_TRUE(imp) << imp.error().describe();
     const Bytes ehl(imp->extendedHeaderList.begin(), imp->extendedHeaderList.end());
     ASSERT_EQ(ehl.size(), 44u);
@@ -285,7 +289,8 @@ TEST(OpenPgpKeyImport, EcP256IntoSigMatchesTheSpecExample) {
 
 TEST(OpenPgpKeyImport, RsaCrtTemplate) {
     Pkey k = generateKeyPair(KeyAlgorithm::Rsa2048);
-    auto imp = buildKeyImport(key::kAut, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrRsa2048Smartpgp));
+    auto imp =
+        buildKeyImport(key::kAut, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrRsa2048Smartpgp));
     ASSERT_TRUE(imp) << imp.error().describe();
     const Bytes ehl(imp->extendedHeaderList.begin(), imp->extendedHeaderList.end());
     auto outer = apdu::unwrap(ehl, 0x4D);
@@ -293,24 +298,28 @@ TEST(OpenPgpKeyImport, RsaCrtTemplate) {
     auto tmpl = apdu::find(*outer, 0x7F48);
     ASSERT_TRUE(tmpl);
     // e in 17 bits -> 3 bytes; p, q, 1/q, dp, dq 128 bytes; n 256 bytes (format 03: CRT + n).
-    EXPECT_EQ(Bytes(tmpl->begin(), tmpl->end()), h("91 03 92 81 80 93 81 80 94 81 80 95 81 80 96 81 80 97 82 01 00"));
+    EXPECT_EQ(Bytes(tmpl->begin(), tmpl->end()),
+              h("91 03 92 81 80 93 81 80 94 81 80 95 81 80 96 81 80 97 82 01 00"));
     auto values = apdu::find(*outer, 0x5F48);
     ASSERT_TRUE(values);
     EXPECT_EQ(values->size(), 3u + 5 * 128 + 256);
     EXPECT_EQ(Bytes(values->begin(), values->begin() + 3), h("01 00 01"));
     EXPECT_EQ(Bytes(values->end() - 256, values->end()), rsaModulusOf(k.get()));
     // GnuPG's RSA-2048 attributes (format 00): e in 4 bytes, p and q only.
-    auto plain = buildKeyImport(key::kAut, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrRsa2048));
+    auto plain =
+        buildKeyImport(key::kAut, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrRsa2048));
     ASSERT_TRUE(plain);
     const Bytes e2(plain->extendedHeaderList.begin(), plain->extendedHeaderList.end());
-    EXPECT_EQ(Bytes(e2.begin(), e2.begin() + 19), h("4D 82 01 16 A4 00 7F 48 08 91 04 92 81 80 93 81 80 5F 48"));
+    EXPECT_EQ(Bytes(e2.begin(), e2.begin() + 19),
+              h("4D 82 01 16 A4 00 7F 48 08 91 04 92 81 80 93 81 80 5F 48"));
     // Mismatch between key and slot attributes.
     EXPECT_EQ(buildKeyImport(key::kAut, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrEd25519))
                   .error()
                   .code,
               Errc::InvalidArgument);
-    EXPECT_EQ(buildKeyImport(key::kAut, h("30 03 02 01 00"), *decodeAlgorithmAttributes(kAttrRsa2048)).error().code,
-              Errc::InvalidArgument);
+    EXPECT_EQ(
+        buildKeyImport(key::kAut, h("30 03 02 01 00"), *decodeAlgorithmAttributes(kAttrRsa2048)).error().code,
+        Errc::InvalidArgument);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Decoders of openpgp_data.h: 6E in its real-world layouts, the DOs inside it, and malformed input.
+#include "card-apps/openpgp/openpgp_data.h"
+
 #include <gtest/gtest.h>
 
-#include "card-apps/openpgp/openpgp_data.h"
 #include "tests/unit/openpgp/card_profile.h"
 
 namespace openpgp::test {
@@ -178,7 +179,8 @@ TEST(OpenPgpData, AttributesToWrite) {
               Errc::InvalidArgument);
     EXPECT_EQ(encodeAlgorithmAttributes(key::kSig, KeyAlgorithm::Rsa1024, nullptr).error().code,
               Errc::InvalidArgument);
-    EXPECT_EQ(encodeAlgorithmAttributes(0x04, KeyAlgorithm::Rsa2048, nullptr).error().code, Errc::InvalidArgument);
+    EXPECT_EQ(encodeAlgorithmAttributes(0x04, KeyAlgorithm::Rsa2048, nullptr).error().code,
+              Errc::InvalidArgument);
 }
 
 TEST(OpenPgpData, ExtendedCapabilitiesOfVersion2) {

@@ -1,8 +1,9 @@
 // 7F49 -> SPKI against OpenSSL's own encoding, and v4 fingerprints against a published vector and
 // against packets assembled independently here (RFC 4880 §5.5.2, §12.2; RFC 6637 §9).
+#include "card-apps/openpgp/openpgp_public_key.h"
+
 #include <gtest/gtest.h>
 
-#include "card-apps/openpgp/openpgp_public_key.h"
 #include "tests/unit/openpgp/card_profile.h"
 
 namespace openpgp::test {
@@ -23,9 +24,10 @@ struct Case {
 };
 
 TEST(OpenPgpPublicKey, TemplateToSpkiMatchesOpenSsl) {
-    for (const Case& c : {Case{KeyAlgorithm::Rsa2048, kAttrRsa2048}, Case{KeyAlgorithm::EcP256, kAttrP256Ecdsa},
-                          Case{KeyAlgorithm::EcP384, kAttrP384Ecdsa}, Case{KeyAlgorithm::Ed25519, kAttrEd25519},
-                          Case{KeyAlgorithm::X25519, kAttrCv25519}}) {
+    for (const Case& c :
+         {Case{KeyAlgorithm::Rsa2048, kAttrRsa2048}, Case{KeyAlgorithm::EcP256, kAttrP256Ecdsa},
+          Case{KeyAlgorithm::EcP384, kAttrP384Ecdsa}, Case{KeyAlgorithm::Ed25519, kAttrEd25519},
+          Case{KeyAlgorithm::X25519, kAttrCv25519}}) {
         SCOPED_TRACE(cardapp::keyAlgorithmName(c.alg));
         Pkey k = generateKeyPair(c.alg);
         auto key = decodePublicKeyTemplate(publicKeyTemplate(k.get()), attrs(c.attributes));
@@ -44,13 +46,19 @@ TEST(OpenPgpPublicKey, MalformedTemplates) {
     Pkey rsa = generateKeyPair(KeyAlgorithm::Rsa2048);
     const Bytes n = rsaModulusOf(rsa.get());
     // Modulus of the wrong size for the attributes (RSA-2048 attributes, 2040-bit value).
-    auto shortN = apdu::TlvBuilder().begin(0x7F49).add(0x81, ByteView(n).first(255)).add(0x82, h("01 00 01")).end().take();
+    auto shortN = apdu::TlvBuilder()
+                      .begin(0x7F49)
+                      .add(0x81, ByteView(n).first(255))
+                      .add(0x82, h("01 00 01"))
+                      .end()
+                      .take();
     EXPECT_EQ(decodePublicKeyTemplate(shortN, attrs(kAttrRsa2048)).error().code, Errc::Malformed);
     auto noE = apdu::TlvBuilder().begin(0x7F49).add(0x81, n).end().take();
     EXPECT_EQ(decodePublicKeyTemplate(noE, attrs(kAttrRsa2048)).error().code, Errc::Malformed);
     const Bytes full = publicKeyTemplate(rsa.get());
-    EXPECT_EQ(decodePublicKeyTemplate(ByteView(full).first(full.size() - 1), attrs(kAttrRsa2048)).error().code,
-              Errc::Malformed);
+    EXPECT_EQ(
+        decodePublicKeyTemplate(ByteView(full).first(full.size() - 1), attrs(kAttrRsa2048)).error().code,
+        Errc::Malformed);
 
     Pkey ec = generateKeyPair(KeyAlgorithm::EcP256);
     Bytes point = publicPointOf(ec.get());

@@ -16,10 +16,18 @@ Pkey generateKeyPair(cardapp::KeyAlgorithm alg) {
     using cardapp::KeyAlgorithm;
     EVP_PKEY* k = nullptr;
     switch (alg) {
-        case KeyAlgorithm::EcP256: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-        case KeyAlgorithm::EcP384: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
-        case KeyAlgorithm::Ed25519: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
-        case KeyAlgorithm::X25519: k = EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519"); break;
+        case KeyAlgorithm::EcP256:
+            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+            break;
+        case KeyAlgorithm::EcP384:
+            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+            break;
+        case KeyAlgorithm::Ed25519:
+            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+            break;
+        case KeyAlgorithm::X25519:
+            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519");
+            break;
         default:
             k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(cardapp::rsaModulusBytes(alg) * 8));
             break;
@@ -48,7 +56,8 @@ Bytes publicPointOf(EVP_PKEY* key) {
     Bytes out(200);
     size_t len = out.size();
     if (EVP_PKEY_is_a(key, "EC")) {
-        EXPECT_EQ(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(), &len), 1);
+        EXPECT_EQ(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, out.data(), out.size(), &len),
+                  1);
     } else {
         EXPECT_EQ(EVP_PKEY_get_raw_public_key(key, out.data(), &len), 1);
     }
@@ -81,8 +90,8 @@ Bytes selfSignedCertificate(EVP_PKEY* key, const std::string& commonName) {
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600L * 24 * 365);
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(commonName.c_str()),
-                               -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(commonName.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
     X509_set_pubkey(cert.get(), key);
     const bool pure = EVP_PKEY_is_a(key, "ED25519");
@@ -107,7 +116,8 @@ Bytes rsaSignDigestInfo(EVP_PKEY* key, ByteView digestInfo) {
 
 bool rsaVerifyDigestInfo(EVP_PKEY* key, ByteView digestInfo, ByteView sig) {
     PkeyCtx ctx(EVP_PKEY_CTX_new(key, nullptr));
-    if (EVP_PKEY_verify_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1)
+    if (EVP_PKEY_verify_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1)
         return false;
     return EVP_PKEY_verify(ctx.get(), sig.data(), sig.size(), digestInfo.data(), digestInfo.size()) == 1;
 }

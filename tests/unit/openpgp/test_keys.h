@@ -24,8 +24,8 @@ Bytes privateKeyDerOf(EVP_PKEY* key);
 Bytes selfSignedCertificate(EVP_PKEY* key, const std::string& commonName);
 
 // What the card computes.
-Bytes rsaSignDigestInfo(EVP_PKEY* key, ByteView digestInfo);  // EMSA-PKCS1-v1_5 + RSA
-Bytes rsaDecryptPkcs1(EVP_PKEY* key, ByteView ciphertext);    // the plaintext
+Bytes rsaSignDigestInfo(EVP_PKEY* key, ByteView digestInfo);          // EMSA-PKCS1-v1_5 + RSA
+Bytes rsaDecryptPkcs1(EVP_PKEY* key, ByteView ciphertext);            // the plaintext
 Bytes ecdsaSignRaw(EVP_PKEY* key, ByteView hash, std::size_t field);  // r||s
 Bytes ed25519Sign(EVP_PKEY* key, ByteView message);
 Bytes ecdh(EVP_PKEY* priv, EVP_PKEY* peer);
