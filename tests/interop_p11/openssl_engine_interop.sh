@@ -44,8 +44,8 @@ csr 9e 04
 
 step "openssl cms -sign (S/MIME, 9A key on the token), openssl cms -verify against the CA"
 printf 'To: 9d@example.test\r\nSubject: MeSign interop\r\n\r\nSigned through libp11 and libmesign-pkcs11.\r\n' >mail.txt
-openssl cms -sign -engine pkcs11 -keyform engine -inkey "$(key 01)" -signer 9a.crt -md sha256 -in mail.txt -out signed.eml \
-    >cms-sign.txt 2>&1 || fail "openssl cms -sign exited $?: $(cat cms-sign.txt)"
+openssl cms -sign -engine pkcs11 -keyform engine -inkey "$(key 01)" -signer 9a.crt -md sha256 -in mail.txt \
+    -out signed.eml >cms-sign.txt 2>&1 || fail "openssl cms -sign exited $?: $(cat cms-sign.txt)"
 grep -q "^Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"" signed.eml \
     || fail "not an S/MIME multipart/signed mail: $(head -5 signed.eml)"
 env -u OPENSSL_CONF openssl cms -verify -CAfile ca.crt -purpose smimesign -in signed.eml -out verified.txt \
@@ -67,8 +67,8 @@ env -u OPENSSL_CONF openssl cms -encrypt -binary -aes256 -in secret.txt -out enc
     || fail "openssl cms -encrypt exited $?: $(cat cms-enc.txt)"
 grep -q "^Content-Type: application/pkcs7-mime; smime-type=enveloped-data" encrypted.eml \
     || fail "not an enveloped S/MIME mail: $(head -5 encrypted.eml)"
-openssl cms -decrypt -engine pkcs11 -keyform engine -inkey "$(key 03)" -recip 9d.crt -in encrypted.eml -out decrypted.txt \
-    >cms-dec.txt 2>&1 || fail "openssl cms -decrypt exited $?: $(cat cms-dec.txt)"
+openssl cms -decrypt -engine pkcs11 -keyform engine -inkey "$(key 03)" -recip 9d.crt -in encrypted.eml \
+    -out decrypted.txt >cms-dec.txt 2>&1 || fail "openssl cms -decrypt exited $?: $(cat cms-dec.txt)"
 cmp -s secret.txt decrypted.txt || fail "decrypted text differs: $(cat decrypted.txt)"
 
 echo "ALL PASSED"
