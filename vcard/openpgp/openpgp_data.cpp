@@ -12,14 +12,14 @@ namespace sw = apdu::sw;
 
 namespace {
 
-// 00 = category indicator (status indicator follows at the end); 31 C5 card service data; 73 C0 01 C0 =
-// command chaining and extended Lc/Le; 05 90 00 = operational.
-const Bytes kHistorical = {0x00, 0x31, 0xC5, 0x73, 0xC0, 0x01, 0xC0, 0x05, 0x90, 0x00};
+// 00 = category indicator (status indicator follows at the end); 31 C5 card service data; 73 C0 01 80 =
+// command chaining; 05 90 00 = operational. Extended Lc/Le is not advertised (the card OS accepts it):
+// behind readers that report no extended-length support (vpcd) OpenSC then sizes its receive buffer
+// at 256 bytes and cuts a 270-byte RSA-2048 public key, while short APDUs with 61xx always work.
+const Bytes kHistorical = {0x00, 0x31, 0xC5, 0x73, 0xC0, 0x01, 0x80, 0x05, 0x90, 0x00};
 // GET CHALLENGE, key import, PW status changeable, private DOs, algorithm attributes changeable; no SM;
 // challenge <= 255; certificate <= 2048; special DOs <= 255; no PIN block 2; MSE supported.
 const Bytes kExtendedCaps = {0x7C, 0x00, 0x00, 0xFF, 0x08, 0x00, 0x00, 0xFF, 0x00, 0x01};
-// Extended length information: max command and response data 2048 bytes.
-const Bytes kExtendedLength = {0x02, 0x02, 0x08, 0x00, 0x02, 0x02, 0x08, 0x00};
 // General feature management: no button, keypad, LED, display or biometrics.
 const Bytes kFeatures = {0x81, 0x01, 0x00};
 // User interaction flag D6–D8: disabled (there is nothing to touch).
@@ -62,7 +62,8 @@ Bytes OpenPgpApplet::discretionaryData() const {
 Bytes OpenPgpApplet::applicationRelatedData() const {
     apdu::TlvBuilder b;
     b.begin(0x6E);
-    b.add(0x4F, aid()).add(0x5F52, kHistorical).add(0x7F66, kExtendedLength).add(0x7F74, kFeatures);
+    // No 7F66 (extended length information): extended Lc/Le is not advertised.
+    b.add(0x4F, aid()).add(0x5F52, kHistorical).add(0x7F74, kFeatures);
     b.add(0x73, discretionaryData());
     b.end();
     return b.take();
@@ -115,8 +116,6 @@ std::optional<Bytes> OpenPgpApplet::dataObject(uint32_t tag) const {
         }
         case 0x7F21:
             return m_state.certs[idx(m_vol.certSlot)];
-        case 0x7F66:
-            return kExtendedLength;
         case 0x7F74:
             return kFeatures;
         case 0x00FA:

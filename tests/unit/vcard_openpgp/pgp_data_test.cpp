@@ -58,8 +58,8 @@ TEST(PgpData, ApplicationRelatedDataOfAFreshCard) {
     auto inner = apdu::unwrap(r.data, 0x6E);
     ASSERT_TRUE(inner) << "6E comes in its own tag";
     EXPECT_EQ(value(*inner, 0x4F), h.getData(0x004F).data);
-    EXPECT_EQ(value(*inner, 0x5F52), hexBytes("0031C573C001C0059000"));
-    EXPECT_EQ(value(*inner, 0x7F66), hexBytes("020208000202 0800"));
+    EXPECT_EQ(value(*inner, 0x5F52), hexBytes("0031C573C00180059000"));
+    EXPECT_FALSE(apdu::find(*inner, 0x7F66)) << "no extended length advertised";
     EXPECT_EQ(value(*inner, 0x7F74), hexBytes("810100"));
     const Bytes d = value(*inner, 0x73);
     EXPECT_EQ(value(d, 0xC0), hexBytes("7C0000FF080000FF0001"));
@@ -80,7 +80,7 @@ TEST(PgpData, EveryOtherDataObject) {
         std::string expect;  // hex of the data, SW 9000
     };
     const Case cases[] = {
-        {0x5F52, "0031C573C001C0059000"},
+        {0x5F52, "0031C573C00180059000"},
         {0x00C4, "007F7F7F030003"},
         {0x007A, "7A05 9303 000000"},
         {0x0093, "000000"},
@@ -89,7 +89,6 @@ TEST(PgpData, EveryOtherDataObject) {
         {0x005E, ""},
         {0x5F50, ""},
         {0x7F21, ""},
-        {0x7F66, "0202080002020800"},
         {0x7F74, "810100"},
         {0x00C0, "7C0000FF080000FF0001"},
         {0x00C1, "010800002000"},
@@ -115,6 +114,7 @@ TEST(PgpData, EveryOtherDataObject) {
     EXPECT_EQ(h.sw("00CA00F9 00"), "6A88");  // no KDF-DO
     EXPECT_EQ(h.sw("00CA0105 00"), "6A88");
     EXPECT_EQ(h.sw("00CA5F48 00"), "6A88");
+    EXPECT_EQ(h.sw("00CA7F66 00"), "6A88");
     EXPECT_EQ(h.sw("00CA004F01 00 00"), "6A80");  // GET DATA takes no data
 }
 
