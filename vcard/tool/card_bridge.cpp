@@ -67,7 +67,7 @@ bool handleControl(vcard::VirtualCard& card, VpcdConnection& conn, uint8_t code)
 }  // namespace
 
 SessionEnd serveConnection(vcard::VirtualCard& card, VpcdConnection& conn, int stopFd,
-                           const std::function<void()>& onFirstMessage) {
+                           const std::function<void()>& onFirstMessage, ApduLog& apduLog) {
     bool first = true;
     Bytes message;
     for (;;) {
@@ -90,6 +90,7 @@ SessionEnd serveConnection(vcard::VirtualCard& card, VpcdConnection& conn, int s
         }
         MESIGN_LOG("vcard", Debug, "> " + apdu::describeCommand(message));
         Bytes response = answerApdu(card, message);
+        apduLog.record(message, response);
         MESIGN_LOG("vcard", Debug, "< " + apdu::describeResponse(message[1], response));
         if (auto s = conn.send(response); !s) {
             note("sending a response failed: " + s.error().message);

@@ -55,6 +55,14 @@ int run(const Options& opt) {
         return 2;
     }
     note("loaded " + (*card)->describe());
+    ApduLog apduLog;
+    if (!opt.apduLog.empty()) {
+        std::string error;
+        if (!apduLog.open(opt.apduLog, error)) {
+            note(error);
+            return 2;
+        }
+    }
 
     const std::string where = opt.host + ":" + std::to_string(opt.port);
     int readyFd = opt.readyFd;
@@ -83,7 +91,7 @@ int run(const Options& opt) {
         SessionEnd end = serveConnection(**card, *conn, StopSignal::fd(), [&] {
             note("card inserted: pcscd is talking to it");
             signalReady(readyFd);
-        });
+        }, apduLog);
         (*card)->powerOff();  // removal cuts power: volatile state (PIN verified, selection) is gone
         if (end == SessionEnd::Stopped) break;
         note("connection to vpcd closed: card removed");

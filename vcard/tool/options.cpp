@@ -40,6 +40,9 @@ std::string usageText() {
            "  --once          exit when the connection drops instead of reconnecting\n"
            "  --ready-fd N    write \"ready\\n\" to file descriptor N and close it when pcscd\n"
            "                  first talks to the card\n"
+           "  --apdu-log FILE append one line per APDU answered to FILE: \"ins=A4 cmd=14\n"
+           "                  rsp=29 sw=9000\" (instruction, command and response lengths,\n"
+           "                  status word; never any data): `wc -l` counts APDUs\n"
            "  -v, --verbose   log power events and APDU headers (PINs and keys are redacted);\n"
            "                  MESIGN_LOG=vcard,debug does the same\n"
            "  -h, --help      show this help\n"
@@ -110,6 +113,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
             if (!takeValue(v)) return error("--ready-fd needs a value");
             if (!parseInt(v, 0, 1 << 20, fd)) return error("invalid file descriptor '" + std::string(v) + "'");
             r.options.readyFd = static_cast<int>(fd);
+        } else if (arg == "--apdu-log") {
+            std::string_view v;
+            if (!takeValue(v) || v.empty()) return error("--apdu-log needs a file");
+            r.options.apduLog = std::string(v);
         } else if (arg == "-v" || arg == "--verbose") {
             r.options.verbose = true;
         } else {
