@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of MeSign Token on a Debian 12 machine: installs the Debian packages it needs (as
 # root), builds the default preset with warnings as errors and runs the unit and integration tests, then
-# does the same in the AddressSanitizer + UndefinedBehaviorSanitizer build. Usage:
+# does the same in the AddressSanitizer + UndefinedBehaviorSanitizer build, and runs the concurrency
+# tests (token layer, PKCS#11 module) in a ThreadSanitizer build. Usage:
 #   sudo bash scripts/test-all.sh            # everything
 #   MESIGN_SKIP_SANITIZERS=1 bash scripts/test-all.sh   # quick local run (not for CI)
 set -euo pipefail
@@ -14,16 +15,25 @@ else
 fi
 
 jobs=$(nproc)
+# run_preset PRESET [CTEST_ARGS...] [-- BUILD_TARGETS...]
 run_preset() {
   local preset=$1
+  shift
+  local ctest_args=() targets=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do ctest_args+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && targets=("$@")
   echo "=== ${preset}: configure and build"
   local t0=$SECONDS
   cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j "$jobs"
+  if [ ${#targets[@]} -gt 0 ]; then
+    cmake --build --preset "$preset" -j "$jobs" --target "${targets[@]}"
+  else
+    cmake --build --preset "$preset" -j "$jobs"
+  fi
   echo "=== ${preset}: built in $((SECONDS - t0)) s; running tests"
   t0=$SECONDS
   # Integration tests start their own pcscd in private namespaces, so they can run in parallel.
-  ctest --preset "$preset" -j "$jobs" --no-tests=error
+  ctest --preset "$preset" -j "$jobs" --no-tests=error "${ctest_args[@]}"
   echo "=== ${preset}: tests took $((SECONDS - t0)) s"
 }
 
@@ -32,4 +42,6 @@ if [ -z "${MESIGN_SKIP_SANITIZERS:-}" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_preset asan-ubsan
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  run_preset tsan -L concurrency -- token_unit_tests pkcs11_unit_tests
 fi
