@@ -35,6 +35,9 @@ struct KeyInfo {
     PinPolicy pinPolicy = PinPolicy::Once;
     std::optional<bool> generatedOnCard;
     bool hasCertificate = false;
+    // Filled by keys() when the certificate was read with the list (saves reading it twice):
+    Bytes certificate;               // DER as stored (decompressed)
+    Bytes certificateTag;            // opaque; changes when the certificate object changes (cache check)
 };
 
 enum class PinKind { User, Puk, Admin };

@@ -140,6 +140,9 @@ core::Result<cardapp::ApplicationIdentity> PivApplication::identity() {
 // One slot: its certificate (public key = the certificate's SPKI) and, where the card has GET
 // METADATA, the key's algorithm, policy and origin. The metadata describes the key itself, so it wins
 // over a certificate left behind by an earlier key.
+// The 20 retired slots are mostly empty: where the card has GET METADATA, an empty answer (6A88) there
+// ends the probe without also asking for a certificate (1 APDU instead of 2 per empty slot). A retired
+// certificate without its key is then not listed; for the four main slots it still is.
 core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& slot) {
     KeyInfo k;
     k.ref = slot.ref;
@@ -147,7 +150,15 @@ core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& sl
     k.pinPolicy = slot.pinPolicy;
     bool present = false;
 
-    auto cert = m_card.readCertificate(slot.ref);
+    std::optional<core::Result<Metadata>> md;
+    const bool retired = slot.ref >= key::kRetiredFirst && slot.ref <= key::kRetiredLast;
+    if (retired && m_card.vendorSupported(ins::kGetMetadata)) {
+        md = m_card.getMetadata(slot.ref);
+        if (!*md && isConnectionError(md->error())) return fail(md->error());
+        if (!*md && md->error().code == Errc::NotFound) return std::optional<KeyInfo>();
+    }
+
+    auto cert = m_card.readCertificate(slot.ref, &k.certificateTag);
     if (!cert && isConnectionError(cert.error())) return fail(cert.error());
     if (!cert)
         MESIGN_LOG("piv", Warn,
@@ -161,21 +172,23 @@ core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& sl
                 k.publicKeyInfo = std::move(*spki);
             }
         }
+        k.certificate = std::move(**cert);
     }
-    if (m_card.vendorSupported(ins::kGetMetadata)) {
-        auto md = m_card.getMetadata(slot.ref);
-        if (!md && isConnectionError(md.error())) return fail(md.error());
-        if (md) {
+    if (!md && m_card.vendorSupported(ins::kGetMetadata)) md = m_card.getMetadata(slot.ref);
+    if (md) {
+        if (!*md && isConnectionError(md->error())) return fail(md->error());
+        if (*md) {
+            const Metadata& m = **md;
             present = true;
-            if (md->pinPolicy) k.pinPolicy = pinPolicyFrom(slot.ref, PinPolicyByte(*md->pinPolicy));
-            if (md->origin) k.generatedOnCard = *md->origin == 0x01;
-            auto mdAlg = md->algorithm ? keyAlgorithmFromId(*md->algorithm) : std::nullopt;
+            if (m.pinPolicy) k.pinPolicy = pinPolicyFrom(slot.ref, PinPolicyByte(*m.pinPolicy));
+            if (m.origin) k.generatedOnCard = *m.origin == 0x01;
+            auto mdAlg = m.algorithm ? keyAlgorithmFromId(*m.algorithm) : std::nullopt;
             if (mdAlg && mdAlg != k.algorithm) {
                 k.algorithm = mdAlg;
                 k.publicKeyInfo.clear();
             }
-            if (k.publicKeyInfo.empty() && k.algorithm && !md->publicKey.empty()) {
-                if (auto spki = spkiFromPublicKeyTemplate(md->publicKey, *k.algorithm))
+            if (k.publicKeyInfo.empty() && k.algorithm && !m.publicKey.empty()) {
+                if (auto spki = spkiFromPublicKeyTemplate(m.publicKey, *k.algorithm))
                     k.publicKeyInfo = *spki;
             }
         }
@@ -200,6 +213,25 @@ core::Result<std::vector<KeyInfo>> PivApplication::keys() {
 
 core::Result<std::optional<Bytes>> PivApplication::certificate(uint8_t keyRef) {
     return run(Retry::IfReset, [&] { return m_card.readCertificate(keyRef); });
+}
+
+core::Result<std::map<uint8_t, Bytes>> PivApplication::certificateTags(const std::vector<uint8_t>& keyRefs) {
+    return run(Retry::IfReset, [&]() -> core::Result<std::map<uint8_t, Bytes>> {
+        std::map<uint8_t, Bytes> out;
+        for (uint8_t ref : keyRefs) {
+            auto objTag = certificateObjectFor(ref);
+            if (!objTag) return fail(Errc::InvalidArgument, "not a PIV key slot with a certificate object");
+            auto t = m_card.probeObjectTag(*objTag);
+            if (!t) return fail(t.error());
+            out[ref] = *t ? std::move(**t) : Bytes();
+        }
+        return out;
+    });
+}
+
+void PivApplication::learnKeys(const std::vector<KeyInfo>& keys) {
+    for (const KeyInfo& k : keys)
+        if (k.algorithm) m_algorithms[k.ref] = *k.algorithm;
 }
 
 // The algorithm P1 of GENERAL AUTHENTICATE must name the key's algorithm: learnt from keys(), else

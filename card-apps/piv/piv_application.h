@@ -27,6 +27,11 @@ class PivApplication final : public cardapp::CardApplication {
     core::Result<cardapp::ApplicationIdentity> identity() override;
     core::Result<std::vector<cardapp::KeyInfo>> keys() override;
     core::Result<std::optional<Bytes>> certificate(uint8_t keyRef) override;
+    // certificateTag of each slot as keys() would report it (empty when the slot has no certificate),
+    // one short GET DATA per slot: lets a cache notice a certificate replaced by another program.
+    core::Result<std::map<uint8_t, Bytes>> certificateTags(const std::vector<uint8_t>& keyRefs);
+    // Keys known from elsewhere (a cache): their algorithms spare the probe before a key operation.
+    void learnKeys(const std::vector<cardapp::KeyInfo>& keys);
 
     core::Result<Bytes> sign(uint8_t keyRef, ByteView input) override;
     core::Result<Bytes> decipher(uint8_t keyRef, ByteView ciphertext) override;

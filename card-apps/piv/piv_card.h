@@ -59,8 +59,14 @@ class PivCard {
     core::Status putChuid(const Chuid& chuid);
     core::Result<std::optional<Discovery>> readDiscovery();
     core::Result<std::optional<KeyHistory>> readKeyHistory();
-    // DER certificate of a key slot (decompressed); nullopt when the slot has none.
-    core::Result<std::optional<Bytes>> readCertificate(uint8_t slot);
+    // DER certificate of a key slot (decompressed); nullopt when the slot has none. `tag` (optional) gets
+    // the object's first kObjectTagSize bytes as the card sent them: what probeObjectTag() answers.
+    core::Result<std::optional<Bytes>> readCertificate(uint8_t slot, Bytes* tag = nullptr);
+    // One short GET DATA (Le 256) whose answer is not collected further: the first kObjectTagSize bytes
+    // of the object (53 + length + the start of the content; for a certificate its length, serial number
+    // and issuer), nullopt when absent. A cheap "has this object changed?" check.
+    static constexpr std::size_t kObjectTagSize = 256;
+    core::Result<std::optional<Bytes>> probeObjectTag(uint32_t objectTag);
     core::Status putCertificate(uint8_t slot, ByteView der, bool compress = false);
     core::Status deleteCertificate(uint8_t slot);  // writes an empty 53 00
 
@@ -101,6 +107,8 @@ class PivCard {
     bool vendorSupported(uint8_t instruction) const { return !m_unsupported.contains(instruction); }
 
   private:
+    // GET DATA: the whole answer (the 53 wrapper included).
+    core::Result<Bytes> getDataRaw(uint32_t objectTag);
     // Channel transmit with the 6D00 re-select and CardReset bookkeeping.
     core::Result<apdu::Response> send(const apdu::Command& cmd);
     core::Result<Bytes> sendOk(const apdu::Command& cmd, std::string_view context);

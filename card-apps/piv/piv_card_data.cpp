@@ -2,6 +2,7 @@
 #include "card-apps/piv/piv_card.h"
 #include "core/apdu/status_words.h"
 #include "core/apdu/tlv.h"
+#include "core/transport/transport.h"
 
 namespace piv {
 
@@ -27,15 +28,21 @@ core::Result<uint32_t> certificateObject(uint8_t slot) {
 }
 }  // namespace
 
-core::Result<Bytes> PivCard::getData(uint32_t objectTag) {
+core::Result<Bytes> PivCard::getDataRaw(uint32_t objectTag) {
     apdu::Command cmd(0x00, ins::kGetData, 0x3F, 0xFF, apdu::encodeTlv(tag::kTagList, tagBytes(objectTag)),
                       256);
     auto resp = send(cmd);
     if (!resp) return fail(resp.error());
     if (!resp->ok()) return fail(apdu::errorFromSw(resp->sw, "GET DATA " + core::toHex(tagBytes(objectTag))));
-    if (resp->data.empty()) return Bytes();  // some cards answer an empty object with no 53 at all
+    return std::move(resp->data);
+}
+
+core::Result<Bytes> PivCard::getData(uint32_t objectTag) {
+    auto raw = getDataRaw(objectTag);
+    if (!raw) return fail(raw.error());
+    if (raw->empty()) return Bytes();  // some cards answer an empty object with no 53 at all
     const uint32_t wrapper = isBareTemplate(objectTag) ? objectTag : tag::kData;
-    auto content = apdu::unwrap(resp->data, wrapper);
+    auto content = apdu::unwrap(*raw, wrapper);
     if (!content)
         return fail(Errc::Malformed,
                     "GET DATA " + core::toHex(tagBytes(objectTag)) + ": " + content.error().message);
@@ -96,13 +103,43 @@ core::Result<std::optional<KeyHistory>> PivCard::readKeyHistory() {
     return std::optional<KeyHistory>(std::move(*h));
 }
 
-core::Result<std::optional<Bytes>> PivCard::readCertificate(uint8_t slot) {
+core::Result<std::optional<Bytes>> PivCard::readCertificate(uint8_t slot, Bytes* tag) {
     auto objTag = certificateObject(slot);
     if (!objTag) return fail(objTag.error());
-    auto content = getDataIfPresent(*objTag);
-    if (!content) return fail(content.error());
-    if (!*content) return std::optional<Bytes>();
-    return decodeCertificateContainer(**content);
+    auto raw = getDataRaw(*objTag);
+    if (!raw) {
+        if (raw.error().code == Errc::NotFound) return std::optional<Bytes>();
+        return fail(raw.error());
+    }
+    if (tag) tag->assign(raw->begin(), raw->begin() + std::min(raw->size(), kObjectTagSize));
+    if (raw->empty()) return std::optional<Bytes>();
+    auto content = apdu::unwrap(*raw, tag::kData);
+    if (!content)
+        return fail(Errc::Malformed, "GET DATA " + core::toHex(tagBytes(*objTag)) + ": " + content.error().message);
+    if (content->empty()) return std::optional<Bytes>();  // deleted (53 00)
+    return decodeCertificateContainer(*content);
+}
+
+core::Result<std::optional<Bytes>> PivCard::probeObjectTag(uint32_t objectTag) {
+    apdu::Command cmd(0x00, ins::kGetData, 0x3F, 0xFF, apdu::encodeTlv(tag::kTagList, tagBytes(objectTag)),
+                      kObjectTagSize);
+    auto raw = cmd.encode();
+    if (!raw) return fail(raw.error());
+    // Straight to the transport: the channel would collect the rest (61xx), which is what we avoid. The
+    // rest stays pending on the card until our next command, which discards it (ISO 7816-4).
+    auto rsp = m_channel.transport().transmit(*raw);
+    if (!rsp) {
+        if (rsp.error().code == Errc::CardReset) markSelectionLost();
+        return fail(rsp.error());
+    }
+    if (rsp->size() < 2) return fail(Errc::Malformed, "GET DATA: answer without status word");
+    const std::size_t n = rsp->size() - 2;
+    const uint16_t sw = uint16_t((*rsp)[n] << 8 | (*rsp)[n + 1]);
+    if (sw == apdu::sw::kFileNotFound) return std::optional<Bytes>();
+    if (sw != apdu::sw::kOk && (sw & 0xFF00) != 0x6100)
+        return fail(apdu::errorFromSw(sw, "GET DATA " + core::toHex(tagBytes(objectTag))));
+    rsp->resize(std::min(n, kObjectTagSize));
+    return std::optional<Bytes>(std::move(*rsp));
 }
 
 core::Status PivCard::putCertificate(uint8_t slot, ByteView der, bool compress) {

@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "core/base/log.h"
+#include "core/token/object_cache.h"
 #include "core/token/reader_backend.h"
 #include "core/token/reader_state_util.h"
 #include "core/transport/pcsc_transport.h"
@@ -84,6 +85,8 @@ class PcscBackend final : public ReaderBackend {
         return std::unique_ptr<transport::Transport>(std::move(*t));
     }
 
+    const ObjectCache* objectCache() const override { return m_objectCache ? &*m_objectCache : nullptr; }
+
   private:
     // Lists readers and their states through `ctx` (established on demand, dropped when pcscd is gone).
     core::Result<std::vector<ReaderState>> snapshot(std::shared_ptr<PcscContext>& ctx);
@@ -93,6 +96,7 @@ class PcscBackend final : public ReaderBackend {
     // Sleeps up to `d` unless cancelled; true when cancelled.
     bool sleepCancellable(std::chrono::milliseconds d);
 
+    const std::optional<ObjectCache> m_objectCache = ObjectCache::fromEnvironment();
     std::mutex m_queryMutex;
     std::shared_ptr<PcscContext> m_queryCtx;
 

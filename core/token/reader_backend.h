@@ -12,6 +12,8 @@
 
 namespace token {
 
+class ObjectCache;
+
 using core::ByteView;
 using core::Bytes;
 
@@ -40,9 +42,12 @@ public:
     virtual void cancel() = 0;
     // A new connection (shared mode) to the card in `reader`.
     virtual core::Result<std::unique_ptr<transport::Transport>> connect(const std::string& reader) = 0;
+    // The cross-process object cache for this backend's cards (nullptr: none). Outlives every Token.
+    virtual const ObjectCache* objectCache() const { return nullptr; }
 };
 
 // pcsc-lite backend: one context for waiting (so cancel() can SCardCancel it) and one per connection.
+// Its object cache comes from the environment (ObjectCache::fromEnvironment()).
 std::unique_ptr<ReaderBackend> makePcscBackend();
 
 }  // namespace token

@@ -27,6 +27,7 @@ std::string manufacturerFromAtr(ByteView atr) {
     return "Unknown";
 }
 
+// The public key from the SPKI and the certificate (if read with the key) when it belongs to that key.
 KeyObject makeKeyObject(cardapp::KeyInfo key) {
     KeyObject o;
     if (!key.publicKeyInfo.empty()) {
@@ -36,14 +37,46 @@ KeyObject makeKeyObject(cardapp::KeyInfo key) {
             MESIGN_LOG("token", Warn, key.label + ": unusable public key: " + pk.error().message);
         }
     }
+    if (key.hasCertificate && !key.certificate.empty()) {
+        auto cert = crypto::parseCertificate(key.certificate);
+        if (!cert) {
+            MESIGN_LOG("token", Warn, key.label + ": certificate skipped: " + cert.error().message);
+        } else if (o.publicKey && !crypto::certificateMatchesKey(*cert, o.publicKey->spki)) {
+            MESIGN_LOG("token", Info, key.label + ": certificate of an older key skipped");
+        } else {
+            o.certificate = std::move(*cert);
+        }
+    }
     o.key = std::move(key);
     return o;
+}
+
+// Card answers to a key operation that say nothing about the PIN or the connection.
+bool keyMayBeStale(Errc c) {
+    switch (c) {
+        case Errc::PinIncorrect:
+        case Errc::AuthBlocked:
+        case Errc::CardReset:
+        case Errc::CardRemoved:
+        case Errc::NoCard:
+        case Errc::NoReader:
+        case Errc::NoService:
+        case Errc::Transport:
+        case Errc::Timeout:
+        case Errc::Cancelled:
+            return false;
+        default:
+            return true;
+    }
 }
 
 }  // namespace
 
 Token::Token(ReaderBackend& backend, std::string reader, Bytes atr)
-    : m_impl(std::make_unique<Impl>(backend, reader, std::move(atr))), m_reader(std::move(reader)) {}
+    : Token(backend, std::move(reader), std::move(atr), backend.objectCache()) {}
+
+Token::Token(ReaderBackend& backend, std::string reader, Bytes atr, const ObjectCache* cache)
+    : m_impl(std::make_unique<Impl>(backend, reader, std::move(atr), cache)), m_reader(std::move(reader)) {}
 
 Token::~Token() = default;
 
@@ -85,38 +118,34 @@ core::Result<std::vector<KeyObject>> Token::objects() {
     return guarded(m_impl->mutex, [&]() -> core::Result<std::vector<KeyObject>> {
         Impl& d = *m_impl;
         if (d.objects && !d.removed) return *d.objects;
-        auto r = d.run([&]() -> core::Result<std::vector<KeyObject>> {
-            auto keys = d.app->keys();
-            if (!keys) return fail(keys.error());
-            std::vector<KeyObject> out;
-            for (auto& k : *keys) {
+        bool fromDisk = false;
+        auto keys = d.run([&]() -> core::Result<std::vector<cardapp::KeyInfo>> {
+            if (auto cached = d.loadCachedKeys()) {
+                fromDisk = true;
+                return std::move(*cached);
+            }
+            auto k = d.app->keys();
+            if (!k) return fail(k.error());
+            for (auto& key : *k) {
                 // A key generated through us since: its SPKI, not that of a certificate left from an older
                 // key.
-                if (auto g = d.generatedSpki.find(k.ref); g != d.generatedSpki.end())
-                    k.publicKeyInfo = g->second;
-                const bool hasCert = k.hasCertificate;
-                KeyObject o = makeKeyObject(std::move(k));
-                if (hasCert) {
-                    auto der = d.app->certificate(o.key.ref);
+                if (auto g = d.generatedSpki.find(key.ref); g != d.generatedSpki.end())
+                    key.publicKeyInfo = g->second;
+                if (key.hasCertificate && key.certificate.empty()) {  // an application that did not read it
+                    auto der = d.app->certificate(key.ref);
                     if (!der) return fail(der.error());
-                    auto cert = *der
-                                    ? crypto::parseCertificate(**der)
-                                    : core::Result<crypto::CertificateInfo>(fail(Errc::NotFound, "vanished"));
-                    if (!cert) {
-                        MESIGN_LOG("token", Warn,
-                                   o.key.label + ": certificate skipped: " + cert.error().message);
-                    } else if (o.publicKey && !crypto::certificateMatchesKey(*cert, o.publicKey->spki)) {
-                        MESIGN_LOG("token", Info, o.key.label + ": certificate of an older key skipped");
-                    } else {
-                        o.certificate = std::move(*cert);
-                    }
+                    if (*der) key.certificate = std::move(**der);
                 }
-                out.push_back(std::move(o));
             }
-            return out;
+            return k;
         });
-        if (r) d.objects = *r;
-        return r;
+        if (!keys) return fail(keys.error());
+        if (!fromDisk) d.storeCachedKeys(*keys);
+        std::vector<KeyObject> out;
+        for (auto& k : *keys) out.push_back(makeKeyObject(std::move(k)));
+        d.objects = std::move(out);
+        d.objectsFromDisk = fromDisk;
+        return *d.objects;
     });
 }
 
@@ -131,7 +160,14 @@ core::Status Token::loginUser(ByteView pin) {
         if (was == LoginState::SoManagementKey || was == LoginState::SoPuk)
             return fail(Errc::ConditionsNotSatisfied, "the SO is logged in");
         auto st = d.run([&] { return d.app->verifyPin(PinKind::User, pin); });
-        d.info.reset();
+        // A correct PIN resets its counter to the maximum: known without asking the card again when no
+        // try had been lost (PIV's default maximum is 3 where the card does not tell).
+        const cardapp::PinStatus* known = d.info ? &d.info->userPin : nullptr;
+        if (st && known && known->retriesLeft >= known->maxRetries.value_or(3)) {
+            d.info->userPin.verified = true;
+        } else {
+            d.info.reset();
+        }
         if (!st) {
             // A failed VERIFY clears the card's PIN status; a CardReset means the PIN was not even tried.
             if (st.error().code != Errc::CardReset) d.login = LoginState::None;
@@ -212,6 +248,13 @@ core::Result<Bytes> Token::Impl::keyOperation(KeyOp op, uint8_t keyRef, ByteView
         return fail(Errc::Internal, "unknown key operation");
     });
     if (pin) d.info.reset();  // the context VERIFY moved the PIN counter
+    // A key from the disk cache that the card refuses (wrong algorithm, empty slot, other PIN policy) may
+    // have been replaced by another program: read the card next time.
+    if (!r && d.objectsFromDisk && keyMayBeStale(r.error().code)) {
+        MESIGN_LOG("token", Info, "a cached key was refused by the card: object cache dropped");
+        d.forgetObjects();
+        ++d.generation;
+    }
     if (!r && r.error().code == Errc::AuthBlocked) d.dropLogin(false);  // a blocked PIN logs the user out
     // A context PIN without a user login must not leave the card's PIN verified for others.
     if (pin && d.app && d.login.load() != LoginState::User) (void)d.app->logout();
@@ -286,7 +329,7 @@ core::Result<KeyObject> Token::generateKey(uint8_t keyRef, cardapp::KeyAlgorithm
         auto k = d.run([&] { return d.app->generateKey(keyRef, alg); });
         if (!k) return fail(k.error());
         d.generatedSpki[keyRef] = k->publicKeyInfo;
-        d.objects.reset();
+        d.forgetObjects();
         ++d.generation;
         return makeKeyObject(std::move(*k));
     });
@@ -299,7 +342,7 @@ core::Status Token::writeCertificate(uint8_t keyRef, ByteView der) {
         MESIGN_TRY(d.requireSoManagementKey("writing a certificate"));
         auto st = d.run([&] { return d.app->writeCertificate(keyRef, der); });
         if (!st) return st;
-        d.objects.reset();
+        d.forgetObjects();
         ++d.generation;
         return {};
     });
@@ -312,7 +355,7 @@ core::Status Token::deleteCertificate(uint8_t keyRef) {
         MESIGN_TRY(d.requireSoManagementKey("deleting a certificate"));
         auto st = d.run([&] { return d.app->deleteCertificate(keyRef); });
         if (!st) return st;
-        d.objects.reset();
+        d.forgetObjects();
         ++d.generation;
         return {};
     });

@@ -19,6 +19,8 @@
 
 namespace token {
 
+class ObjectCache;
+
 struct TokenInfo {
     std::string application;   // "PIV"
     std::string label;         // never contains ':'
@@ -42,7 +44,9 @@ enum class SoCredential { ManagementKey, Puk };
 
 class Token {
 public:
+    // The object cache is the backend's (ReaderBackend::objectCache()) unless given; nullptr: none.
     Token(ReaderBackend& backend, std::string reader, Bytes atr);
+    Token(ReaderBackend& backend, std::string reader, Bytes atr, const ObjectCache* cache);
     ~Token();
     Token(const Token&) = delete;
     Token& operator=(const Token&) = delete;
@@ -53,6 +57,9 @@ public:
     core::Status probe();
     core::Result<TokenInfo> info();
     // Key slots with public keys and certificates; cached per card identity, refreshed after our changes.
+    // A new Token first tries the cross-process cache (object_cache.h): accepted when the certificate
+    // tags of the main slots (and of cached retired certificates) still match the card's, one short GET
+    // DATA each; anything else reads the card and rewrites the cache.
     core::Result<std::vector<KeyObject>> objects();
     // Increments whenever objects() may have changed (keygen, certificate write/delete, card swap).
     uint64_t generation() const;

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "card-apps/piv/piv_application.h"
+#include "core/token/object_cache.h"
 #include "core/token/token.h"
 
 namespace token {
@@ -20,11 +21,13 @@ struct Token::Impl {
     // TokenInfo (PIN counters) may be changed by other processes: re-read at most this often.
     static constexpr std::chrono::milliseconds kInfoLifetime{2000};
 
-    Impl(ReaderBackend& b, std::string r, Bytes a) : backend(b), reader(std::move(r)), atr(std::move(a)) {}
+    Impl(ReaderBackend& b, std::string r, Bytes a, const ObjectCache* c)
+        : backend(b), reader(std::move(r)), atr(std::move(a)), diskCache(c) {}
 
     ReaderBackend& backend;
     const std::string reader;
     const Bytes atr;
+    const ObjectCache* const diskCache;  // cross-process object cache, or nullptr
 
     mutable std::mutex mutex;  // one card operation at a time on this token
     // Policy: the connection stays open for the Token's life while the card is present (pcscd powers an idle
@@ -36,6 +39,7 @@ struct Token::Impl {
     std::optional<TokenInfo> info;
     Clock::time_point infoTime;
     std::optional<std::vector<KeyObject>> objects;
+    bool objectsFromDisk = false;  // `objects` came from the disk cache: a failing key operation drops it
     std::map<uint8_t, Bytes>
         generatedSpki;                 // keys generated through us: their SPKI beats a stale certificate
     core::SecureBytes puk;             // SO login with the PUK (for unblockWithSoLogin)
@@ -59,6 +63,12 @@ struct Token::Impl {
     // Errc::CardReset once if a reset dropped the login since the last report or login.
     core::Status takeLostLogin();
     core::Status requireSoManagementKey(const char* what) const;
+    // --- token_cache.cpp; callers hold `mutex`, inside run() for the first ---
+    // The key list from the disk cache if the card's certificate tags still match, else nullopt.
+    std::optional<std::vector<cardapp::KeyInfo>> loadCachedKeys();
+    void storeCachedKeys(const std::vector<cardapp::KeyInfo>& keys);
+    // After our own card writes, or when a cached key proved wrong: the next objects() reads the card.
+    void forgetObjects();
     // token.cpp: sign / decipher / derive, with an optional context-specific PIN.
     core::Result<Bytes> keyOperation(KeyOp op, uint8_t keyRef, ByteView input, std::optional<ByteView> pin);
 

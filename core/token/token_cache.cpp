@@ -1,0 +1,65 @@
+// Token and the cross-process object cache: whether a stored key list still describes the card, and
+// keeping the stored list in step with our own writes.
+#include <algorithm>
+
+#include "core/base/log.h"
+#include "core/token/token_impl.h"
+
+namespace token {
+
+namespace {
+
+CacheIdentity cacheIdentity(const cardapp::ApplicationIdentity& id) {
+    return CacheIdentity{id.application, id.cardId, id.serial};
+}
+
+const Bytes& storedTag(const std::vector<cardapp::KeyInfo>& keys, uint8_t ref) {
+    static const Bytes kNone;
+    for (const auto& k : keys)
+        if (k.ref == ref) return k.certificateTag;
+    return kNone;
+}
+
+}  // namespace
+
+// What the check sees: a certificate replaced, added or deleted in 9A/9C/9D/9E, or replaced/deleted in a
+// retired slot that had one (the first 256 bytes of a certificate object hold its length, serial number
+// and issuer). What it cannot see without reading more: a certificate added to an empty retired slot, or
+// a key replaced while its certificate stays; those wait for the entry's lifetime, a failing key
+// operation, MESIGN_CACHE=refresh, or a write through us.
+std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
+    if (!diskCache || !identity) return std::nullopt;
+    auto keys = diskCache->load(cacheIdentity(*identity));
+    if (!keys) return std::nullopt;
+    std::vector<uint8_t> refs;
+    for (const piv::SlotInfo& s : piv::kSlots)
+        if (s.ref < piv::key::kRetiredFirst || s.ref > piv::key::kRetiredLast) refs.push_back(s.ref);
+    for (const auto& k : *keys)
+        if (!k.certificateTag.empty() && std::find(refs.begin(), refs.end(), k.ref) == refs.end())
+            refs.push_back(k.ref);
+    auto tags = app->certificateTags(refs);
+    if (!tags) {
+        MESIGN_LOG("token", Info, "object cache: checking the card failed: " + tags.error().message);
+        return std::nullopt;
+    }
+    for (uint8_t ref : refs) {
+        if ((*tags)[ref] != storedTag(*keys, ref)) {
+            MESIGN_LOG("token", Info, "object cache: a certificate changed on the card; reading it again");
+            return std::nullopt;
+        }
+    }
+    app->learnKeys(*keys);
+    return keys;
+}
+
+void Token::Impl::storeCachedKeys(const std::vector<cardapp::KeyInfo>& keys) {
+    if (diskCache && identity) diskCache->store(cacheIdentity(*identity), keys);
+}
+
+void Token::Impl::forgetObjects() {
+    objects.reset();
+    objectsFromDisk = false;
+    if (diskCache && identity) diskCache->erase(cacheIdentity(*identity));
+}
+
+}  // namespace token
