@@ -18,9 +18,11 @@ PACKAGES=(
   pcscd vsmartcard-vpcd libccid iproute2 util-linux procps
   # independent clients the tests drive
   opensc opensc-pkcs11 yubico-piv-tool pcsc-tools openssl
+  gnupg scdaemon             # gpg's smart-card daemon, for the OpenPGP card tests
   # the main job (scripts/demo.sh): S/MIME through libp11's engine, PDF signatures through NSS + poppler
   libengine-pkcs11-openssl libnss3-tools poppler-utils
   softhsm2                   # reference module for tests/conformance
+  gnutls-bin python3-pykcs11 # p11tool and PyKCS11, real clients in tests/interop_p11
 )
 
 missing=()

@@ -39,7 +39,8 @@ TEST_F(MesignVcardTest, BadCommandLinesExit2WithAReason) {
         {{"--port", "0", "x.state"}, "invalid port '0' (1-65535)"},
         {{"--port=65536", "x.state"}, "invalid port '65536' (1-65535)"},
         {{"--port"}, "--port needs a value"},
-        {{"--init", "openpgp", "x.state"}, "unknown card application 'openpgp' for --init (known: piv)"},
+        {{"--init", "gids", "x.state"},
+         "unknown card application 'gids' for --init (known: piv, openpgp, piv,openpgp)"},
         {{"--bogus", "x.state"}, "unknown option '--bogus'"},
         {{"a.state", "b.state"}, "more than one STATE_FILE given"},
     };

@@ -37,6 +37,8 @@ std::string usageText() {
            "                  Debian's /etc/reader.conf.d/vpcd; the second slot is PORT+1)\n"
            "  --init piv      create a new PIV card with default credentials if STATE_FILE\n"
            "                  does not exist (PIN 123456, PUK 12345678, default management key)\n"
+           "  --init openpgp  the same with an OpenPGP card (PW1 123456, PW3 12345678);\n"
+           "                  --init piv,openpgp carries both (PIV selected after power-up)\n"
            "  --once          exit when the connection drops instead of reconnecting\n"
            "  --ready-fd N    write \"ready\\n\" to file descriptor N and close it when pcscd\n"
            "                  first talks to the card\n"
@@ -102,8 +104,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
             r.options.port = static_cast<uint16_t>(port);
         } else if (arg == "--init") {
             std::string_view v;
-            if (!takeValue(v)) return error("--init needs a value (piv)");
-            if (v != "piv") return error("unknown card application '" + std::string(v) + "' for --init (known: piv)");
+            if (!takeValue(v)) return error("--init needs a value (piv, openpgp or piv,openpgp)");
+            if (v != "piv" && v != "openpgp" && v != "piv,openpgp")
+                return error("unknown card application '" + std::string(v) +
+                             "' for --init (known: piv, openpgp, piv,openpgp)");
             r.options.initApps = std::string(v);
         } else if (arg == "--once") {
             r.options.once = true;
