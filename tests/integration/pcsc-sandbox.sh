@@ -99,6 +99,8 @@ export MESIGN_VPCD_PORT=$PORT
 export MESIGN_TEST_READER="MeSign Test VPCD 00 00"
 export MESIGN_SANDBOX_DIR=$WORK
 export TMPDIR=$WORK/tmp
+# Caches (the token layer's object cache) stay inside the sandbox, never in the caller's home.
+export XDG_CACHE_HOME=$WORK/cache
 
 set +e
 "$@"
