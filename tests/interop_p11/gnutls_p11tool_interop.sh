@@ -9,6 +9,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 MODULE=$1
 # shellcheck source=card_fixture.sh
 source "$HERE/card_fixture.sh"
+for tool in p11tool certtool; do
+    command -v "$tool" >/dev/null || fail "$tool not found: run scripts/install-deps.sh (gnutls-bin)"
+done
 card_fixture_start gnutls "$2"
 P11TOOL="p11tool --provider $MODULE"
 TOKEN_URL="pkcs11:token=${TOKEN_LABEL// /%20}"

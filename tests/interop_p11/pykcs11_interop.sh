@@ -8,6 +8,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 MODULE=$1
 # shellcheck source=card_fixture.sh
 source "$HERE/card_fixture.sh"
+/usr/bin/python3 -c "import PyKCS11" 2>/dev/null \
+    || fail "PyKCS11 does not import under /usr/bin/python3: run scripts/install-deps.sh (python3-pykcs11)"
 card_fixture_start pykcs11 "$2"
 
 step "PyKCS11: slots, tokens, login, sign CKM_SHA256_RSA_PKCS with CKA_ID 01"
