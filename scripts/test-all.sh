@@ -41,7 +41,7 @@ run_preset default
 if [ -z "${MESIGN_SKIP_SANITIZERS:-}" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  run_preset asan-ubsan
+  run_preset asan-ubsan -LE asan-unsafe-host
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
   run_preset tsan -L concurrency -- token_unit_tests pkcs11_unit_tests
 fi
