@@ -45,3 +45,15 @@ if [ -z "${MESIGN_SKIP_SANITIZERS:-}" ]; then
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
   run_preset tsan -L concurrency -- token_unit_tests pkcs11_unit_tests
 fi
+
+# Fuzz smoke (tests/fuzz/README.md): the clang libFuzzer build, each target replaying its seed corpus only.
+# The timed fuzzing is bench/fuzz.sh, not CI.
+if [ -z "${MESIGN_SKIP_FUZZ:-}" ]; then
+  t0=$SECONDS
+  cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j "$jobs" --target fuzzers
+  for d in tests/fuzz/corpus/*/; do
+    t=$(basename "$d")
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 build/fuzz/tests/fuzz/"$t" -runs=0 "$d" 2>&1 | tail -1
+  done
+  echo "=== fuzz: seed corpora replayed in $((SECONDS - t0)) s"
+fi
