@@ -16,6 +16,7 @@ std::vector<CK_SLOT_ID> Module::slotList(bool tokenPresent, bool refresh) {
         if (!refresh && it != m_slotSnapshot.end()) return it->second;
     }
     (void)m_tokens.refresh();  // pcscd unreachable: simply no readers
+    m_tokens.probeCards();     // a card's further applications (PIV + OpenPGP) get their own slots
     std::vector<CK_SLOT_ID> ids;
     for (const token::SlotState& s : m_tokens.slots()) {
         if (!s.readerPresent) continue;

@@ -76,9 +76,20 @@ Token::Token(ReaderBackend& backend, std::string reader, Bytes atr)
     : Token(backend, std::move(reader), std::move(atr), backend.objectCache()) {}
 
 Token::Token(ReaderBackend& backend, std::string reader, Bytes atr, const ObjectCache* cache)
-    : m_impl(std::make_unique<Impl>(backend, reader, std::move(atr), cache)), m_reader(std::move(reader)) {}
+    : m_impl(std::make_unique<Impl>(backend, reader, std::move(atr), cache, AppKind::Piv)),
+      m_reader(std::move(reader)) {}
+
+Token::Token(ReaderBackend& backend, std::string reader, Bytes atr, AppKind kind)
+    : m_impl(std::make_unique<Impl>(backend, reader, std::move(atr), backend.objectCache(), kind)),
+      m_reader(std::move(reader)),
+      m_kind(kind) {}
 
 Token::~Token() = default;
+
+void Token::shareSelection(SharedSelection selection) {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->selection = std::move(selection);
+}
 
 core::Status Token::probe() {
     return guarded(m_impl->mutex, [&]() -> core::Status {
@@ -95,14 +106,16 @@ core::Result<TokenInfo> Token::info() {
             if (!id) return fail(id.error());
             auto user = d.app->pinStatus(PinKind::User);
             if (!user) return fail(user.error());
-            auto puk = d.app->pinStatus(PinKind::Puk);
+            const bool openPgp = d.kind == AppKind::OpenPgp;
+            auto puk = d.app->pinStatus(openPgp ? PinKind::Admin : PinKind::Puk);
             if (!puk) return fail(puk.error());
             TokenInfo ti;
             ti.application = id->application;
             ti.label = id->label;
             std::replace(ti.label.begin(), ti.label.end(), ':', '-');  // NSS uses "LABEL:nickname"
             ti.manufacturer = manufacturerFromAtr(d.atr);
-            ti.model = "PIV";
+            ti.model = cardAppType(d.kind).name;
+            if (openPgp) ti.maxPinLength = 127;  // PW1: 6..127 (C4); PW3 at least 8
             ti.serial = id->serial;
             ti.cardId = id->cardId;
             ti.userPin = *user;
@@ -184,6 +197,8 @@ core::Status Token::loginSo(SoCredential kind, ByteView secret) {
         Impl& d = *m_impl;
         if (d.login.load() == LoginState::User)
             return fail(Errc::ConditionsNotSatisfied, "the user is logged in");
+        if (kind == SoCredential::Puk && d.kind != AppKind::Piv)
+            return fail(Errc::NotSupported, "this application's SO is its admin PIN, not a PUK");
         if (kind == SoCredential::Puk) {
             // PIV cannot verify a PUK without using it: check its format, keep it for RESET RETRY COUNTER.
             if (d.removed) return fail(Errc::CardRemoved, "the card was removed from '" + d.reader + "'");
@@ -230,20 +245,18 @@ bool Token::soLoggedIn() const {
     return !m_impl->removed && (l == LoginState::SoManagementKey || l == LoginState::SoPuk);
 }
 
-// Private-key operations share one path: report a lost login first, then one PivApplication call (which
+// Private-key operations share one path: report a lost login first, then one application call (which
 // runs VERIFY + the operation in one transaction when a context PIN is given).
 core::Result<Bytes> Token::Impl::keyOperation(KeyOp op, uint8_t keyRef, ByteView input,
                                               std::optional<ByteView> pin) {
     Impl& d = *this;
     MESIGN_TRY(d.takeLostLogin());
     auto r = d.run([&]() -> core::Result<Bytes> {
+        if (pin) return keyOperationWithPin(*d.app, op, keyRef, input, *pin);
         switch (op) {
-            case KeyOp::Sign:
-                return pin ? d.app->signWithPin(keyRef, input, *pin) : d.app->sign(keyRef, input);
-            case KeyOp::Decipher:
-                return pin ? d.app->decipherWithPin(keyRef, input, *pin) : d.app->decipher(keyRef, input);
-            case KeyOp::Derive:
-                return pin ? d.app->deriveEcdhWithPin(keyRef, input, *pin) : d.app->deriveEcdh(keyRef, input);
+            case KeyOp::Sign: return d.app->sign(keyRef, input);
+            case KeyOp::Decipher: return d.app->decipher(keyRef, input);
+            case KeyOp::Derive: return d.app->deriveEcdh(keyRef, input);
         }
         return fail(Errc::Internal, "unknown key operation");
     });

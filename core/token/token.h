@@ -5,6 +5,7 @@
 // login is reported lost (Errc::CardReset once) and never silently re-established.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include "card-apps/common/card_application.h"
 #include "core/crypto/certificate.h"
 #include "core/crypto/public_key.h"
+#include "core/token/card_app_registry.h"
 #include "core/token/reader_backend.h"
 
 namespace token {
@@ -22,14 +24,14 @@ namespace token {
 class ObjectCache;
 
 struct TokenInfo {
-    std::string application;   // "PIV"
+    std::string application;   // "PIV", "OpenPGP"
     std::string label;         // never contains ':'
     std::string manufacturer;  // "MeSign" for our virtual card, else from the card / "Unknown"
-    std::string model;         // "PIV"
+    std::string model;         // "PIV", "OpenPGP"
     std::string serial;        // unique per card application
     Bytes cardId;              // stable identity (cache key)
     cardapp::PinStatus userPin;  // read without spending a try
-    cardapp::PinStatus soPin;    // PIV: the PUK
+    cardapp::PinStatus soPin;    // PIV: the PUK; OpenPGP: PW3
     std::size_t minPinLength = 6, maxPinLength = 8;
 };
 
@@ -40,18 +42,27 @@ struct KeyObject {
     std::optional<crypto::CertificateInfo> certificate;
 };
 
-enum class SoCredential { ManagementKey, Puk };
+// ManagementKey: PIV's binary management key; AdminPin: OpenPGP's PW3; Puk: PIV's PUK.
+enum class SoCredential { ManagementKey, Puk, AdminPin };
 
 class Token {
 public:
     // The object cache is the backend's (ReaderBackend::objectCache()) unless given; nullptr: none.
     Token(ReaderBackend& backend, std::string reader, Bytes atr);
     Token(ReaderBackend& backend, std::string reader, Bytes atr, const ObjectCache* cache);
+    // A token for the application `kind` (the constructors above: PIV).
+    Token(ReaderBackend& backend, std::string reader, Bytes atr, AppKind kind);
     ~Token();
     Token(const Token&) = delete;
     Token& operator=(const Token&) = delete;
 
     const std::string& reader() const { return m_reader; }
+    AppKind kind() const { return m_kind; }
+    // Tokens of one card (one per application) share which application the card has selected, so that each
+    // re-SELECTs its own after another ran (the card then forgot our PIN: reported as a reset). Set by the
+    // TokenManager before first use; without it a token assumes nobody else selects on its connection.
+    using SharedSelection = std::shared_ptr<std::atomic<int>>;
+    void shareSelection(SharedSelection selection);
 
     // Connects and selects the application if needed; NotSupported when the card has no known app.
     core::Status probe();
@@ -66,7 +77,7 @@ public:
 
     // One login at a time: user while SO is logged in (or the reverse) → Errc::ConditionsNotSatisfied.
     core::Status loginUser(ByteView pin);
-    // SO: PIV management key (binary, 16/24/32 bytes) or the PUK (kept in wiped memory for unblockPin;
+    // SO: PIV management key (binary, 16/24/32 bytes), OpenPGP PW3 (AdminPin, verified at once), or the PUK (kept in wiped memory for unblockPin;
     // only its format is checked: PIV cannot verify a PUK without using it).
     core::Status loginSo(SoCredential kind, ByteView secret);
     core::Status logout();  // always succeeds on our side (the card gets VERIFY FF when reachable)
@@ -99,6 +110,7 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     std::string m_reader;
+    AppKind m_kind = AppKind::Piv;
 };
 
 }  // namespace token

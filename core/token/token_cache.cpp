@@ -28,7 +28,8 @@ const Bytes& storedTag(const std::vector<cardapp::KeyInfo>& keys, uint8_t ref) {
 // a key replaced while its certificate stays; those wait for the entry's lifetime, a failing key
 // operation, MESIGN_CACHE=refresh, or a write through us.
 std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
-    if (!diskCache || !identity) return std::nullopt;
+    piv::PivApplication* pivApp = piv();  // only PIV lists are cached (OpenPGP lists cost a few APDUs)
+    if (!diskCache || !identity || !pivApp) return std::nullopt;
     auto keys = diskCache->load(cacheIdentity(*identity));
     if (!keys) return std::nullopt;
     std::vector<uint8_t> refs;
@@ -37,7 +38,7 @@ std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
     for (const auto& k : *keys)
         if (!k.certificateTag.empty() && std::find(refs.begin(), refs.end(), k.ref) == refs.end())
             refs.push_back(k.ref);
-    auto tags = app->certificateTags(refs);
+    auto tags = pivApp->certificateTags(refs);
     if (!tags) {
         MESIGN_LOG("token", Info, "object cache: checking the card failed: " + tags.error().message);
         return std::nullopt;
@@ -48,12 +49,12 @@ std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
             return std::nullopt;
         }
     }
-    app->learnKeys(*keys);
+    pivApp->learnKeys(*keys);
     return keys;
 }
 
 void Token::Impl::storeCachedKeys(const std::vector<cardapp::KeyInfo>& keys) {
-    if (diskCache && identity) diskCache->store(cacheIdentity(*identity), keys);
+    if (diskCache && identity && kind == AppKind::Piv) diskCache->store(cacheIdentity(*identity), keys);
 }
 
 void Token::Impl::forgetObjects() {

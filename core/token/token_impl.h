@@ -8,33 +8,36 @@
 #include <map>
 
 #include "card-apps/piv/piv_application.h"
+#include "core/token/card_app_registry.h"
 #include "core/token/object_cache.h"
 #include "core/token/token.h"
 
 namespace token {
 
+// SoManagementKey: the application's admin credential is verified (PIV management key, OpenPGP PW3).
 enum class LoginState { None, User, SoManagementKey, SoPuk };
-enum class KeyOp { Sign, Decipher, Derive };
 
 struct Token::Impl {
     using Clock = std::chrono::steady_clock;
     // TokenInfo (PIN counters) may be changed by other processes: re-read at most this often.
     static constexpr std::chrono::milliseconds kInfoLifetime{2000};
 
-    Impl(ReaderBackend& b, std::string r, Bytes a, const ObjectCache* c)
-        : backend(b), reader(std::move(r)), atr(std::move(a)), diskCache(c) {}
+    Impl(ReaderBackend& b, std::string r, Bytes a, const ObjectCache* c, AppKind k)
+        : backend(b), reader(std::move(r)), atr(std::move(a)), diskCache(c), kind(k) {}
 
     ReaderBackend& backend;
     const std::string reader;
     const Bytes atr;
     const ObjectCache* const diskCache;  // cross-process object cache, or nullptr
+    const AppKind kind;
 
     mutable std::mutex mutex;  // one card operation at a time on this token
     // Policy: the connection stays open for the Token's life while the card is present (pcscd powers an idle
     // card down ~1 s after the last handle closes, and the card then forgets a verified PIN). It is closed
     // on removal and when pcscd goes away; the next operation reconnects.
     std::unique_ptr<transport::Transport> transport;
-    std::unique_ptr<piv::PivApplication> app;              // references *transport: destroyed first
+    std::unique_ptr<cardapp::CardApplication> app;         // references *transport: destroyed first
+    Token::SharedSelection selection;                      // the card's selected application, or null
     std::optional<cardapp::ApplicationIdentity> identity;  // of the card the caches belong to
     std::optional<TokenInfo> info;
     Clock::time_point infoTime;
@@ -51,6 +54,11 @@ struct Token::Impl {
 
     // --- token_session.cpp; callers hold `mutex` ---
     core::Status ensureConnected();
+    // Re-SELECTs our application when another token of the card ran since (drops the login, reported).
+    core::Status reselectIfDeselected();
+    void noteSelected() {
+        if (selection) selection->store(static_cast<int>(kind));
+    }
     // After every card operation: reset / removal / lost-service bookkeeping.
     void settle(const core::Error* err);
     void onStateLost();
@@ -72,6 +80,8 @@ struct Token::Impl {
     // token.cpp: sign / decipher / derive, with an optional context-specific PIN.
     core::Result<Bytes> keyOperation(KeyOp op, uint8_t keyRef, ByteView input, std::optional<ByteView> pin);
 
+    piv::PivApplication* piv() { return dynamic_cast<piv::PivApplication*>(app.get()); }
+
     // Runs `op` on a connected card application and settles the outcome.
     template <typename F>
     auto run(F&& op) -> decltype(op()) {
@@ -80,7 +90,12 @@ struct Token::Impl {
             return core::fail(core::Errc::CardRemoved, "the card was removed from '" + reader + "'");
         }
         if (auto st = ensureConnected(); !st) return core::fail(st.error());
+        if (auto st = reselectIfDeselected(); !st) {
+            settle(&st.error());
+            return core::fail(st.error());
+        }
         auto r = op();
+        noteSelected();
         settle(r ? nullptr : &r.error());
         if (!r && r.error().code == core::Errc::CardReset) loginLostUnreported = false;  // reported now
         return r;

@@ -1,7 +1,9 @@
 // TokenManager: slots from readers, tokens from cards, events from reader state changes.
 //
-// Slot ids start at 1, in order of first sight of a reader name, and stay for the manager's life (a reader
-// that comes back gets its old slot). The first reader snapshot is the baseline and raises no events; after
+// Slot ids start at 1, in order of first sight of a reader name or of an extra application on a probed card,
+// and stay for the manager's life (a reader that comes back gets its old slots). Probing a card creates a
+// Token per application found (each with its own connection); the first goes to the reader's first slot,
+// the others to the reader's slot for that application. The first reader snapshot is the baseline and raises no events; after
 // that a slot gets an event when its reader appears or goes, or its card is inserted or removed (PC/SC event
 // counter). Threading: one mutex guards the slot table (never held during card I/O or a blocking wait);
 // waitForEvents() runs on one thread at a time, and cancelWait() from any thread ends it with Cancelled.
@@ -9,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <utility>
 
 #include "core/base/log.h"
@@ -29,6 +32,7 @@ struct TokenManager::Impl {
 
     mutable std::mutex mutex;
     std::vector<Slot> slots;         // slots[i] has id i + 1
+    std::map<std::string, Token::SharedSelection> selections;  // per reader: shared by its tokens
     std::vector<ReaderState> known;  // the last reader snapshot applied
     bool haveBaseline = false;
     std::vector<SlotId> pending;  // slots with events, no duplicates
@@ -42,6 +46,11 @@ struct TokenManager::Impl {
         if (haveBaseline && std::find(pending.begin(), pending.end(), id) == pending.end())
             pending.push_back(id);
     }
+    Slot* primaryOf(const std::string& reader) {
+        for (Slot& s : slots)
+            if (s.state.primary && s.state.reader == reader) return &s;
+        return nullptr;
+    }
     std::vector<SlotId> takePending() {
         std::vector<SlotId> out = std::exchange(pending, {});
         std::sort(out.begin(), out.end());
@@ -51,15 +60,18 @@ struct TokenManager::Impl {
         if (s.token) s.token->markRemoved();
         s.token.reset();
         s.unsupported = false;
+        if (s.state.primary) s.state.application.reset();
     }
+    // Hands the tokens of one probe (application order) to the reader's slots; callers hold `mutex`.
+    void assign(Slot& primary, std::vector<std::shared_ptr<Token>> found);
     // Merges a snapshot into the slot table (callers hold `mutex`).
     void apply(const std::vector<ReaderState>& now);
 };
 
 void TokenManager::Impl::apply(const std::vector<ReaderState>& now) {
     for (const ReaderState& r : now) {
-        auto it =
-            std::find_if(slots.begin(), slots.end(), [&](const Slot& s) { return s.state.reader == r.name; });
+        auto it = std::find_if(slots.begin(), slots.end(),
+                               [&](const Slot& s) { return s.state.primary && s.state.reader == r.name; });
         if (it == slots.end()) {
             Slot s;
             s.state.id = slots.size() + 1;
@@ -69,15 +81,17 @@ void TokenManager::Impl::apply(const std::vector<ReaderState>& now) {
             it = slots.end() - 1;
             MESIGN_LOG("token", Info, "slot " + std::to_string(it->state.id) + ": reader '" + r.name + "'");
         }
-        Slot& s = *it;
-        const bool readerBack = !s.state.readerPresent;
-        const bool cardChanged = s.state.cardPresent != r.present || s.eventCount != r.eventCount;
-        if (readerBack || cardChanged) addEvent(s.state.id);
-        if (cardChanged || readerBack) dropToken(s);
-        s.state.readerPresent = true;
-        s.state.cardPresent = r.present;
-        s.state.atr = r.present ? r.atr : Bytes{};
-        s.eventCount = r.eventCount;
+        for (Slot& s : slots) {  // the first slot and the reader's application slots alike
+            if (s.state.reader != r.name) continue;
+            const bool readerBack = !s.state.readerPresent;
+            const bool cardChanged = s.state.cardPresent != r.present || s.eventCount != r.eventCount;
+            if (readerBack || cardChanged) addEvent(s.state.id);
+            if (cardChanged || readerBack) dropToken(s);
+            s.state.readerPresent = true;
+            s.state.cardPresent = r.present;
+            s.state.atr = r.present ? r.atr : Bytes{};
+            s.eventCount = r.eventCount;
+        }
     }
     for (Slot& s : slots) {
         const bool listed = std::any_of(now.begin(), now.end(),
@@ -91,6 +105,37 @@ void TokenManager::Impl::apply(const std::vector<ReaderState>& now) {
     }
     known = now;
     haveBaseline = true;
+}
+
+void TokenManager::Impl::assign(Slot& primary, std::vector<std::shared_ptr<Token>> found) {
+    primary.token = found.front();
+    primary.state.application = found.front()->kind();
+    for (Slot& s : slots) {  // applications this card lacks (or holds in the first slot)
+        if (s.state.primary || s.state.reader != primary.state.reader) continue;
+        s.token.reset();
+        s.unsupported = true;
+        s.eventCount = primary.eventCount;
+    }
+    for (std::size_t i = 1; i < found.size(); ++i) {
+        const AppKind kind = found[i]->kind();
+        auto it = std::find_if(slots.begin(), slots.end(), [&](const Slot& s) {
+            return !s.state.primary && s.state.reader == primary.state.reader && s.state.application == kind;
+        });
+        if (it == slots.end()) {
+            Slot s;
+            s.state = primary.state;
+            s.state.id = slots.size() + 1;
+            s.state.primary = false;
+            s.state.application = kind;
+            slots.push_back(std::move(s));
+            it = slots.end() - 1;
+            MESIGN_LOG("token", Info, "slot " + std::to_string(it->state.id) + ": " + cardAppType(kind).name +
+                                          " in '" + primary.state.reader + "'");
+        }
+        it->eventCount = primary.eventCount;
+        it->unsupported = false;
+        it->token = found[i];
+    }
 }
 
 TokenManager::TokenManager(std::unique_ptr<ReaderBackend> backend)
@@ -134,10 +179,18 @@ std::optional<SlotState> TokenManager::slot(SlotId id) const {
     return std::nullopt;
 }
 
+void TokenManager::probeCards() {
+    for (const SlotState& s : slots())
+        if (s.primary && s.readerPresent && s.cardPresent) (void)token(s.id);
+}
+
 core::Result<std::shared_ptr<Token>> TokenManager::token(SlotId id) {
     try {
-        std::shared_ptr<Token> fresh;
+        SlotId primaryId = id;
+        std::string reader;
+        Bytes atr;
         uint32_t forEvents = 0;
+        Token::SharedSelection selection;
         {
             std::lock_guard lock(m_impl->mutex);
             Impl::Slot* s = m_impl->find(id);
@@ -148,27 +201,55 @@ core::Result<std::shared_ptr<Token>> TokenManager::token(SlotId id) {
             if (s->unsupported)
                 return fail(Errc::NotSupported, "unsupported card in '" + s->state.reader + "'");
             if (s->token && !s->token->removed()) return s->token;
-            fresh = std::make_shared<Token>(*m_backend, s->state.reader, s->state.atr);
-            forEvents = s->eventCount;
+            Impl::Slot* p = s->state.primary ? s : m_impl->primaryOf(s->state.reader);
+            if (!p) return fail(Errc::Internal, "slot " + std::to_string(id) + " has no reader slot");
+            // An application slot's card was not probed yet: probe through the reader's first slot.
+            if (p->token && !p->token->removed() && p != s)
+                return fail(Errc::NotSupported, "no such application on the card in '" + s->state.reader + "'");
+            primaryId = p->state.id;
+            reader = p->state.reader;
+            atr = p->state.atr;
+            forEvents = p->eventCount;
+            auto& shared = m_impl->selections[reader];
+            if (!shared) shared = std::make_shared<std::atomic<int>>(-1);
+            selection = shared;
         }
-        // Probe without the table lock: it talks to the card.
-        auto st = fresh->probe();
+        // Probe without the table lock: it talks to the card. Every application, in priority order.
+        std::vector<std::shared_ptr<Token>> found;
+        std::optional<core::Error> failure;
+        for (const CardAppType& type : cardAppTypes()) {
+            auto fresh = std::make_shared<Token>(*m_backend, reader, atr, type.kind);
+            fresh->shareSelection(selection);
+            auto st = fresh->probe();
+            if (st) {
+                found.push_back(std::move(fresh));
+            } else {
+                fresh->markRemoved();
+                if (st.error().code != Errc::NotSupported && !failure) failure = st.error();
+            }
+        }
         std::lock_guard lock(m_impl->mutex);
+        Impl::Slot* p = m_impl->find(primaryId);
+        auto retire = [&] {
+            for (auto& t : found) t->markRemoved();
+        };
+        if (!p->state.cardPresent || p->eventCount != forEvents) {
+            retire();
+            return fail(Errc::CardRemoved, "the card in '" + p->state.reader + "' changed while probing");
+        }
+        if (p->token && !p->token->removed()) {
+            retire();  // another thread won the race: its tokens stay
+        } else if (found.empty()) {
+            if (failure) return fail(*failure);
+            p->unsupported = true;
+            return fail(Errc::NotSupported, "no known application on the card in '" + p->state.reader + "'");
+        } else {
+            m_impl->assign(*p, std::move(found));
+        }
         Impl::Slot* s = m_impl->find(id);
-        if (!s->state.cardPresent || s->eventCount != forEvents) {
-            fresh->markRemoved();
-            return fail(Errc::CardRemoved, "the card in '" + s->state.reader + "' changed while probing");
-        }
-        if (!st) {
-            if (st.error().code == Errc::NotSupported) s->unsupported = true;
-            return fail(st.error());
-        }
-        if (s->token && !s->token->removed()) {  // another thread won the race: use its token
-            fresh->markRemoved();
-            return s->token;
-        }
-        s->token = fresh;
-        return fresh;
+        if (s->token && !s->token->removed()) return s->token;
+        s->unsupported = true;
+        return fail(Errc::NotSupported, "no such application on the card in '" + s->state.reader + "'");
     } catch (const std::exception& e) {
         return fail(Errc::Internal, std::string("TokenManager::token: ") + e.what());
     }

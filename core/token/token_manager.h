@@ -1,6 +1,9 @@
-// Readers become slots with ids stable for the life of the object (a removed reader keeps its slot,
-// absent; a new reader gets the next id; ids start at 1). Tokens are created when a card with a known
-// application is present. Event waiting is built on ReaderBackend::waitForChange. The first reader
+// Slots are (reader, card application) pairs with ids stable for the life of the object (ids start at 1,
+// assigned in order of first sight; a removed reader keeps its slots, absent). A reader's first slot appears
+// with the reader and holds the card's first application in priority order (PIV, then OpenPGP); when a
+// card is probed (token() on that slot, or probeCards()) every further application on it gets a slot of
+// its own for (reader, application), created on first sight and kept. Tokens are created when a card with a
+// known application is present. Event waiting is built on ReaderBackend::waitForChange. The first reader
 // snapshot is the baseline (no events). Thread-safe; no lock is held during card I/O or a blocking wait.
 #pragma once
 
@@ -24,6 +27,8 @@ struct SlotState {
     bool readerPresent = true;  // false once the reader was unplugged
     bool cardPresent = false;
     Bytes atr;
+    bool primary = true;                // the reader's first slot; else an extra application's slot
+    std::optional<AppKind> application;  // extra slots: always; the first slot: once its card is probed
 };
 
 class TokenManager {
@@ -35,6 +40,8 @@ public:
     // error: every slot is then reported absent. slots() does not refresh by itself.
     core::Status refresh();
     std::vector<SlotState> slots() const;
+    // Probes every present card not probed yet (so that all its applications have slots). Sends APDUs.
+    void probeCards();
     std::optional<SlotState> slot(SlotId id) const;
     // The token in the slot (probing the card on first use, then the same object while that card stays);
     // NotFound (no such slot) / NoReader (reader gone) / NoCard / NotSupported otherwise.

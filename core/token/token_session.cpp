@@ -26,11 +26,12 @@ core::Status Token::Impl::ensureConnected() {
         return fail(t.error());
     }
     transport = std::move(*t);
-    app = std::make_unique<piv::PivApplication>(*transport);
+    app = cardAppType(kind).create(*transport);
     // A fresh connection knows nothing of an earlier one's login (the card may have been powered down).
     if (login.load() != LoginState::None) dropLogin(true);
     auto st = checkIdentity();
-    (void)app->takeStateLost();  // the first SELECT is not a loss
+    (void)takeStateLost(*app);  // the first SELECT is not a loss
+    if (st) noteSelected();
     if (!st) {
         const Errc c = st.error().code;
         disconnect();  // do not hold a card we cannot use
@@ -38,10 +39,24 @@ core::Status Token::Impl::ensureConnected() {
             markRemovedLocked();
         }
         if (c == Errc::NotFound || c == Errc::NotSupported)
-            return fail(Errc::NotSupported, "no PIV application on the card in '" + reader + "'");
+            return fail(Errc::NotSupported, std::string("no ") + cardAppType(kind).name + " application on the card in '" +
+                                                  reader + "'");
         return fail(st.error());
     }
     return {};
+}
+
+core::Status Token::Impl::reselectIfDeselected() {
+    if (!selection || !app || selection->load() == static_cast<int>(kind)) return {};
+    // Selecting another application made the card forget our PIN verification.
+    if (login.load() != LoginState::None) {
+        MESIGN_LOG("token", Info, "another application of the card in '" + reader + "' ran: login dropped");
+        dropLogin(true);
+    }
+    auto st = app->select();
+    (void)takeStateLost(*app);
+    if (st) noteSelected();
+    return st;
 }
 
 // Reads the card's identity and drops everything cached for another card.
@@ -59,7 +74,7 @@ core::Status Token::Impl::checkIdentity() {
 }
 
 void Token::Impl::settle(const core::Error* err) {
-    const bool lost = app && app->takeStateLost();
+    const bool lost = app && takeStateLost(*app);
     if (err && isRemoval(err->code)) {
         MESIGN_LOG("token", Info, "card in '" + reader + "' is gone: " + err->message);
         markRemovedLocked();
@@ -88,7 +103,7 @@ void Token::Impl::onStateLost() {
             markRemovedLocked();
         }
     }
-    (void)app->takeStateLost();
+    (void)takeStateLost(*app);
 }
 
 void Token::Impl::dropLogin(bool reportLater) {

@@ -1,0 +1,60 @@
+#include "core/token/card_app_registry.h"
+
+#include <array>
+
+#include "card-apps/openpgp/openpgp_application.h"
+#include "card-apps/piv/piv_application.h"
+
+namespace token {
+
+namespace {
+
+std::unique_ptr<cardapp::CardApplication> createPiv(transport::Transport& t) {
+    return std::make_unique<piv::PivApplication>(t);
+}
+
+std::unique_ptr<cardapp::CardApplication> createOpenPgp(transport::Transport& t) {
+    return std::make_unique<openpgp::OpenPgpApplication>(t);
+}
+
+constexpr std::array kTypes{
+    CardAppType{AppKind::Piv, "PIV", &createPiv},
+    CardAppType{AppKind::OpenPgp, "OpenPGP", &createOpenPgp},
+};
+
+template <typename App>
+core::Result<core::Bytes> withPin(App& a, KeyOp op, uint8_t ref, core::ByteView in, core::ByteView pin) {
+    switch (op) {
+        case KeyOp::Sign: return a.signWithPin(ref, in, pin);
+        case KeyOp::Decipher: return a.decipherWithPin(ref, in, pin);
+        case KeyOp::Derive: return a.deriveEcdhWithPin(ref, in, pin);
+    }
+    return core::fail(core::Errc::Internal, "unknown key operation");
+}
+
+}  // namespace
+
+std::span<const CardAppType> cardAppTypes() {
+    return kTypes;
+}
+
+const CardAppType& cardAppType(AppKind kind) {
+    for (const auto& t : kTypes)
+        if (t.kind == kind) return t;
+    return kTypes.front();
+}
+
+bool takeStateLost(cardapp::CardApplication& app) {
+    if (auto* p = dynamic_cast<piv::PivApplication*>(&app)) return p->takeStateLost();
+    if (auto* o = dynamic_cast<openpgp::OpenPgpApplication*>(&app)) return o->takeStateLost();
+    return false;
+}
+
+core::Result<core::Bytes> keyOperationWithPin(cardapp::CardApplication& app, KeyOp op, uint8_t keyRef,
+                                              core::ByteView input, core::ByteView pin) {
+    if (auto* p = dynamic_cast<piv::PivApplication*>(&app)) return withPin(*p, op, keyRef, input, pin);
+    if (auto* o = dynamic_cast<openpgp::OpenPgpApplication*>(&app)) return withPin(*o, op, keyRef, input, pin);
+    return core::fail(core::Errc::NotSupported, "no context-specific PIN for this application");
+}
+
+}  // namespace token

@@ -1,0 +1,34 @@
+// The card applications a Token can drive, in probing priority order (PIV first, then OpenPGP). Each is
+// found by SELECTing its AID (the driver's select()); a card may hold several, each becoming its own token.
+#pragma once
+
+#include <memory>
+#include <span>
+
+#include "card-apps/common/card_application.h"
+#include "core/base/result.h"
+#include "core/transport/transport.h"
+
+namespace token {
+
+enum class AppKind { Piv, OpenPgp };
+
+enum class KeyOp { Sign, Decipher, Derive };
+
+struct CardAppType {
+    AppKind kind;
+    const char* name;  // "PIV", "OpenPGP" (TokenInfo::application / model)
+    std::unique_ptr<cardapp::CardApplication> (*create)(transport::Transport&);
+};
+
+// All known applications, highest priority first.
+std::span<const CardAppType> cardAppTypes();
+const CardAppType& cardAppType(AppKind kind);
+
+// What both drivers offer outside the cardapp interface (the dynamic_casts live here only).
+bool takeStateLost(cardapp::CardApplication& app);
+// VERIFY + the key operation in one transaction (keys with PIN policy "always").
+core::Result<core::Bytes> keyOperationWithPin(cardapp::CardApplication& app, KeyOp op, uint8_t keyRef,
+                                              core::ByteView input, core::ByteView pin);
+
+}  // namespace token
