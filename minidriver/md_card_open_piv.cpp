@@ -1,0 +1,29 @@
+// openCard() with the host PIV driver over the caller's SCARDHANDLE (Linux build; needs OpenSSL
+// through card-apps/piv, so not yet part of the Windows DLL — see README.md).
+#include "card-apps/piv/piv_application.h"
+#include "minidriver/md_context.h"
+#include "minidriver/scard_handle_transport.h"
+
+namespace md {
+namespace {
+
+class PivCardHandle final : public Card {
+public:
+    explicit PivCardHandle(SCARDHANDLE h) : m_transport(h), m_app(m_transport) {}
+    cardapp::CardApplication& app() override { return m_app; }
+    LONG lastPcscError() const override { return m_transport.lastError(); }
+
+private:
+    ScardHandleTransport m_transport;
+    piv::PivApplication m_app;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Card>> openCard(SCARDCONTEXT, SCARDHANDLE handle) {
+    auto card = std::make_unique<PivCardHandle>(handle);
+    if (auto st = card->app().select(); !st) return std::unexpected(st.error());
+    return std::unique_ptr<Card>(std::move(card));
+}
+
+}  // namespace md

@@ -1,0 +1,53 @@
+// The minidriver entry points (filled into CARD_DATA by md_table.cpp) and helpers shared between the
+// md_*.cpp files.
+#pragma once
+
+#include <string>
+
+#include "minidriver/md_context.h"
+
+namespace md {
+
+// md_files.cpp
+std::string containerName(const Context& ctx, BYTE index);  // stable "<cardid hex>-<slot>"
+Bytes cacheFile(const Context& ctx);                         // cardcf contents
+DWORD readVirtualFile(Context& ctx, const char* dir, const char* file, Bytes& out, CARD_FILE_ACCESS_CONDITION* ac);
+DWORD WINAPI cardReadFile(PCARD_DATA, LPSTR, LPSTR, DWORD, PBYTE*, PDWORD);
+DWORD WINAPI cardEnumFiles(PCARD_DATA, LPSTR, LPSTR*, LPDWORD, DWORD);
+DWORD WINAPI cardGetFileInfo(PCARD_DATA, LPSTR, LPSTR, PCARD_FILE_INFO);
+DWORD WINAPI cardQueryFreeSpace(PCARD_DATA, DWORD, PCARD_FREE_SPACE_INFO);
+DWORD WINAPI cardQueryCapabilities(PCARD_DATA, PCARD_CAPABILITIES);
+DWORD WINAPI cardQueryKeySizes(PCARD_DATA, DWORD, DWORD, PCARD_KEY_SIZES);
+
+// md_keys.cpp
+struct PublicKeyParts {
+    Bytes modulus, exponent;  // RSA, big-endian
+    Bytes x, y;               // EC, big-endian, field-size each
+};
+// Parses a DER SubjectPublicKeyInfo (RSA or uncompressed EC point) without a crypto library.
+core::Result<PublicKeyParts> parseSpki(ByteView spki);
+// The CAPI PUBLICKEYBLOB / BCRYPT_ECCKEY_BLOB of a container's key (spec §10.3).
+core::Result<Bytes> publicKeyBlob(const Container& c);
+DWORD WINAPI cardGetContainerInfo(PCARD_DATA, BYTE, DWORD, PCONTAINER_INFO);
+
+// md_sign.cpp
+DWORD WINAPI cardSignData(PCARD_DATA, PCARD_SIGNING_INFO);
+DWORD WINAPI cardRsaDecrypt(PCARD_DATA, PCARD_RSA_DECRYPT_INFO);
+
+// md_pin.cpp
+DWORD WINAPI cardAuthenticatePin(PCARD_DATA, LPWSTR, PBYTE, DWORD, PDWORD);
+DWORD WINAPI cardAuthenticateEx(PCARD_DATA, PIN_ID, DWORD, PBYTE, DWORD, PBYTE*, PDWORD, PDWORD);
+DWORD WINAPI cardDeauthenticate(PCARD_DATA, LPWSTR, DWORD);
+DWORD WINAPI cardDeauthenticateEx(PCARD_DATA, PIN_SET, DWORD);
+
+// md_props.cpp
+DWORD WINAPI cardGetProperty(PCARD_DATA, LPCWSTR, PBYTE, DWORD, PDWORD, DWORD);
+DWORD WINAPI cardSetProperty(PCARD_DATA, LPCWSTR, PBYTE, DWORD, DWORD);
+DWORD WINAPI cardGetContainerProperty(PCARD_DATA, BYTE, LPCWSTR, PBYTE, DWORD, PDWORD, DWORD);
+
+}  // namespace md
+
+namespace md {
+// DER ECDSA-Sig-Value -> r || s, each `field` bytes big-endian (md_keys.cpp).
+core::Result<Bytes> ecdsaDerToRaw(ByteView der, std::size_t field);
+}  // namespace md

@@ -1,0 +1,77 @@
+// The CARD_DATA function table, filled according to the negotiated version. Entry points we do not
+// implement yet exist and return SCARD_E_UNSUPPORTED_FEATURE (the spec forbids NULL for most).
+#include "minidriver/md_functions.h"
+
+namespace md {
+namespace {
+
+template <typename F>
+struct Unsupported;
+template <typename... A>
+struct Unsupported<DWORD(WINAPI*)(A...)> {
+    static DWORD WINAPI fn(A...) { return code(SCARD_E_UNSUPPORTED_FEATURE); }
+};
+template <typename F>
+constexpr F unsupported() {
+    return &Unsupported<F>::fn;
+}
+
+}  // namespace
+
+void fillFunctionTable(PCARD_DATA d, DWORD version) {
+    d->pfnCardQueryCapabilities = cardQueryCapabilities;
+    d->pfnCardDeleteContainer = unsupported<PFN_CARD_DELETE_CONTAINER>();
+    d->pfnCardCreateContainer = unsupported<PFN_CARD_CREATE_CONTAINER>();
+    d->pfnCardGetContainerInfo = cardGetContainerInfo;
+    d->pfnCardAuthenticatePin = cardAuthenticatePin;
+    d->pfnCardGetChallenge = unsupported<PFN_CARD_GET_CHALLENGE>();
+    d->pfnCardAuthenticateChallenge = unsupported<PFN_CARD_AUTHENTICATE_CHALLENGE>();
+    d->pfnCardUnblockPin = unsupported<PFN_CARD_UNBLOCK_PIN>();
+    d->pfnCardChangeAuthenticator = unsupported<PFN_CARD_CHANGE_AUTHENTICATOR>();
+    d->pfnCardDeauthenticate = cardDeauthenticate;
+    d->pfnCardCreateDirectory = unsupported<PFN_CARD_CREATE_DIRECTORY>();
+    d->pfnCardDeleteDirectory = unsupported<PFN_CARD_DELETE_DIRECTORY>();
+    d->pvUnused3 = nullptr;
+    d->pvUnused4 = nullptr;
+    d->pfnCardCreateFile = unsupported<PFN_CARD_CREATE_FILE>();
+    d->pfnCardReadFile = cardReadFile;
+    d->pfnCardWriteFile = unsupported<PFN_CARD_WRITE_FILE>();
+    d->pfnCardDeleteFile = unsupported<PFN_CARD_DELETE_FILE>();
+    d->pfnCardEnumFiles = cardEnumFiles;
+    d->pfnCardGetFileInfo = cardGetFileInfo;
+    d->pfnCardQueryFreeSpace = cardQueryFreeSpace;
+    d->pfnCardQueryKeySizes = cardQueryKeySizes;
+    d->pfnCardSignData = cardSignData;
+    d->pfnCardRSADecrypt = cardRsaDecrypt;
+    d->pfnCardConstructDHAgreement = unsupported<PFN_CARD_CONSTRUCT_DH_AGREEMENT>();
+    if (version >= CARD_DATA_VERSION_FIVE) {
+        d->pfnCardDeriveKey = unsupported<PFN_CARD_DERIVE_KEY>();
+        d->pfnCardDestroyDHAgreement = unsupported<PFN_CARD_DESTROY_DH_AGREEMENT>();
+        // pfnCspGetDHAgreement belongs to the CSP: left untouched.
+    }
+    if (version >= CARD_DATA_VERSION_SIX) {
+        d->pfnCardGetChallengeEx = unsupported<PFN_CARD_GET_CHALLENGE_EX>();
+        d->pfnCardAuthenticateEx = cardAuthenticateEx;
+        d->pfnCardChangeAuthenticatorEx = unsupported<PFN_CARD_CHANGE_AUTHENTICATOR_EX>();
+        d->pfnCardDeauthenticateEx = cardDeauthenticateEx;
+        d->pfnCardGetContainerProperty = cardGetContainerProperty;
+        d->pfnCardSetContainerProperty = unsupported<PFN_CARD_SET_CONTAINER_PROPERTY>();
+        d->pfnCardGetProperty = cardGetProperty;
+        d->pfnCardSetProperty = cardSetProperty;
+    }
+    if (version >= CARD_DATA_VERSION_SEVEN) {
+        // pfnCspUnpadData belongs to the CSP: left untouched.
+        d->pfnMDImportSessionKey = unsupported<PFN_MD_IMPORT_SESSION_KEY>();
+        d->pfnMDEncryptData = unsupported<PFN_MD_ENCRYPT_DATA>();
+        d->pfnCardImportSessionKey = unsupported<PFN_CARD_IMPORT_SESSION_KEY>();
+        d->pfnCardGetSharedKeyHandle = unsupported<PFN_CARD_GET_SHARED_KEY_HANDLE>();
+        d->pfnCardGetAlgorithmProperty = unsupported<PFN_CARD_GET_ALGORITHM_PROPERTY>();
+        d->pfnCardGetKeyProperty = unsupported<PFN_CARD_GET_KEY_PROPERTY>();
+        d->pfnCardSetKeyProperty = unsupported<PFN_CARD_SET_KEY_PROPERTY>();
+        d->pfnCardDestroyKey = unsupported<PFN_CARD_DESTROY_KEY>();
+        d->pfnCardProcessEncryptedData = unsupported<PFN_CARD_PROCESS_ENCRYPTED_DATA>();
+        d->pfnCardCreateContainerEx = unsupported<PFN_CARD_CREATE_CONTAINER_EX>();
+    }
+}
+
+}  // namespace md

@@ -1,0 +1,13 @@
+# Portable minidriver sources (no OpenSSL, no piv): shared by the native build and the mingw DLL.
+set(MESIGN_MD_PORTABLE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/md_acquire.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_crypto_common.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_export.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_files.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_keys.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_pin.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_props.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_sign.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_table.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/scard_handle_transport.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/supported_cards.cpp)
