@@ -97,7 +97,14 @@ struct SlotNames {
     std::string cert, pub, priv;
 };
 
-SlotNames namesFor(uint8_t ref) {
+SlotNames namesFor(token::AppKind app, uint8_t ref) {
+    if (app == token::AppKind::OpenPgp) {  // OpenSC's labels for the OpenPGP keys
+        switch (ref) {
+            case 0x01: return {"Signature certificate", "Signature key", "Signature key"};
+            case 0x02: return {"Encryption certificate", "Encryption key", "Encryption key"};
+            default: return {"Authentication certificate", "Authentication key", "Authentication key"};
+        }
+    }
     switch (ref) {
         case 0x9A: return {"Certificate for PIV Authentication", "PIV AUTH pubkey", "PIV AUTH key"};
         case 0x9C: return {"Certificate for Digital Signature", "SIGN pubkey", "SIGN key"};
@@ -127,14 +134,16 @@ CK_KEY_TYPE keyType(const token::KeyObject& k) {
     return CKK_RSA;
 }
 
-void addKeyCommon(AttributeMap& v, const token::KeyObject& k) {
+void addKeyCommon(AttributeMap& v, const token::KeyObject& k, token::AppKind app) {
     v[CKA_KEY_TYPE] = ckUlong(keyType(k));
-    v[CKA_ID] = Bytes{pivKeyId(k.key.ref)};
+    v[CKA_ID] = Bytes{keyId(app, k.key.ref)};
     v[CKA_DERIVE] = ckBool(false);
     bool local = k.key.generatedOnCard.value_or(false);
     v[CKA_LOCAL] = ckBool(local);
     CK_ULONG genMech = CK_UNAVAILABLE_INFORMATION;
     if (local) genMech = isEcKey(k) ? CKM_EC_KEY_PAIR_GEN : CKM_RSA_PKCS_KEY_PAIR_GEN;
+    if (local && keyType(k) == CKK_EC_EDWARDS) genMech = CKM_EC_EDWARDS_KEY_PAIR_GEN;
+    if (local && keyType(k) == CKK_EC_MONTGOMERY) genMech = CKM_EC_MONTGOMERY_KEY_PAIR_GEN;
     v[CKA_KEY_GEN_MECHANISM] = ckUlong(genMech);
     if (k.certificate) v[CKA_SUBJECT] = k.certificate->subjectDer;
     const Bytes* spki = k.publicKey ? &k.publicKey->spki : nullptr;
@@ -251,10 +260,20 @@ Bytes derOctetString(ByteView content) {
     return out;
 }
 
-AttributeSet certificateAttributes(const token::KeyObject& k) {
+uint8_t keyId(token::AppKind app, uint8_t ref) {
+    return app == token::AppKind::OpenPgp ? ref : pivKeyId(ref);
+}
+
+std::optional<uint8_t> keyRefForId(token::AppKind app, ByteView id) {
+    if (app == token::AppKind::Piv) return pivKeyRefForId(id);
+    if (id.size() == 1 && id[0] >= 0x01 && id[0] <= 0x03) return id[0];
+    return std::nullopt;
+}
+
+AttributeSet certificateAttributes(const token::KeyObject& k, token::AppKind app) {
     AttributeMap v;
     const crypto::CertificateInfo& c = *k.certificate;
-    addStorage(v, CKO_CERTIFICATE, false, namesFor(k.key.ref).cert);
+    addStorage(v, CKO_CERTIFICATE, false, namesFor(app, k.key.ref).cert);
     v[CKA_DESTROYABLE] = ckBool(true);  // C_DestroyObject deletes it (SO with management key)
     v[CKA_CERTIFICATE_TYPE] = ckUlong(CKC_X_509);
     v[CKA_TRUSTED] = ckBool(false);
@@ -265,7 +284,7 @@ AttributeSet certificateAttributes(const token::KeyObject& k) {
     v[CKA_END_DATE] = ckDate(c.notAfter);
     v[CKA_PUBLIC_KEY_INFO] = c.spki;
     v[CKA_SUBJECT] = c.subjectDer;
-    v[CKA_ID] = Bytes{pivKeyId(k.key.ref)};
+    v[CKA_ID] = Bytes{keyId(app, k.key.ref)};
     v[CKA_ISSUER] = c.issuerDer;
     v[CKA_SERIAL_NUMBER] = c.serialDer;
     v[CKA_VALUE] = c.der;
@@ -274,10 +293,10 @@ AttributeSet certificateAttributes(const token::KeyObject& k) {
     return applyPolicy({kStorage, kCertificate}, std::move(v));
 }
 
-AttributeSet publicKeyAttributes(const token::KeyObject& k) {
+AttributeSet publicKeyAttributes(const token::KeyObject& k, token::AppKind app) {
     AttributeMap v;
-    addStorage(v, CKO_PUBLIC_KEY, false, namesFor(k.key.ref).pub);
-    addKeyCommon(v, k);
+    addStorage(v, CKO_PUBLIC_KEY, false, namesFor(app, k.key.ref).pub);
+    addKeyCommon(v, k, app);
     bool rsa = !isEcKey(k);
     // The key's permitted use (clients encrypt to it themselves): an RSA decryption key's public half
     // encrypts and wraps, as OpenSC reports the PIV key-management key.
@@ -291,11 +310,12 @@ AttributeSet publicKeyAttributes(const token::KeyObject& k) {
     return applyPolicy({kStorage, kKey, kPublicKey, rsaOrEc(k, kRsaPublic, kEcPublic)}, std::move(v));
 }
 
-AttributeSet privateKeyAttributes(const token::KeyObject& k) {
+AttributeSet privateKeyAttributes(const token::KeyObject& k, token::AppKind app) {
     AttributeMap v;
-    // 9E (card authentication) is usable without the PIN, so its key is visible before login.
-    addStorage(v, CKO_PRIVATE_KEY, k.key.ref != 0x9E, namesFor(k.key.ref).priv);
-    addKeyCommon(v, k);
+    // PIV 9E (card authentication) is usable without the PIN, so its key is visible before login.
+    const bool noPin = app == token::AppKind::Piv && k.key.ref == 0x9E;
+    addStorage(v, CKO_PRIVATE_KEY, !noPin, namesFor(app, k.key.ref).priv);
+    addKeyCommon(v, k, app);
     v.erase(CKA_EC_POINT);
     bool rsa = !isEcKey(k);
     v[CKA_SENSITIVE] = ckBool(true);

@@ -43,12 +43,15 @@ std::optional<CK_ULONG> readUlong(const CK_ATTRIBUTE& a);
 // CKA_ID of the objects of PIV key `ref` (OpenSC's numbering: 9A 01, 9C 02, 9D 03, 9E 04, 82..95 05..18).
 uint8_t pivKeyId(uint8_t ref);
 std::optional<uint8_t> pivKeyRefForId(ByteView id);
+// Per application: PIV as above; OpenPGP: CKA_ID = the key reference (01 SIG, 02 DEC, 03 AUT).
+uint8_t keyId(token::AppKind app, uint8_t ref);
+std::optional<uint8_t> keyRefForId(token::AppKind app, ByteView id);
 // DER OCTET STRING around an EC point (CKA_EC_POINT); accepts the raw point.
 Bytes derOctetString(ByteView content);
 
-AttributeSet certificateAttributes(const token::KeyObject& k);
-AttributeSet publicKeyAttributes(const token::KeyObject& k);
-AttributeSet privateKeyAttributes(const token::KeyObject& k);
+AttributeSet certificateAttributes(const token::KeyObject& k, token::AppKind app = token::AppKind::Piv);
+AttributeSet publicKeyAttributes(const token::KeyObject& k, token::AppKind app = token::AppKind::Piv);
+AttributeSet privateKeyAttributes(const token::KeyObject& k, token::AppKind app = token::AppKind::Piv);
 AttributeSet profileAttributes();
 
 struct SecretKeyOptions {

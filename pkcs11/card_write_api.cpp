@@ -1,12 +1,13 @@
 // Changes to the card: C_GenerateKeyPair (on-card RSA / EC keys), C_CreateObject (X.509 certificate
 // into a key slot, checked against the key) and C_DestroyObject of certificates. All need the SO logged
-// in with the PIV management key (README.md), in a read/write session.
+// in with the PIV management key or, on an OpenPGP token, PW3 (README.md), in a read/write session.
 #include <optional>
 
 #include "core/crypto/certificate.h"
 #include "pkcs11/api.h"
 #include "pkcs11/api_util.h"
 #include "pkcs11/ckr_map.h"
+#include "pkcs11/mechanisms.h"
 #include "pkcs11/object_store.h"
 
 namespace p11 {
@@ -17,13 +18,13 @@ using cardapp::KeyAlgorithm;
 // Key slots in the order a key without CKA_ID goes to: the first free one.
 constexpr uint8_t kSlotOrder[] = {0x9A, 0x9C, 0x9D, 0x9E, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89,
                                   0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95};
+constexpr uint8_t kOpenPgpOrder[] = {0x01, 0x02, 0x03};
 
 CK_RV requireAdmin(Session& s) {
     if (!s.readWrite()) return CKR_SESSION_READ_ONLY;
     TokenContext& ctx = s.context();
     std::lock_guard lock(ctx.mutex);
-    if (ctx.login != LoginState::So || ctx.soCredential != token::SoCredential::ManagementKey)
-        return CKR_USER_NOT_LOGGED_IN;
+    if (ctx.login != LoginState::So || ctx.soCredential == token::SoCredential::Puk) return CKR_USER_NOT_LOGGED_IN;
     return CKR_OK;
 }
 
@@ -34,7 +35,7 @@ const CK_ATTRIBUTE* findAttr(std::span<CK_ATTRIBUTE> t, CK_ATTRIBUTE_TYPE type) 
 }
 
 // CKA_ID from either template (they must agree) → the key slot; nullopt id → first free slot.
-CK_RV chooseSlot(std::span<CK_ATTRIBUTE> pub, std::span<CK_ATTRIBUTE> priv,
+CK_RV chooseSlot(token::AppKind app, std::span<CK_ATTRIBUTE> pub, std::span<CK_ATTRIBUTE> priv,
                  const std::vector<token::KeyObject>& present, uint8_t& ref) {
     const CK_ATTRIBUTE* a = findAttr(pub, CKA_ID);
     const CK_ATTRIBUTE* b = findAttr(priv, CKA_ID);
@@ -43,12 +44,14 @@ CK_RV chooseSlot(std::span<CK_ATTRIBUTE> pub, std::span<CK_ATTRIBUTE> priv,
                                bytesOf(b->pValue, b->ulValueLen).begin())))
         return CKR_TEMPLATE_INCONSISTENT;
     if (const CK_ATTRIBUTE* id = a ? a : b) {
-        auto r = pivKeyRefForId(bytesOf(id->pValue, id->ulValueLen));
+        auto r = keyRefForId(app, bytesOf(id->pValue, id->ulValueLen));
         if (!r) return CKR_ATTRIBUTE_VALUE_INVALID;
         ref = *r;
         return CKR_OK;
     }
-    for (uint8_t candidate : kSlotOrder) {
+    std::span<const uint8_t> order = kSlotOrder;
+    if (app == token::AppKind::OpenPgp) order = kOpenPgpOrder;
+    for (uint8_t candidate : order) {
         bool used = std::any_of(present.begin(), present.end(),
                                 [&](const token::KeyObject& k) { return k.key.ref == candidate; });
         if (!used) {
@@ -91,6 +94,19 @@ CK_RV ecAlgorithm(std::span<CK_ATTRIBUTE> pub, KeyAlgorithm& alg) {
     return CKR_OK;
 }
 
+// Ed25519 / X25519: CKA_EC_PARAMS is optional; if given, the RFC 8410 OID or the printable curve name.
+CK_RV curve25519Params(std::span<CK_ATTRIBUTE> pub, std::string_view name, std::string_view oidHex) {
+    const CK_ATTRIBUTE* params = findAttr(pub, CKA_EC_PARAMS);
+    if (!params) return CKR_OK;
+    core::ByteView p = bytesOf(params->pValue, params->ulValueLen);
+    Bytes printable{0x13, static_cast<uint8_t>(name.size())};
+    printable.insert(printable.end(), name.begin(), name.end());
+    const Bytes oid = core::hexBytes(oidHex);
+    if (std::equal(p.begin(), p.end(), printable.begin(), printable.end())) return CKR_OK;
+    if (std::equal(p.begin(), p.end(), oid.begin(), oid.end())) return CKR_OK;
+    return CKR_CURVE_NOT_SUPPORTED;
+}
+
 // Hardware keys are always token objects and never extractable.
 CK_RV checkKeyTemplate(std::span<CK_ATTRIBUTE> t) {
     for (const CK_ATTRIBUTE& a : t) {
@@ -112,9 +128,21 @@ CK_RV generateKeyPair(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_
     auto priv = templateSpan(privT, privN);
     KeyAlgorithm alg;
     CK_RV rv;
-    if (mech->mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN) rv = rsaAlgorithm(pub, alg);
-    else if (mech->mechanism == CKM_EC_KEY_PAIR_GEN) rv = ecAlgorithm(pub, alg);
-    else return CKR_MECHANISM_INVALID;
+    const token::AppKind app = s->context().token().kind();
+    if (!findMechanism(mech->mechanism, app)) return CKR_MECHANISM_INVALID;
+    if (mech->mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN) {
+        rv = rsaAlgorithm(pub, alg);
+    } else if (mech->mechanism == CKM_EC_KEY_PAIR_GEN) {
+        rv = ecAlgorithm(pub, alg);
+    } else if (mech->mechanism == CKM_EC_EDWARDS_KEY_PAIR_GEN) {
+        alg = KeyAlgorithm::Ed25519;
+        rv = curve25519Params(pub, "edwards25519", "06032B6570");
+    } else if (mech->mechanism == CKM_EC_MONTGOMERY_KEY_PAIR_GEN) {
+        alg = KeyAlgorithm::X25519;
+        rv = curve25519Params(pub, "curve25519", "06032B656E");
+    } else {
+        return CKR_MECHANISM_INVALID;
+    }
     if (rv != CKR_OK) return rv;
     if ((rv = checkKeyTemplate(pub)) != CKR_OK || (rv = checkKeyTemplate(priv)) != CKR_OK) return rv;
     if ((rv = requireAdmin(*s)) != CKR_OK) return rv;
@@ -123,7 +151,7 @@ CK_RV generateKeyPair(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_
     auto present = tok.objects();
     if (!present) return toCkr(present.error());
     uint8_t ref = 0;
-    if ((rv = chooseSlot(pub, priv, *present, ref)) != CKR_OK) return rv;
+    if ((rv = chooseSlot(app, pub, priv, *present, ref)) != CKR_OK) return rv;
     auto key = tok.generateKey(ref, alg);
     if (!key) return toCkr(key.error());
     auto info = tok.info();
@@ -148,7 +176,7 @@ CK_RV createObject(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG 
     const CK_ATTRIBUTE* value = findAttr(tmpl, CKA_VALUE);
     const CK_ATTRIBUTE* id = findAttr(tmpl, CKA_ID);
     if (!value || !id) return CKR_TEMPLATE_INCOMPLETE;
-    auto ref = pivKeyRefForId(bytesOf(id->pValue, id->ulValueLen));
+    auto ref = keyRefForId(s->context().token().kind(), bytesOf(id->pValue, id->ulValueLen));
     if (!ref) return CKR_ATTRIBUTE_VALUE_INVALID;
     core::ByteView der = bytesOf(value->pValue, value->ulValueLen);
     auto cert = crypto::parseCertificate(der);

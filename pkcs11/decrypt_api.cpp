@@ -93,7 +93,7 @@ CK_RV decryptInit(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJE
         return CKR_OK;
     }
     if (s->decrypt) return CKR_OPERATION_ACTIVE;
-    const MechanismSpec* spec = findMechanism(mech->mechanism);
+    const MechanismSpec* spec = findMechanism(mech->mechanism, s->context().token().kind());
     if (!spec || !canDecrypt(*spec)) return CKR_MECHANISM_INVALID;
     DecryptOperation op;
     if (CK_RV rv = lookupPrivateKey(m, *s, key, op.key); rv != CKR_OK) return rv;

@@ -10,6 +10,13 @@
 namespace p11 {
 namespace {
 
+// X25519 peer: the 32-byte u-coordinate, raw or in a DER OCTET STRING (04 20 ...).
+std::optional<Bytes> x25519Peer(core::ByteView data) {
+    if (data.size() == 32) return Bytes(data.begin(), data.end());
+    if (data.size() == 34 && data[0] == 0x04 && data[1] == 0x20) return Bytes(data.begin() + 2, data.end());
+    return std::nullopt;
+}
+
 // The peer point: raw 04||X||Y (MUST) or its DER OCTET STRING (MAY).
 std::optional<Bytes> peerPoint(core::ByteView data, std::size_t fieldBytes) {
     std::size_t rawLen = 2 * fieldBytes + 1;
@@ -98,8 +105,10 @@ CK_RV deriveKey(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT
     if (CK_RV rv = lookupPrivateKey(m, *s, base, op.key); rv != CKR_OK) return rv;
     if (CK_RV rv = checkKeyFamily(*findMechanism(CKM_ECDH1_DERIVE), op.key); rv != CKR_OK) return rv;
     if (!(op.key.key.key.usage & cardapp::kUsageDerive)) return CKR_KEY_FUNCTION_NOT_PERMITTED;
-    std::size_t fieldBytes = (op.key.bits + 7) / 8;
-    auto point = peerPoint(bytesOf(p->pPublicData, p->ulPublicDataLen), fieldBytes);
+    const bool x25519 = op.key.type == crypto::KeyType::X25519;
+    std::size_t fieldBytes = x25519 ? 32 : (op.key.bits + 7) / 8;
+    auto data = bytesOf(p->pPublicData, p->ulPublicDataLen);
+    auto point = x25519 ? x25519Peer(data) : peerPoint(data, fieldBytes);
     if (!point) return CKR_MECHANISM_PARAM_INVALID;
 
     SecretKeyOptions opt;

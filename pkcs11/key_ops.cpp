@@ -6,9 +6,12 @@ namespace p11 {
 
 CK_RV checkKeyFamily(const MechanismSpec& spec, const KeyHandle& key) {
     bool rsa = key.type == crypto::KeyType::Rsa;
-    bool ec = key.type == crypto::KeyType::Ec;
+    // ECDH1_DERIVE also takes an X25519 key (OpenPGP's decryption key).
+    bool ec = key.type == crypto::KeyType::Ec ||
+              (spec.kind == MechKind::Derive && key.type == crypto::KeyType::X25519);
     if (spec.family == KeyFamily::Rsa && !rsa) return CKR_KEY_TYPE_INCONSISTENT;
     if (spec.family == KeyFamily::Ec && !ec) return CKR_KEY_TYPE_INCONSISTENT;
+    if (spec.family == KeyFamily::EdDsa && key.type != crypto::KeyType::Ed25519) return CKR_KEY_TYPE_INCONSISTENT;
     return CKR_OK;
 }
 

@@ -13,8 +13,14 @@ namespace p11 {
 namespace {
 
 constexpr CK_ULONG kMinPin = 6, kMaxPin = 8, kPukLength = 8;
+constexpr CK_ULONG kOpenPgpMaxPin = 127, kOpenPgpMinAdminPin = 8;  // PW1 6..127, PW3 8..127
 
 bool pinLengthOk(CK_ULONG len) { return len >= kMinPin && len <= kMaxPin; }
+
+bool pinLengthOk(const token::Token& t, CK_ULONG len) {
+    if (t.kind() == token::AppKind::OpenPgp) return len >= kMinPin && len <= kOpenPgpMaxPin;
+    return pinLengthOk(len);
+}
 
 bool isHex(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
@@ -28,7 +34,7 @@ CK_RV contextLogin(Session& s, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
     // Only right after *Init on a CKA_ALWAYS_AUTHENTICATE key (specs/pkcs11.md §5).
     if (!op || !op->key.alwaysAuthenticate || op->dataSeen) return CKR_OPERATION_NOT_INITIALIZED;
     if (!pin) return CKR_ARGUMENTS_BAD;
-    if (!pinLengthOk(len)) return CKR_PIN_LEN_RANGE;
+    if (!pinLengthOk(s.context().token(), len)) return CKR_PIN_LEN_RANGE;
     // Verified together with the card operation, in one transaction, at C_Sign / C_Decrypt.
     op->contextPin = core::secureCopy(bytesOf(pin, len));
     return CKR_OK;
@@ -38,7 +44,11 @@ CK_RV soLogin(TokenContext& ctx, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
     std::string_view text(reinterpret_cast<const char*>(pin), len);
     token::SoCredential kind;
     core::SecureBytes secret;
-    if ((len == 32 || len == 48 || len == 64) && isHex(text)) {
+    if (ctx.token().kind() == token::AppKind::OpenPgp) {  // SO = PW3, verified at once
+        if (len < kOpenPgpMinAdminPin || len > kOpenPgpMaxPin) return CKR_PIN_LEN_RANGE;
+        kind = token::SoCredential::AdminPin;
+        secret = core::secureCopy(bytesOf(pin, len));
+    } else if ((len == 32 || len == 48 || len == 64) && isHex(text)) {
         kind = token::SoCredential::ManagementKey;
         Bytes key;
         if (!core::fromHex(text, key)) return CKR_PIN_INVALID;
@@ -74,7 +84,7 @@ CK_RV login(Module& m, CK_SESSION_HANDLE h, CK_USER_TYPE type, CK_UTF8CHAR_PTR p
     }
     if (!pin) return CKR_ARGUMENTS_BAD;  // no protected authentication path
     if (type == CKU_SO) return soLogin(ctx, pin, len);
-    if (!pinLengthOk(len)) return CKR_PIN_LEN_RANGE;
+    if (!pinLengthOk(ctx.token(), len)) return CKR_PIN_LEN_RANGE;
     if (auto r = ctx.token().loginUser(bytesOf(pin, len)); !r) return toCkr(r.error(), ErrorContext::Pin);
     std::lock_guard lock(ctx.mutex);
     ctx.login = LoginState::User;
@@ -114,7 +124,7 @@ CK_RV initPin(Module& m, CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR pin, CK_ULONG len)
         if (ctx.soCredential != token::SoCredential::Puk) return CKR_FUNCTION_NOT_SUPPORTED;
     }
     if (!pin) return CKR_ARGUMENTS_BAD;
-    if (!pinLengthOk(len)) return CKR_PIN_LEN_RANGE;
+    if (!pinLengthOk(ctx.token(), len)) return CKR_PIN_LEN_RANGE;
     if (auto r = ctx.token().unblockWithSoLogin(bytesOf(pin, len)); !r) return toCkr(r.error(), ErrorContext::Pin);
     return CKR_OK;
 }
@@ -133,10 +143,10 @@ CK_RV setPin(Module& m, CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR oldPin, CK_ULONG ol
         state = ctx.login;
         so = ctx.soCredential;
     }
-    if (!pinLengthOk(oldLen) || !pinLengthOk(newLen)) return CKR_PIN_LEN_RANGE;
+    if (!pinLengthOk(ctx.token(), oldLen) || !pinLengthOk(ctx.token(), newLen)) return CKR_PIN_LEN_RANGE;
     core::Status r;
     if (state == LoginState::So) {
-        if (so != token::SoCredential::Puk) return CKR_FUNCTION_NOT_SUPPORTED;  // management key change: not here
+        if (so == token::SoCredential::ManagementKey) return CKR_FUNCTION_NOT_SUPPORTED;  // not here
         r = ctx.token().changeSoPin(bytesOf(oldPin, oldLen), bytesOf(newPin, newLen));
     } else {
         r = ctx.token().changeUserPin(bytesOf(oldPin, oldLen), bytesOf(newPin, newLen));

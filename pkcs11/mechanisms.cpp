@@ -31,7 +31,16 @@ constexpr MechanismSpec kMechanisms[] = {
     {CKM_ECDH1_DERIVE, KeyFamily::Ec, MechKind::Derive, std::nullopt},
     {CKM_RSA_PKCS_KEY_PAIR_GEN, KeyFamily::Rsa, MechKind::GenerateKeyPair, std::nullopt},
     {CKM_EC_KEY_PAIR_GEN, KeyFamily::Ec, MechKind::GenerateKeyPair, std::nullopt},
+    {CKM_EDDSA, KeyFamily::EdDsa, MechKind::Sign, std::nullopt},
+    {CKM_EC_EDWARDS_KEY_PAIR_GEN, KeyFamily::EdDsa, MechKind::GenerateKeyPair, std::nullopt},
+    {CKM_EC_MONTGOMERY_KEY_PAIR_GEN, KeyFamily::Ec, MechKind::GenerateKeyPair, std::nullopt},
 };
+
+bool offered(const MechanismSpec& m, token::AppKind app) {
+    const bool edwards = m.family == KeyFamily::EdDsa || m.type == CKM_EC_MONTGOMERY_KEY_PAIR_GEN;
+    if (app == token::AppKind::Piv) return !edwards;
+    return !m.pss && m.type != CKM_RSA_X_509 && m.type != CKM_RSA_PKCS_OAEP;
+}
 
 }  // namespace
 
@@ -41,6 +50,18 @@ const MechanismSpec* findMechanism(CK_MECHANISM_TYPE type) {
     for (const MechanismSpec& m : kMechanisms)
         if (m.type == type) return &m;
     return nullptr;
+}
+
+std::vector<MechanismSpec> mechanismsFor(token::AppKind app) {
+    std::vector<MechanismSpec> out;
+    for (const MechanismSpec& m : kMechanisms)
+        if (offered(m, app)) out.push_back(m);
+    return out;
+}
+
+const MechanismSpec* findMechanism(CK_MECHANISM_TYPE type, token::AppKind app) {
+    const MechanismSpec* m = findMechanism(type);
+    return m && offered(*m, app) ? m : nullptr;
 }
 
 bool canSign(const MechanismSpec& m) { return m.kind == MechKind::Sign || m.kind == MechKind::SignDecrypt; }
@@ -59,6 +80,9 @@ CK_MECHANISM_INFO mechanismInfo(const MechanismSpec& spec, const std::vector<tok
     if (spec.family == KeyFamily::Rsa) {
         info.ulMinKeySize = 1024;
         info.ulMaxKeySize = rsaMax;
+    } else if (spec.family == KeyFamily::EdDsa || spec.type == CKM_EC_MONTGOMERY_KEY_PAIR_GEN) {
+        info.ulMinKeySize = 255;
+        info.ulMaxKeySize = 255;
     } else {
         info.ulMinKeySize = 256;
         info.ulMaxKeySize = 384;
@@ -68,7 +92,8 @@ CK_MECHANISM_INFO mechanismInfo(const MechanismSpec& spec, const std::vector<tok
     if (canDecrypt(spec)) info.flags |= CKF_DECRYPT;
     if (spec.kind == MechKind::Derive) info.flags |= CKF_DERIVE;
     if (spec.kind == MechKind::GenerateKeyPair) info.flags |= CKF_GENERATE_KEY_PAIR;
-    if (spec.family == KeyFamily::Ec) info.flags |= CKF_EC_F_P | CKF_EC_OID | CKF_EC_UNCOMPRESS;
+    if (spec.family == KeyFamily::Ec && spec.type != CKM_EC_MONTGOMERY_KEY_PAIR_GEN)
+        info.flags |= CKF_EC_F_P | CKF_EC_OID | CKF_EC_UNCOMPRESS;
     return info;
 }
 

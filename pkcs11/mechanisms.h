@@ -12,7 +12,8 @@
 
 namespace p11 {
 
-enum class KeyFamily { Rsa, Ec };
+// Ec: ECDSA keys (P-256/P-384) and, for ECDH1_DERIVE, X25519 as well; EdDsa: Ed25519.
+enum class KeyFamily { Rsa, Ec, EdDsa };
 enum class MechKind { Sign, Decrypt, SignDecrypt, Derive, GenerateKeyPair };
 
 struct MechanismSpec {
@@ -25,6 +26,10 @@ struct MechanismSpec {
 
 std::span<const MechanismSpec> allMechanisms();
 const MechanismSpec* findMechanism(CK_MECHANISM_TYPE type);
+// What a token of application `app` offers: PIV everything but EdDSA; OpenPGP (the card pads RSA itself)
+// CKM_RSA_PKCS and its hash variants only, no PSS, X_509 or OAEP, plus CKM_EDDSA.
+std::vector<MechanismSpec> mechanismsFor(token::AppKind app);
+const MechanismSpec* findMechanism(CK_MECHANISM_TYPE type, token::AppKind app);
 bool canSign(const MechanismSpec& m);
 bool canDecrypt(const MechanismSpec& m);
 

@@ -27,15 +27,16 @@ CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out) {
     if (!objects) return toCkr(objects.error());
     bool showPrivate = s.login() == LoginState::User;
     const Bytes& cardId = info->cardId;
+    const token::AppKind app = tok.kind();
     out.clear();
     addTokenObject(m, s, cardId, ObjectKind::Profile, 0, nullptr, profileAttributes(), showPrivate, out);
     for (const token::KeyObject& k : *objects) {
         uint8_t ref = k.key.ref;
         if (k.certificate)
-            addTokenObject(m, s, cardId, ObjectKind::Certificate, ref, &k, certificateAttributes(k), showPrivate, out);
+            addTokenObject(m, s, cardId, ObjectKind::Certificate, ref, &k, certificateAttributes(k, app), showPrivate, out);
         if (k.publicKey)
-            addTokenObject(m, s, cardId, ObjectKind::PublicKey, ref, &k, publicKeyAttributes(k), showPrivate, out);
-        addTokenObject(m, s, cardId, ObjectKind::PrivateKey, ref, &k, privateKeyAttributes(k), showPrivate, out);
+            addTokenObject(m, s, cardId, ObjectKind::PublicKey, ref, &k, publicKeyAttributes(k, app), showPrivate, out);
+        addTokenObject(m, s, cardId, ObjectKind::PrivateKey, ref, &k, privateKeyAttributes(k, app), showPrivate, out);
     }
     TokenContext& ctx = s.context();
     std::lock_guard lock(ctx.mutex);

@@ -17,6 +17,7 @@ namespace {
 constexpr std::size_t kMaxBuffered = 8192;
 
 std::size_t signatureSize(const KeyHandle& k) {
+    if (k.type == crypto::KeyType::Ed25519) return 64;
     return k.type == crypto::KeyType::Rsa ? k.rsaBytes() : 2 * ((k.bits + 7) / 8);
 }
 
@@ -54,6 +55,9 @@ CK_RV encodeInput(const SignOperation& op, core::ByteView payload, Bytes& out) {
                 return CKR_DATA_INVALID;
             break;
         }
+        case CKM_EDDSA:  // pure Ed25519: the card signs the message itself
+            out.assign(payload.begin(), payload.end());
+            return CKR_OK;
         case CKM_ECDSA:
         case CKM_ECDSA_SHA1:
         case CKM_ECDSA_SHA224:
@@ -130,7 +134,7 @@ CK_RV signInit(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT_
         return CKR_OK;
     }
     if (s->sign) return CKR_OPERATION_ACTIVE;
-    const MechanismSpec* spec = findMechanism(mech->mechanism);
+    const MechanismSpec* spec = findMechanism(mech->mechanism, s->context().token().kind());
     if (!spec || !canSign(*spec)) return CKR_MECHANISM_INVALID;
     SignOperation op;
     if (CK_RV rv = lookupPrivateKey(m, *s, key, op.key); rv != CKR_OK) return rv;
@@ -138,6 +142,11 @@ CK_RV signInit(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT_
     if (!(op.key.key.key.usage & cardapp::kUsageSign)) return CKR_KEY_FUNCTION_NOT_PERMITTED;
     if (spec->pss)
         if (CK_RV rv = readPssParams(*mech, *spec, op.key, op); rv != CKR_OK) return rv;
+    if (spec->type == CKM_EDDSA && mech->pParameter) {  // only pure Ed25519 (no prehash, no context)
+        if (mech->ulParameterLen != sizeof(CK_EDDSA_PARAMS)) return CKR_MECHANISM_PARAM_INVALID;
+        const auto* p = static_cast<const CK_EDDSA_PARAMS*>(mech->pParameter);
+        if (p->phFlag || p->ulContextDataLen) return CKR_MECHANISM_PARAM_INVALID;
+    }
     op.mechanism = spec->type;
     op.hash = spec->hash;
     if (op.hash) {

@@ -82,7 +82,7 @@ CK_RV getTokenInfo(Module& m, CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
     info->ulSessionCount = all;
     info->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
     info->ulRwSessionCount = rw;
-    info->ulMaxPinLen = std::min<CK_ULONG>(ti->maxPinLength ? ti->maxPinLength : kMaxPin, kMaxPin);
+    info->ulMaxPinLen = ti->maxPinLength ? ti->maxPinLength : kMaxPin;  // OpenPGP: up to 127
     info->ulMinPinLen = std::max<CK_ULONG>(ti->minPinLength ? ti->minPinLength : kMinPin, kMinPin);
     info->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
     info->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
@@ -106,7 +106,7 @@ CK_RV getMechanismList(Module& m, CK_SLOT_ID slot, CK_MECHANISM_TYPE_PTR list, C
     if (!count) return CKR_ARGUMENTS_BAD;
     std::shared_ptr<token::Token> tok;
     if (CK_RV rv = m.tokenIn(slot, tok); rv != CKR_OK) return rv;
-    auto all = allMechanisms();
+    auto all = mechanismsFor(tok->kind());
     if (!list) {
         *count = all.size();
         return CKR_OK;
@@ -124,7 +124,7 @@ CK_RV getMechanismInfo(Module& m, CK_SLOT_ID slot, CK_MECHANISM_TYPE type, CK_ME
     if (!info) return CKR_ARGUMENTS_BAD;
     std::shared_ptr<token::Token> tok;
     if (CK_RV rv = m.tokenIn(slot, tok); rv != CKR_OK) return rv;
-    const MechanismSpec* spec = findMechanism(type);
+    const MechanismSpec* spec = findMechanism(type, tok->kind());
     if (!spec) return CKR_MECHANISM_INVALID;
     auto objs = tok->objects();
     *info = mechanismInfo(*spec, objs ? *objs : std::vector<token::KeyObject>{});

@@ -304,7 +304,8 @@ core::Status Token::changeUserPin(ByteView oldPin, ByteView newPin) {
 core::Status Token::changeSoPin(ByteView oldPuk, ByteView newPuk) {
     return guarded(m_impl->mutex, [&]() -> core::Status {
         Impl& d = *m_impl;
-        auto st = d.run([&] { return d.app->changePin(PinKind::Puk, oldPuk, newPuk); });
+        const PinKind so = d.kind == AppKind::OpenPgp ? PinKind::Admin : PinKind::Puk;
+        auto st = d.run([&] { return d.app->changePin(so, oldPuk, newPuk); });
         d.info.reset();
         if (st && d.login.load() == LoginState::SoPuk) d.puk = core::secureCopy(newPuk);
         return st;
