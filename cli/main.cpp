@@ -1,0 +1,58 @@
+// mesign-token: the command-line tool for MeSign tokens. Dispatches to one function per subcommand
+// (commands.h); exit codes are in cli_error.h and cli/README.md.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "cli/cli_error.h"
+#include "cli/commands.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: mesign-token COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  list                  readers and tokens, with their pkcs11 URIs\n"
+    "  info [URI]            a token: PIN status, keys, certificates\n"
+    "  change-pin [URI]      change the user PIN (or the PUK with --puk)\n"
+    "  unblock-pin [URI]     set a new PIN with the PUK\n"
+    "  enroll [URI]          generate a key on the token and write a PKCS#10 request\n"
+    "  import-cert [URI] FILE  write a certificate (PEM/DER/PKCS#7) for a key slot\n"
+    "  sign-mail [URI]       S/MIME-sign a mail (stdin or --in) with a token key\n"
+    "  verify                verify an S/MIME signed mail against a CA file\n"
+    "\n"
+    "'mesign-token COMMAND --help' describes a command. PINs are asked without echo on the terminal or read\n"
+    "from a file descriptor (--pin-fd N); --pin-value puts the PIN on the command line (insecure).\n"
+    "Exit status: 0 ok, 1 operation failed, 2 usage error, 3 no token/reader, 4 PIN problem.\n";
+
+}  // namespace
+
+namespace cli {
+
+int report(const CliError& e) {
+    std::fprintf(stderr, "mesign-token: %s\n", e.message.c_str());
+    return e.exitCode;
+}
+
+}  // namespace cli
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fputs(kUsage, stderr);
+        return cli::kExitUsage;
+    }
+    std::string cmd = argv[1];
+    cli::Args rest(argv + 2, argv + argc);
+    if (cmd == "-h" || cmd == "--help" || cmd == "help") return std::fputs(kUsage, stdout), cli::kExitOk;
+    if (cmd == "list") return cli::runList(rest);
+    if (cmd == "info") return cli::runInfo(rest);
+    if (cmd == "change-pin") return cli::runChangePin(rest);
+    if (cmd == "unblock-pin") return cli::runUnblockPin(rest);
+    if (cmd == "enroll") return cli::runEnroll(rest);
+    if (cmd == "import-cert") return cli::runImportCert(rest);
+    if (cmd == "sign-mail") return cli::runSignMail(rest);
+    if (cmd == "verify") return cli::runVerify(rest);
+    std::fprintf(stderr, "mesign-token: unknown command '%s'\nTry 'mesign-token --help'.\n", cmd.c_str());
+    return cli::kExitUsage;
+}

@@ -1,0 +1,88 @@
+#include "cli/p11_key.h"
+
+#include <libp11.h>
+#include <openssl/err.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace cli {
+
+struct P11Key::Handles {
+    PKCS11_CTX* ctx = nullptr;
+    PKCS11_SLOT* slots = nullptr;
+    unsigned int slotCount = 0;
+    bool loaded = false;  // PKCS11_CTX_unload crashes on a context whose load failed
+    ~Handles() {
+        if (slots) PKCS11_release_all_slots(ctx, slots, slotCount);
+        if (loaded) PKCS11_CTX_unload(ctx);
+        if (ctx) PKCS11_CTX_free(ctx);
+    }
+};
+
+std::string pkcs11ModulePath(const ParsedArgs& args) {
+    if (auto m = args.value("module")) return *m;
+    if (const char* env = std::getenv("MESIGN_PKCS11_MODULE"); env && *env) return env;
+    return MESIGN_PKCS11_MODULE_DEFAULT;
+}
+
+std::string opensslError() {
+    unsigned long e = ERR_get_error();
+    ERR_clear_error();
+    if (!e) return "unknown OpenSSL error";
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    return buf;
+}
+
+namespace {
+
+// PKCS#11 pads token fields with blanks; libp11 usually trims them, but compare safely either way.
+std::string trimmed(const char* s) {
+    std::string t = s ? s : "";
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    return t;
+}
+
+}  // namespace
+
+CliResult<std::unique_ptr<P11Key>> P11Key::open(const std::string& modulePath, const std::string& serial,
+                                                uint8_t ckaId, const core::SecureBytes& pin) {
+    std::unique_ptr<P11Key> key(new P11Key());
+    key->m_handles = std::make_unique<Handles>();
+    auto& h = *key->m_handles;
+    h.ctx = PKCS11_CTX_new();
+    if (!h.ctx) return cliFail(kExitFailed, "libp11: out of memory");
+    if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
+        return cliFail(kExitFailed, "cannot load the PKCS#11 module " + modulePath + ": " + opensslError());
+    h.loaded = true;
+    if (PKCS11_enumerate_slots(h.ctx, &h.slots, &h.slotCount) != 0)
+        return cliFail(kExitFailed, "the PKCS#11 module lists no slots: " + opensslError());
+    PKCS11_SLOT* slot = nullptr;
+    for (unsigned int i = 0; i < h.slotCount; ++i)
+        if (h.slots[i].token && trimmed(h.slots[i].token->serialnr) == serial) slot = &h.slots[i];
+    if (!slot) return cliFail(kExitNoToken, "the PKCS#11 module does not show the token with serial " + serial);
+    // libp11 wants a C string; keep it in wiped memory.
+    core::SecureBytes pinZ = pin;
+    pinZ.push_back(0);
+    if (PKCS11_login(slot, 0, reinterpret_cast<const char*>(pinZ.data())) != 0)
+        return cliFail(kExitPin, "PIN login through the PKCS#11 module failed: " + opensslError());
+    PKCS11_KEY* keys = nullptr;
+    unsigned int keyCount = 0;
+    if (PKCS11_enumerate_keys(slot->token, &keys, &keyCount) != 0)
+        return cliFail(kExitFailed, "cannot list the token's keys: " + opensslError());
+    for (unsigned int i = 0; i < keyCount; ++i) {
+        if (keys[i].id_len == 1 && keys[i].id[0] == ckaId) {
+            key->m_pkey = PKCS11_get_private_key(&keys[i]);
+            break;
+        }
+    }
+    if (!key->m_pkey) return cliFail(kExitFailed, "the PKCS#11 module shows no private key with that id");
+    return key;
+}
+
+P11Key::~P11Key() {
+    EVP_PKEY_free(m_pkey);
+}
+
+}  // namespace cli

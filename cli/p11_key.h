@@ -1,0 +1,41 @@
+// A token's private key as an OpenSSL EVP_PKEY, through libp11 loading our PKCS#11 module: OpenSSL then
+// signs CSRs and CMS with it, and every private-key operation runs on the card.
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "cli/cli_error.h"
+#include "cli/options.h"
+#include "core/base/bytes.h"
+
+namespace cli {
+
+// --module PATH, else $MESIGN_PKCS11_MODULE, else the module this binary was built with.
+std::string pkcs11ModulePath(const ParsedArgs& args);
+
+class P11Key {
+public:
+    // Logs in to the token with `serial` and finds the private key with CKA_ID `ckaId`.
+    static CliResult<std::unique_ptr<P11Key>> open(const std::string& modulePath, const std::string& serial,
+                                                   uint8_t ckaId, const core::SecureBytes& pin);
+    ~P11Key();
+    P11Key(const P11Key&) = delete;
+    P11Key& operator=(const P11Key&) = delete;
+
+    EVP_PKEY* pkey() const { return m_pkey; }
+
+private:
+    P11Key() = default;
+    struct Handles;
+    std::unique_ptr<Handles> m_handles;
+    EVP_PKEY* m_pkey = nullptr;
+};
+
+// The last OpenSSL error as text (for messages), clearing the queue.
+std::string opensslError();
+
+}  // namespace cli

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# cli_test.sh MESIGN_TOKEN VCARD MODULE — mesign-token's subcommands against a fresh virtual PIV card (PIN 123456,
+# PUK 12345678, default management key), inside tests/integration/pcsc-sandbox.sh. Checks outputs, exit codes
+# (0 ok, 1 failed, 2 usage, 3 no token, 4 PIN) and messages; interop with openssl (req -verify, cms -verify) and
+# pkcs11-tool (the token's public key).
+set -euo pipefail
+
+MT=$1
+VCARD=$2
+export MESIGN_PKCS11_MODULE=$3
+W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/cli
+mkdir -p "$W/run" "$W/state" "$W/config"
+cd "$W"
+export XDG_RUNTIME_DIR=$W/run XDG_STATE_HOME=$W/state XDG_CONFIG_HOME=$W/config
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+step() { echo "== $*"; }
+
+# expect CODE PATTERN CMD...: runs CMD (stdout → out.txt, stderr → err.txt), checks the exit code and that
+# stderr matches the extended regex PATTERN (empty: anything).
+expect() {
+    local code=$1 pattern=$2 rc=0
+    shift 2
+    "$@" >out.txt 2>err.txt || rc=$?
+    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code; stderr: $(cat err.txt)"
+    [ -z "$pattern" ] || grep -Eq "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
+}
+json() {  # json FILE PYTHON-EXPR (on d)
+    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+VCARD_PID=
+card_start() {
+    "$VCARD" --init piv --port "$MESIGN_VPCD_PORT" "$W/card.state" >>"$W/vcard.log" 2>&1 &
+    VCARD_PID=$!
+    for _ in $(seq 100); do
+        "$MT" list 2>/dev/null | grep -q "Token " && return 0
+        sleep 0.1
+    done
+    fail "the virtual card did not appear within 10 s: $(tail -5 "$W/vcard.log")"
+}
+card_stop() {
+    [ -n "$VCARD_PID" ] || return 0
+    kill "$VCARD_PID" 2>/dev/null || true
+    wait "$VCARD_PID" 2>/dev/null || true
+    VCARD_PID=
+}
+trap card_stop EXIT
+
+step "usage errors: exit 2"
+expect 2 "unknown command 'frobnicate'" "$MT" frobnicate
+expect 2 "unknown option '--bogus'" "$MT" list --bogus
+expect 2 "needs --subject" "$MT" enroll
+expect 2 "unknown key slot '9z'" "$MT" enroll --slot 9z --subject /CN=x
+expect 2 "is not a pkcs11 URI" "$MT" info token-without-scheme
+expect 2 "unknown pkcs11 URI attribute 'colour'" "$MT" info "pkcs11:colour=blue"
+expect 0 "" "$MT" sign-mail --help
+grep -q "usage: mesign-token sign-mail" out.txt || fail "sign-mail --help: $(cat out.txt)"
+
+step "no token: reader without a card → exit 3"
+expect 0 "" "$MT" list
+grep -q "Reader \"$MESIGN_TEST_READER\": no card" out.txt || fail "list without card: $(cat out.txt)"
+expect 3 "no token found" "$MT" info
+expect 3 "no token found" "$MT" change-pin --pin-value 123456 --new-pin-value 654321
+
+card_start
+
+step "list and list --json"
+expect 0 "" "$MT" list
+grep -q "Token \".*\" (PIV, serial " out.txt || fail "list: $(cat out.txt)"
+expect 0 "" "$MT" list --json
+cp out.txt list.json
+[ "$(json list.json 'd["readers"][0]["name"]')" = "$MESIGN_TEST_READER" ] || fail "list --json reader: $(cat list.json)"
+[ "$(json list.json 'd["readers"][0]["tokens"][0]["application"]')" = PIV ] || fail "list --json: $(cat list.json)"
+URI=$(json list.json 'd["readers"][0]["tokens"][0]["uri"]')
+SERIAL=$(json list.json 'd["readers"][0]["tokens"][0]["serial"]')
+[[ $URI == pkcs11:*serial=* ]] || fail "token URI: $URI"
+
+step "info by URI (text, --json); unknown token URI → exit 3"
+expect 0 "" "$MT" info "$URI"
+grep -Eq "PIN: +3 tries left" out.txt || fail "info PIN status: $(cat out.txt)"
+expect 0 "" "$MT" info --json "pkcs11:serial=$SERIAL"
+cp out.txt info0.json
+[ "$(json info0.json 'd["tokens"][0]["pin"]["retriesLeft"]')" = 3 ] || fail "info --json pin: $(cat info0.json)"
+expect 3 "no token matches pkcs11:token=No%20Such%20Token" "$MT" info "pkcs11:token=No%20Such%20Token"
+
+step "enroll: RSA-2048 key in 9A, CSR signed by the token key"
+expect 0 "generated a RSA-2048 key in slot 9a" "$MT" enroll "$URI" --slot 9a --key-type rsa2048 \
+    --subject "/CN=CLI Test/O=MeSign" --email cli@example.test --out req.pem --pin-fd 3 3<<<123456
+openssl req -in req.pem -noout -verify >verify.txt 2>&1 || fail "openssl req -verify: $(cat verify.txt)"
+grep -Eqx "(Certificate request self-signature )?verify OK" verify.txt || fail "CSR signature: $(cat verify.txt)"
+openssl req -in req.pem -noout -subject | grep -q "CN = CLI Test" || fail "CSR subject: $(openssl req -in req.pem -noout -subject)"
+pkcs11-tool --module "$MESIGN_PKCS11_MODULE" --read-object --type pubkey --id 01 -o pub.der >/dev/null 2>&1 \
+    || fail "pkcs11-tool cannot read the 9A public key"
+cmp -s <(openssl req -in req.pem -noout -pubkey) <(openssl pkey -pubin -inform DER -in pub.der) \
+    || fail "the CSR's public key is not the token's"
+expect 0 "" "$MT" enroll --slot 9e --key-type ec256 --subject /CN=EC --out req-ec.pem --pin-value 123456
+openssl req -in req-ec.pem -noout -verify >/dev/null 2>&1 || fail "EC CSR does not verify"
+
+step "a throwaway CA issues the certificate; import-cert; info shows it"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt \
+    -subj "/CN=CLI Test CA" -days 2 2>/dev/null || fail "openssl: CA"
+printf 'subjectAltName=email:cli@example.test\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=emailProtection\n' >ext.cnf
+openssl x509 -req -in req.pem -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out user.crt \
+    2>/dev/null || fail "openssl x509 -req"
+expect 0 "certificate .*CLI Test.* written to slot 9a" "$MT" import-cert --slot 9a "$URI" user.crt
+expect 0 "" "$MT" info --json
+cp out.txt info1.json
+[ "$(json info1.json '[k["certificate"]["subject"] for k in d["tokens"][0]["keys"] if k["slot"]=="9a"][0]')" \
+    = "O=MeSign,CN=CLI Test" ] || fail "info --json after import: $(cat info1.json)"
+[ "$(json info1.json '[k["id"] for k in d["tokens"][0]["keys"] if k["slot"]=="9a"][0]')" = 01 ] || fail "9a id"
+expect 0 "" "$MT" info
+grep -q "Issuer: *CN=CLI Test CA" out.txt || fail "info text after import: $(cat out.txt)"
+
+step "import-cert: mismatching certificate, missing and bad files → exit 1"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt -subj /CN=Other -days 1 2>/dev/null
+expect 1 "does not match the key in slot 9a" "$MT" import-cert --slot 9a other.crt
+expect 1 "cannot read no-such.crt" "$MT" import-cert no-such.crt
+echo "not a certificate" >garbage.crt
+expect 1 "garbage.crt: no certificate found" "$MT" import-cert garbage.crt
+openssl x509 -in user.crt -outform DER -out user.der
+openssl crl2pkcs7 -nocrl -certfile user.crt -certfile ca.crt -out chain.p7b
+expect 0 "written to slot 9a" "$MT" import-cert user.der
+expect 0 "written to slot 9a" "$MT" import-cert chain.p7b
+
+step "sign-mail → openssl cms -verify and mesign-token verify"
+printf 'To: someone@example.test\nSubject: CLI\n\nSigned by mesign-token.\n' >mail.txt
+"$MT" sign-mail --in mail.txt --out signed.eml --pin-fd 3 3<<<123456 2>err.txt || fail "sign-mail: $(cat err.txt)"
+grep -q '^Content-Type: multipart/signed; protocol="application/pkcs7-signature"' signed.eml || fail "not S/MIME"
+openssl cms -verify -CAfile ca.crt -in signed.eml -out verified.txt >cms.txt 2>&1 || fail "cms -verify: $(cat cms.txt)"
+cmp -s <(tr -d '\r' <mail.txt) <(tr -d '\r' <verified.txt) || fail "verified content differs"
+expect 0 "verification successful, signed by .*CN=CLI Test" "$MT" verify --ca ca.crt --in signed.eml --out content.txt
+cmp -s <(tr -d '\r' <mail.txt) <(tr -d '\r' <content.txt) || fail "verify --out content differs"
+sed 's/Signed by mesign-token/Signed by someone else/' signed.eml >tampered.eml
+expect 1 "verification failed" "$MT" verify --ca ca.crt --in tampered.eml
+expect 1 "verification failed" "$MT" verify --ca other.crt --in signed.eml
+"$MT" sign-mail <mail.txt --pin-fd 3 3<<<123456 >signed2.eml 2>err.txt || fail "sign-mail stdin: $(cat err.txt)"
+expect 0 "verification successful" "$MT" verify --ca ca.crt <signed2.eml
+
+step "wrong PIN → exit 4 with the tries left; a PIN of a bad length costs no try"
+expect 4 "wrong PIN \(2 tries left\)" "$MT" sign-mail --in mail.txt --pin-value 000000
+expect 4 "new PIN must be 6 to 8 characters" "$MT" change-pin --pin-value 123456 --new-pin-value 12
+expect 0 "" "$MT" info --json
+[ "$(json out.txt 'd["tokens"][0]["pin"]["retriesLeft"]')" = 2 ] || fail "retries after a wrong PIN: $(cat out.txt)"
+
+step "change-pin (PINs on a file descriptor), then the new PIN works and the old one does not"
+printf '123456\n24682468\n' >pins.txt
+expect 0 "PIN changed" "$MT" change-pin "$URI" --pin-fd 3 --new-pin-fd 3 3<pins.txt
+expect 4 "wrong PIN \(2 tries left\)" "$MT" sign-mail --in mail.txt --pin-value 123456
+"$MT" sign-mail --in mail.txt --out signed3.eml --pin-value 24682468 2>err.txt || fail "new PIN: $(cat err.txt)"
+openssl cms -verify -CAfile ca.crt -in signed3.eml -out /dev/null >/dev/null 2>&1 || fail "cms -verify with new PIN"
+
+step "block the PIN, unblock it with the PUK"
+expect 4 "wrong PIN \(2 tries left\)" "$MT" change-pin --pin-value 111111 --new-pin-value 222222
+expect 4 "wrong PIN \(1 try left\)" "$MT" change-pin --pin-value 111111 --new-pin-value 222222
+expect 4 "wrong PIN \(0 tries left\)|PIN is blocked" "$MT" change-pin --pin-value 111111 --new-pin-value 222222
+expect 4 "PIN is blocked; unblock it with the PUK" "$MT" change-pin --pin-value 24682468 --new-pin-value 222222
+expect 0 "" "$MT" info --json
+[ "$(json out.txt 'd["tokens"][0]["pin"]["blocked"]')" = True ] || fail "PIN not reported blocked: $(cat out.txt)"
+expect 4 "wrong PUK \(2 tries left\)" "$MT" unblock-pin --puk-value 00000000 --new-pin-value 123456
+expect 0 "PIN unblocked" "$MT" unblock-pin --puk-fd 3 --new-pin-fd 3 3< <(printf '12345678\n123456\n')
+"$MT" sign-mail --in mail.txt --out /dev/null --pin-value 123456 2>err.txt || fail "PIN after unblock: $(cat err.txt)"
+expect 2 "no terminal to ask for the PIN" setsid -w "$MT" sign-mail --in mail.txt </dev/null
+
+step "card gone → exit 3"
+card_stop
+for _ in $(seq 50); do "$MT" list 2>/dev/null | grep -q "no card" && break; sleep 0.1; done
+expect 3 "no token found" "$MT" info
+expect 3 "no token found" "$MT" sign-mail --in mail.txt --pin-value 123456
+
+echo "ALL PASSED"
