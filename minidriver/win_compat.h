@@ -6,8 +6,13 @@
 
 #ifdef _WIN32
 #include <windows.h>
+#include <wincrypt.h>
 #include <winscard.h>
 #include <bcrypt.h>
+// Codes the spec digest lists as present in mingw's winerror.h; guarded in case a header lacks one.
+#ifndef NTE_BUFFER_TOO_SMALL
+#define NTE_BUFFER_TOO_SMALL ((LONG)0x80090028)
+#endif
 #else
 #include <PCSC/winscard.h>
 #include <cstddef>
