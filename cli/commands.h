@@ -17,6 +17,7 @@ int runEnroll(const Args& args);
 int runImportCert(const Args& args);
 int runSignMail(const Args& args);
 int runVerify(const Args& args);
+int runVcard(const Args& args);
 
 // Prints "mesign-token: MESSAGE" to stderr and returns the error's exit code.
 int report(const struct CliError& e);

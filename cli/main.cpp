@@ -21,6 +21,7 @@ const char* kUsage =
     "  import-cert [URI] FILE  write a certificate (PEM/DER/PKCS#7) for a key slot\n"
     "  sign-mail [URI]       S/MIME-sign a mail (stdin or --in) with a token key\n"
     "  verify                verify an S/MIME signed mail against a CA file\n"
+    "  vcard create|start|stop|list  virtual cards for trying things out\n"
     "\n"
     "'mesign-token COMMAND --help' describes a command. PINs are asked without echo on the terminal or read\n"
     "from a file descriptor (--pin-fd N); --pin-value puts the PIN on the command line (insecure).\n"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
     if (cmd == "import-cert") return cli::runImportCert(rest);
     if (cmd == "sign-mail") return cli::runSignMail(rest);
     if (cmd == "verify") return cli::runVerify(rest);
+    if (cmd == "vcard") return cli::runVcard(rest);
     std::fprintf(stderr, "mesign-token: unknown command '%s'\nTry 'mesign-token --help'.\n", cmd.c_str());
     return cli::kExitUsage;
 }

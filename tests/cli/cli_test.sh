@@ -171,4 +171,25 @@ for _ in $(seq 50); do "$MT" list 2>/dev/null | grep -q "no card" && break; slee
 expect 3 "no token found" "$MT" info
 expect 3 "no token found" "$MT" sign-mail --in mail.txt --pin-value 123456
 
+step "vcard create / start / list / stop (state under \$XDG_STATE_HOME, pid file under \$XDG_RUNTIME_DIR)"
+expect 2 "bad virtual card name" "$MT" vcard create ../escape
+expect 0 "virtual card 'demo' \(piv\) created" "$MT" vcard create demo
+[ -f "$XDG_STATE_HOME/mesign/vcards/demo.type" ] || fail "no card under XDG_STATE_HOME"
+expect 1 "already exists" "$MT" vcard create demo
+expect 1 "no virtual card 'nope'" "$MT" vcard start nope
+expect 0 "virtual card 'demo' inserted" "$MT" vcard start demo --port "$MESIGN_VPCD_PORT" --vcard-bin "$VCARD"
+[ -f "$XDG_RUNTIME_DIR/mesign/vcard-demo.pid" ] || fail "no pid file under XDG_RUNTIME_DIR"
+expect 1 "runs already" "$MT" vcard start demo --port "$MESIGN_VPCD_PORT" --vcard-bin "$VCARD"
+expect 0 "" "$MT" vcard list
+grep -Eq "^demo	piv	running \(pid [0-9]+\)$" out.txt || fail "vcard list: $(cat out.txt)"
+for _ in $(seq 50); do "$MT" list 2>/dev/null | grep -q "Token " && break; sleep 0.1; done
+expect 0 "" "$MT" info --json
+[ "$(json out.txt 'd["tokens"][0]["pin"]["retriesLeft"]')" = 3 ] || fail "fresh vcard: $(cat out.txt)"
+expect 0 "virtual card 'demo' removed" "$MT" vcard stop demo
+expect 0 "" "$MT" vcard list
+grep -Eq "^demo	piv	stopped$" out.txt || fail "vcard list after stop: $(cat out.txt)"
+expect 1 "is not running" "$MT" vcard stop demo
+for _ in $(seq 50); do "$MT" list 2>/dev/null | grep -q "no card" && break; sleep 0.1; done
+expect 3 "no token found" "$MT" info
+
 echo "ALL PASSED"
