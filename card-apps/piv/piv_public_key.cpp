@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "card-apps/piv/ossl_handles.h"
@@ -53,6 +54,8 @@ core::Result<Bytes> rsaSpki(ByteView content, KeyAlgorithm alg) {
     if (n->size() != cardapp::rsaModulusBytes(alg) || (*n)[0] == 0)
         return fail(malformed("RSA modulus does not match the key size"));
     if (e->empty() || e->size() > 8) return fail(malformed("RSA public exponent has an unusable length"));
+    if (std::all_of(e->begin(), e->end(), [](uint8_t b) { return b == 0; }))
+        return fail(malformed("RSA public exponent is zero"));  // OpenSSL would encode it; no parser accepts it
     ossl::Bn bn(BN_bin2bn(n->data(), static_cast<int>(n->size()), nullptr));
     ossl::Bn be(BN_bin2bn(e->data(), static_cast<int>(e->size()), nullptr));
     ossl::ParamBld bld(OSSL_PARAM_BLD_new());

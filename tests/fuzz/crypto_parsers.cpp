@@ -1,5 +1,6 @@
 // Host-side DER parsing: ECDSA signatures, SubjectPublicKeyInfo, certificates (DER or PEM, one or many).
-// Invariant: raw r||s -> DER -> raw gives the same bytes.
+// Invariant: raw r||s -> DER -> raw gives the same bytes when r and s are non-zero (the DER reader
+// rejects a zero INTEGER on purpose: ECDSA's r and s are in [1, n-1]).
 #include <algorithm>
 
 #include "core/crypto/certificate.h"
@@ -25,6 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
     case 4: {
         if (body.empty() || body.size() % 2) break;
+        const auto zero = [](fuzz::ByteView v) { return std::ranges::all_of(v, [](uint8_t b) { return b == 0; }); };
+        if (zero(body.first(body.size() / 2)) || zero(body.last(body.size() / 2))) break;
         auto der = crypto::ecdsaRawToDer(body);
         if (!der) break;
         auto raw = crypto::ecdsaDerToRaw(*der, body.size() / 2);

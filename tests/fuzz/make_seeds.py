@@ -142,3 +142,6 @@ seeds("card_file_reader", {
     "unknown-section": b"\x01" + tlv(0xE9, b"\x01"),
     "piv-empty": b"\x01" + tlv(0xE1, b""),
 })
+
+# corpus/card_file_reader/piv-state-file (00 + file) and piv-state-body (01 + body) are a real state file
+# of a new PIV card (default credentials, no keys): `mesign-vcard --init piv --once --port 1 FILE`.

@@ -54,6 +54,20 @@ TEST(PublicKey, RejectsMalformedTemplates) {
               Errc::Malformed);
 }
 
+// Found by tests/fuzz/piv_public_key: a zero exponent gave an SPKI that crypto::parseSpki rejects.
+TEST(PublicKey, RejectsZeroRsaExponent) {
+    auto rsa = generateKeyPair(KeyAlgorithm::Rsa1024);
+    auto n = apdu::find(templateContent(rsa.get()), 0x81);
+    ASSERT_TRUE(n);
+    for (const char* e : {"82 01 00", "82 03 00 00 00"}) {
+        Bytes content = apdu::encodeTlv(0x81, *n);
+        core::append(content, h(e));
+        auto spki = spkiFromPublicKeyTemplate(content, KeyAlgorithm::Rsa1024);
+        ASSERT_FALSE(spki) << e;
+        EXPECT_EQ(spki.error().code, Errc::Malformed);
+    }
+}
+
 TEST(PublicKey, CertificateSpkiAndAlgorithm) {
     auto key = generateKeyPair(KeyAlgorithm::EcP384);
     auto cert = selfSignedCertificate(key.get(), "test");
