@@ -51,7 +51,8 @@ core::Result<Bytes> rsaSpki(ByteView content, KeyAlgorithm alg) {
     auto n = apdu::find(content, tag::kRsaModulus);
     auto e = apdu::find(content, tag::kRsaExponent);
     if (!n || !e) return fail(malformed("RSA public key template lacks modulus (81) or exponent (82)"));
-    if (n->size() != cardapp::rsaModulusBytes(alg) || (*n)[0] == 0)
+    // An RSA-k key's modulus has exactly k bits: the top bit of the first byte is set.
+    if (n->size() != cardapp::rsaModulusBytes(alg) || ((*n)[0] & 0x80) == 0)
         return fail(malformed("RSA modulus does not match the key size"));
     if (e->empty() || e->size() > 8) return fail(malformed("RSA public exponent has an unusable length"));
     if (std::all_of(e->begin(), e->end(), [](uint8_t b) { return b == 0; }))

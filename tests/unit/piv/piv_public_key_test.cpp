@@ -54,6 +54,21 @@ TEST(PublicKey, RejectsMalformedTemplates) {
               Errc::Malformed);
 }
 
+// Found by tests/fuzz/piv_public_key: a 128-byte modulus with its top bit clear is a 1023-bit key, whose SPKI
+// algorithmFromSpki does not recognise as RSA-1024.
+TEST(PublicKey, RejectsShortRsaModulusOfTheRightByteLength) {
+    auto rsa = generateKeyPair(KeyAlgorithm::Rsa1024);
+    auto n = apdu::find(templateContent(rsa.get()), 0x81);
+    ASSERT_TRUE(n);
+    Bytes modulus(n->begin(), n->end());
+    modulus[0] &= 0x7F;
+    Bytes content = apdu::encodeTlv(0x81, modulus);
+    core::append(content, h("82 03 01 00 01"));
+    auto spki = spkiFromPublicKeyTemplate(content, KeyAlgorithm::Rsa1024);
+    ASSERT_FALSE(spki);
+    EXPECT_EQ(spki.error().code, Errc::Malformed);
+}
+
 // Found by tests/fuzz/piv_public_key: a zero exponent gave an SPKI that crypto::parseSpki rejects.
 TEST(PublicKey, RejectsZeroRsaExponent) {
     auto rsa = generateKeyPair(KeyAlgorithm::Rsa1024);
