@@ -1,6 +1,6 @@
-// The host-side crypto the minidriver needs around the card's raw RSA operation. The portable code
-// uses only this interface; md_crypto_openssl.cpp implements it on Linux (core/crypto), and a BCrypt
-// implementation is planned for the Windows DLL (md_crypto_none.cpp stands in until then).
+// The host-side crypto the minidriver needs around the card's raw RSA operation. The encodings
+// (md_rsa_encoding.cpp) are portable and rest on two primitives per platform: digest() and
+// randomBytes() — OpenSSL on Linux (md_crypto_openssl.cpp), BCrypt in the DLL (win/md_crypto_win.cpp).
 #pragma once
 
 #include "core/base/bytes.h"
@@ -15,6 +15,10 @@ std::size_t hashSize(Hash h);
 void wipe(core::Bytes& b);
 // DER DigestInfo prefix for PKCS#1 v1.5 signatures (empty for none).
 core::ByteView digestInfoPrefix(Hash h);
+
+// Platform primitives.
+core::Result<core::Bytes> digest(Hash h, core::ByteView data);
+core::Status randomBytes(core::Bytes& out);  // fills out.size() bytes
 
 // EMSA-PSS encoding of `hash` for a modulus of `modulusBits`, MGF1 with the same hash, random salt.
 core::Result<core::Bytes> pssEncode(core::ByteView hash, Hash h, std::size_t saltLen, std::size_t modulusBits);

@@ -1,33 +1,31 @@
-// md_crypto.h on Linux: forwards to core/crypto (OpenSSL).
-#include "core/crypto/rsa_padding.h"
+// md_crypto.h primitives on Linux: OpenSSL.
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
 #include "minidriver/md_crypto.h"
 
 namespace md {
-namespace {
-core::Result<crypto::HashAlg> toAlg(Hash h) {
+
+core::Result<core::Bytes> digest(Hash h, core::ByteView data) {
+    const EVP_MD* md = nullptr;
     switch (h) {
-        case Hash::Sha1: return crypto::HashAlg::Sha1;
-        case Hash::Sha256: return crypto::HashAlg::Sha256;
-        case Hash::Sha384: return crypto::HashAlg::Sha384;
-        case Hash::Sha512: return crypto::HashAlg::Sha512;
-        case Hash::Md5: break;
+        case Hash::Md5: md = EVP_md5(); break;
+        case Hash::Sha1: md = EVP_sha1(); break;
+        case Hash::Sha256: md = EVP_sha256(); break;
+        case Hash::Sha384: md = EVP_sha384(); break;
+        case Hash::Sha512: md = EVP_sha512(); break;
     }
-    return core::fail(core::Errc::NotSupported, "hash not supported for PSS/OAEP");
-}
-}  // namespace
-
-core::Result<core::Bytes> pssEncode(core::ByteView hash, Hash h, std::size_t saltLen, std::size_t modulusBits) {
-    auto alg = toAlg(h);
-    if (!alg) return std::unexpected(alg.error());
-    return crypto::pssEncode(hash, *alg, *alg, saltLen, modulusBits);
+    core::Bytes out(EVP_MAX_MD_SIZE);
+    unsigned n = 0;
+    if (!md || EVP_Digest(data.data(), data.size(), out.data(), &n, md, nullptr) != 1)
+        return core::fail(core::Errc::Crypto, "digest failed");
+    out.resize(n);
+    return out;
 }
 
-core::Result<core::Bytes> pkcs1DecryptUnpad(core::ByteView block) { return crypto::pkcs1v15DecryptUnpad(block); }
-
-core::Result<core::Bytes> oaepDecode(core::ByteView block, Hash h, core::ByteView label) {
-    auto alg = toAlg(h);
-    if (!alg) return std::unexpected(alg.error());
-    return crypto::oaepDecode(block, *alg, *alg, label);
+core::Status randomBytes(core::Bytes& out) {
+    if (RAND_bytes(out.data(), int(out.size())) != 1) return core::fail(core::Errc::Crypto, "RAND_bytes failed");
+    return {};
 }
 
 }  // namespace md

@@ -295,6 +295,10 @@ TEST_F(MinidriverKeysTest, DecryptsPkcs1OaepAndRaw) {
     EXPECT_EQ(decrypt(rsaEncrypt(m_rsa, msg, false), 0x20, nullptr, out), c(SCARD_E_INVALID_PARAMETER));
     EXPECT_EQ(decrypt(rsaEncrypt(m_rsa, msg, true), CARD_PADDING_OAEP, nullptr, out), c(SCARD_E_INVALID_PARAMETER));
     EXPECT_EQ(m_data.pfnCardRSADecrypt(&m_data, nullptr), c(SCARD_E_INVALID_PARAMETER));
+    Bytes junk(256, 0x5A);
+    junk[0] = 0;  // below the modulus, but decrypts to no valid padding
+    EXPECT_EQ(decrypt(junk, CARD_PADDING_PKCS1, nullptr, out), c(NTE_BAD_DATA));
+    EXPECT_EQ(decrypt(junk, CARD_PADDING_OAEP, &oaep, out), c(NTE_BAD_DATA));
 }
 
 }  // namespace
