@@ -61,7 +61,7 @@ public:
     // Tokens of one card (one per application) share which application the card has selected, so that each
     // re-SELECTs its own after another ran (the card then forgot our PIN: reported as a reset). Set by the
     // TokenManager before first use; without it a token assumes nobody else selects on its connection.
-    using SharedSelection = std::shared_ptr<std::atomic<int>>;
+    using SharedSelection = std::shared_ptr<CardSelectionState>;
     void shareSelection(SharedSelection selection);
 
     // Connects and selects the application if needed; NotSupported when the card has no known app.

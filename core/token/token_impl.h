@@ -24,6 +24,7 @@ struct Token::Impl {
 
     Impl(ReaderBackend& b, std::string r, Bytes a, const ObjectCache* c, AppKind k)
         : backend(b), reader(std::move(r)), atr(std::move(a)), diskCache(c), kind(k) {}
+    ~Impl() { restoreSelection(); }
 
     ReaderBackend& backend;
     const std::string reader;
@@ -57,7 +58,10 @@ struct Token::Impl {
     // Re-SELECTs our application when another token of the card ran since (drops the login, reported).
     core::Status reselectIfDeselected();
     void noteSelected() {
-        if (selection) selection->store(static_cast<int>(kind));
+        if (selection) selection->current.store(static_cast<int>(kind));
+    }
+    void restoreSelection() {
+        if (selection && transport) restoreInitialSelection(*transport, *selection);
     }
     // After every card operation: reset / removal / lost-service bookkeeping.
     void settle(const core::Error* err);

@@ -211,7 +211,7 @@ core::Result<std::shared_ptr<Token>> TokenManager::token(SlotId id) {
             atr = p->state.atr;
             forEvents = p->eventCount;
             auto& shared = m_impl->selections[reader];
-            if (!shared) shared = std::make_shared<std::atomic<int>>(-1);
+            if (!shared) shared = std::make_shared<CardSelectionState>();
             selection = shared;
         }
         // Probe without the table lock: it talks to the card. Every application, in priority order.

@@ -26,6 +26,7 @@ core::Status Token::Impl::ensureConnected() {
         return fail(t.error());
     }
     transport = std::move(*t);
+    if (selection) probeInitialSelection(*transport, *selection);
     app = cardAppType(kind).create(*transport);
     // A fresh connection knows nothing of an earlier one's login (the card may have been powered down).
     if (login.load() != LoginState::None) dropLogin(true);
@@ -47,7 +48,7 @@ core::Status Token::Impl::ensureConnected() {
 }
 
 core::Status Token::Impl::reselectIfDeselected() {
-    if (!selection || !app || selection->load() == static_cast<int>(kind)) return {};
+    if (!selection || !app || selection->current.load() == static_cast<int>(kind)) return {};
     // Selecting another application made the card forget our PIN verification.
     if (login.load() != LoginState::None) {
         MESIGN_LOG("token", Info, "another application of the card in '" + reader + "' ran: login dropped");
@@ -120,6 +121,7 @@ void Token::Impl::dropCaches() {
 }
 
 void Token::Impl::disconnect() {
+    restoreSelection();
     app.reset();
     transport.reset();
 }

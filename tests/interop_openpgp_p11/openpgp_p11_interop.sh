@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# openpgp_p11_interop.sh MODULE VCARD — inside pcsc-sandbox.sh, against `mesign-vcard --init piv,openpgp`:
+#  1. pkcs11-tool -L shows two tokens (PIV and "OpenPGP card <serial>");
+#  2. an OpenPGP key generated through our module (SO = PW3) signs via pkcs11-tool; openssl verifies;
+#  3. gpg (scdaemon with disable-ccid, pcsc-shared) and our module take turns on the card 20 times:
+#     gpg --card-status and a PIV signature through pkcs11-tool must both succeed every time.
+set -euo pipefail
+MODULE=$1
+VCARD=$2
+W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/openpgp-p11
+mkdir -p "$W"
+cd "$W"
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+step() { echo "== $*"; }
+p11() { pkcs11-tool --module "$MODULE" "$@"; }
+
+"$VCARD" --init piv,openpgp --port "$MESIGN_VPCD_PORT" "$W/card.state" >>"$W/vcard.log" 2>&1 &
+VCARD_PID=$!
+GNUPGHOME=$W/gnupg
+export GNUPGHOME
+cleanup() {
+    gpgconf --kill all 2>/dev/null || true
+    kill "$VCARD_PID" 2>/dev/null || true
+    wait "$VCARD_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 100); do
+    [ "$(p11 -L 2>/dev/null | grep -c 'token label')" -ge 2 ] && break
+    sleep 0.1
+done
+
+step "pkcs11-tool -L: two tokens"
+p11 -L >list.txt 2>&1 || fail "pkcs11-tool -L: $(cat list.txt)"
+cat list.txt
+[ "$(grep -c 'token label' list.txt)" -eq 2 ] || fail "expected two tokens"
+PGP_LABEL=$(sed -n 's/^ *token label *: *\(OpenPGP card [0-9A-Fa-f]*\).*/\1/p' list.txt | head -1)
+PIV_LABEL=$(sed -n 's/^ *token label *: *//p' list.txt | grep -v '^OpenPGP card' | head -1 | sed 's/ *$//')
+[ -n "$PGP_LABEL" ] || fail "no 'OpenPGP card <serial>' token"
+[ -n "$PIV_LABEL" ] || fail "no PIV token"
+grep -q 'token model *: *OpenPGP' list.txt || fail "no OpenPGP model"
+
+step "OpenPGP: RSA-2048 signature key generated through our module with PW3, signed, verified with openssl"
+p11 --token-label "$PGP_LABEL" --login --login-type so --so-pin 12345678 --keypairgen --key-type rsa:2048 \
+    --id 01 >keygen.txt 2>&1 || fail "OpenPGP keygen: $(cat keygen.txt)"
+p11 --token-label "$PGP_LABEL" --read-object --type pubkey --id 01 -o pgp-sig.der >/dev/null 2>&1 ||
+    fail "read OpenPGP public key"
+openssl pkey -pubin -inform DER -in pgp-sig.der -out pgp-sig.pem || fail "openssl: OpenPGP public key"
+head -c 1000 /dev/urandom >data.bin
+p11 --token-label "$PGP_LABEL" --login --pin 123456 --sign --mechanism SHA256-RSA-PKCS --id 01 -i data.bin \
+    -o pgp.sig >sign.txt 2>&1 || fail "OpenPGP sign: $(cat sign.txt)"
+openssl dgst -sha256 -verify pgp-sig.pem -signature pgp.sig data.bin || fail "OpenPGP signature does not verify"
+
+step "PIV: P-256 key generated through our module (management key)"
+p11 --token-label "$PIV_LABEL" --login --login-type so --so-pin 010203040506070801020304050607080102030405060708 \
+    --keypairgen --key-type EC:prime256v1 --id 01 >pivgen.txt 2>&1 || fail "PIV keygen: $(cat pivgen.txt)"
+
+step "gpg and our module take turns 20 times (scdaemon pcsc-shared)"
+mkdir -p -m 700 "$GNUPGHOME"
+printf 'disable-ccid\npcsc-shared\n' >"$GNUPGHOME/scdaemon.conf"
+printf 'allow-loopback-pinentry\n' >"$GNUPGHOME/gpg-agent.conf"
+for i in $(seq 20); do
+    LC_ALL=C gpg --card-status >gpg.txt 2>&1 || fail "round $i: gpg --card-status: $(tail -5 gpg.txt)"
+    grep -q 'Application ID' gpg.txt || fail "round $i: gpg saw no OpenPGP card: $(tail -5 gpg.txt)"
+    p11 --token-label "$PIV_LABEL" --login --pin 123456 --sign --mechanism ECDSA-SHA256 --id 01 -i data.bin \
+        -o piv.sig >pivsign.txt 2>&1 || fail "round $i: PIV sign: $(cat pivsign.txt)"
+done
+echo "OK: 20 rounds without a sharing violation"
