@@ -23,10 +23,12 @@ namespace {
 
 const char* kEnrollHelp =
     "usage: mesign-token enroll [TOKEN-URI] --subject \"/CN=Name/O=Org\" [--slot 9a] [--key-type rsa2048|ec256|ec384]\n"
-    "                           [--email ADDR] [--out req.pem] [--pin-fd N] [--mgmt-key-fd N] [--module PATH]\n"
+    "                           [--email ADDR] [--out req.pem] [--pubkey-out pub.pem] [--pin-fd N] [--mgmt-key-fd N]\n"
+    "                           [--module PATH]\n"
     "Generates a new key in the slot (replacing the old one; needs the management key: --mgmt-key-fd reads it\n"
     "as hex, else the default key is used), then writes a PKCS#10 request signed by that key (needs the PIN)\n"
-    "to --out or stdout.\n";
+    "to --out or stdout. --pubkey-out FILE also writes the new public key (PEM); with it alone (no --subject)\n"
+    "only the key is generated (no PIN needed), e.g. for 9D whose key may not sign its own request.\n";
 const char* kImportHelp =
     "usage: mesign-token import-cert [TOKEN-URI] [--slot 9a] [--mgmt-key-fd N] FILE\n"
     "Writes the certificate in FILE (PEM, DER or a PKCS#7 chain; the one whose key is in the slot) to the\n"
@@ -99,8 +101,9 @@ CliStatus enroll(const ParsedArgs& args) {
     auto alg = keyAlgorithm(args.value("key-type").value_or("rsa2048"));
     if (!alg) return cliFail(kExitUsage, "unknown --key-type (rsa2048, ec256 or ec384)");
     auto subjectText = args.value("subject");
-    if (!subjectText) return cliFail(kExitUsage, "enroll needs --subject \"/CN=...\"");
-    auto subject = parseSubject(*subjectText);
+    auto pubkeyOut = args.value("pubkey-out");
+    if (!subjectText && !pubkeyOut) return cliFail(kExitUsage, "enroll needs --subject \"/CN=...\" (or only --pubkey-out)");
+    auto subject = parseSubject(subjectText.value_or("/CN=unused"));
     if (!subject) return std::unexpected(subject.error());
     auto pinSrc = secretSource(args, "pin");
     if (!pinSrc) return std::unexpected(pinSrc.error());
@@ -118,6 +121,16 @@ CliStatus enroll(const ParsedArgs& args) {
     core::Bytes spki = generated->publicKey ? generated->publicKey->spki : generated->key.publicKeyInfo;
     std::fprintf(stderr, "mesign-token: generated a %s key in slot %s\n", cardapp::keyAlgorithmName(*alg),
                  slotName(*slot).c_str());
+    if (pubkeyOut) {
+        const unsigned char* sp = spki.data();
+        std::unique_ptr<EVP_PKEY, PkeyFree> pk(d2i_PUBKEY(nullptr, &sp, static_cast<long>(spki.size())));
+        BIO* bio = BIO_new_file(pubkeyOut->c_str(), "w");
+        bool ok = pk && bio && PEM_write_bio_PUBKEY(bio, pk.get()) == 1;
+        BIO_free(bio);
+        if (!ok) return cliFail(kExitFailed, "cannot write the public key to " + *pubkeyOut);
+    }
+    // Without a subject only the key is wanted (e.g. 9D, whose key our module lets decrypt but not sign).
+    if (!subjectText) return {};
 
     auto pin = readSecret(*pinSrc, "PIN");
     if (!pin) return std::unexpected(pin.error());
@@ -143,7 +156,8 @@ CliStatus enroll(const ParsedArgs& args) {
         sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
     }
     if (X509_REQ_sign(req.get(), (*key)->pkey(), EVP_sha256()) <= 0)
-        return cliFail(kExitFailed, "signing the request with the token key failed: " + opensslError());
+        return cliFail(kExitFailed, "the key was generated, but signing the request with the slot " + slotName(*slot) +
+                                        " key failed: " + opensslError());
     auto out = args.value("out");
     BIO* bio = out ? BIO_new_file(out->c_str(), "w") : BIO_new_fp(stdout, BIO_NOCLOSE);
     if (!bio) return cliFail(kExitFailed, "cannot write " + out.value_or("stdout") + ": " + std::strerror(errno));
@@ -200,7 +214,7 @@ CliStatus importCert(const ParsedArgs& args) {
 const std::vector<OptionSpec> kEnrollOptions = {
     {"slot", true},        {"key-type", true},  {"subject", true},       {"email", true},
     {"out", true},         {"pin-fd", true},    {"pin-value", true},     {"mgmt-key-fd", true},
-    {"mgmt-key-value", true}, {"module", true}};
+    {"mgmt-key-value", true}, {"module", true}, {"pubkey-out", true}};
 
 const std::vector<OptionSpec> kImportOptions = {{"slot", true}, {"mgmt-key-fd", true}, {"mgmt-key-value", true}};
 

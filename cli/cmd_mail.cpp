@@ -1,7 +1,9 @@
-// sign-mail (S/MIME multipart/signed with a token key, OpenSSL CMS + libp11) and verify (OpenSSL CMS
-// verification of a signed mail against a CA file).
-#include <openssl/cms.h>
+// sign-mail (S/MIME multipart/signed), sign-doc (detached CMS) and decrypt-mail with a token key (OpenSSL CMS +
+// libp11); verify (OpenSSL CMS verification of a signed mail or a detached signature against a CA file).
+// pem.h first: cms.h declares the PEM_*_CMS functions only when pem.h came before it.
 #include <openssl/pem.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
 #include <openssl/x509.h>
 
 #include <cstdio>
@@ -24,10 +26,17 @@ const char* kSignHelp =
     "usage: mesign-token sign-mail [TOKEN-URI] [--slot 9a] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
     "Signs the mail (stdin or --in; headers and body as given) with the key and certificate in the slot and\n"
     "writes an S/MIME multipart/signed message (stdout or --out).\n";
+const char* kSignDocHelp =
+    "usage: mesign-token sign-doc [TOKEN-URI] [--slot 9a] [--in FILE] [--out SIG] [--pem] [--pin-fd N] [--module PATH]\n"
+    "Writes a detached CMS signature (DER, or PEM with --pem) of the document's exact bytes.\n";
+const char* kDecryptHelp =
+    "usage: mesign-token decrypt-mail [TOKEN-URI] [--slot 9d] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
+    "Decrypts an S/MIME encrypted mail (stdin or --in) with the key in the slot; the content to stdout or --out.\n";
 const char* kVerifyHelp =
-    "usage: mesign-token verify [--ca FILE] [--in FILE] [--out FILE]\n"
-    "Verifies an S/MIME signed mail (stdin or --in) against the CA certificates in FILE (else the system's\n"
-    "trust store); writes the signed content to --out (default: discarded) and the signer to stderr.\n";
+    "usage: mesign-token verify [--ca FILE] [--in FILE] [--out FILE] [--signature SIG]\n"
+    "Verifies an S/MIME signed mail (stdin or --in), or with --signature a detached CMS signature (sign-doc)\n"
+    "of the document given as input, against the CA certificates in FILE (else the system's trust store);\n"
+    "writes the signed content to --out (default: discarded) and the signer to stderr.\n";
 
 struct BioFree {
     void operator()(BIO* b) const { BIO_free(b); }
@@ -65,15 +74,18 @@ CliResult<BioPtr> outputBio(const ParsedArgs& args, bool discard) {
     return BioPtr(discard ? BIO_new(BIO_s_null()) : BIO_new_fp(stdout, BIO_NOCLOSE));
 }
 
-CliStatus signMail(const ParsedArgs& args) {
-    if (args.positional.size() > 1) return cliFail(kExitUsage, "sign-mail takes at most one token URI");
-    auto slot = parseSlotName(args.value("slot").value_or("9a"));
+// A slot's certificate and its private key through libp11 (the PIN checked by core/token first).
+struct SlotKey {
+    std::unique_ptr<X509, X509Free> cert;
+    std::unique_ptr<P11Key> key;
+};
+
+CliResult<SlotKey> openSlotKey(const ParsedArgs& args, const char* defaultSlot) {
+    if (args.positional.size() > 1) return cliFail(kExitUsage, "at most one token URI expected");
+    auto slot = parseSlotName(args.value("slot").value_or(defaultSlot));
     if (!slot) return std::unexpected(slot.error());
     auto pinSrc = secretSource(args, "pin");
     if (!pinSrc) return std::unexpected(pinSrc.error());
-    auto in = inputBio(args);
-    if (!in) return std::unexpected(in.error());
-
     Tokens tokens;
     auto t = tokens.select(args.positional.empty() ? std::nullopt : std::optional(args.positional.front()));
     if (!t) return std::unexpected(t.error());
@@ -84,27 +96,80 @@ CliStatus signMail(const ParsedArgs& args) {
         if (k.key.ref == *slot && k.certificate) certDer = k.certificate->der;
     if (certDer.empty())
         return cliFail(kExitFailed, "slot " + slotName(*slot) + " has no certificate (mesign-token import-cert)");
+    SlotKey sk;
     const unsigned char* p = certDer.data();
-    std::unique_ptr<X509, X509Free> cert(d2i_X509(nullptr, &p, static_cast<long>(certDer.size())));
-    if (!cert) return cliFail(kExitFailed, "the certificate in slot " + slotName(*slot) + " does not parse");
-
+    sk.cert.reset(d2i_X509(nullptr, &p, static_cast<long>(certDer.size())));
+    if (!sk.cert) return cliFail(kExitFailed, "the certificate in slot " + slotName(*slot) + " does not parse");
     auto pin = readSecret(*pinSrc, "PIN");
     if (!pin) return std::unexpected(pin.error());
-    if (auto s = loginUser(*t->token, *pin); !s) return s;
+    if (auto s = loginUser(*t->token, *pin); !s) return std::unexpected(s.error());
     (void)t->token->logout();
     auto key = P11Key::open(pkcs11ModulePath(args), t->info.serial, *ckaIdForKeyRef(*slot), *pin);
     if (!key) return std::unexpected(key.error());
+    sk.key = std::move(*key);
+    return sk;
+}
 
+CliStatus signMail(const ParsedArgs& args) {
+    auto in = inputBio(args);
+    if (!in) return std::unexpected(in.error());
+    auto sk = openSlotKey(args, "9a");
+    if (!sk) return std::unexpected(sk.error());
     // Text mode (no CMS_BINARY): line ends become CRLF, as S/MIME requires. Streaming (as `openssl cms
     // -sign` does): the content is read once, while the signed mail is written.
     const int flags = CMS_DETACHED | CMS_STREAM;
-    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(CMS_sign(cert.get(), (*key)->pkey(), nullptr, in->get(), flags));
+    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(CMS_sign(sk->cert.get(), sk->key->pkey(), nullptr, in->get(), flags));
     if (!cms) return cliFail(kExitFailed, "signing with the token key failed: " + opensslError());
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());
     if (SMIME_write_CMS(out->get(), cms.get(), in->get(), flags) != 1)
         return cliFail(kExitFailed, "cannot write the signed mail: " + opensslError());
     return {};
+}
+
+// A detached CMS signature of the document's exact bytes (DER, or PEM with --pem).
+CliStatus signDoc(const ParsedArgs& args) {
+    auto in = inputBio(args);
+    if (!in) return std::unexpected(in.error());
+    auto sk = openSlotKey(args, "9a");
+    if (!sk) return std::unexpected(sk.error());
+    const int flags = CMS_DETACHED | CMS_BINARY;
+    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(CMS_sign(sk->cert.get(), sk->key->pkey(), nullptr, in->get(), flags));
+    if (!cms) return cliFail(kExitFailed, "signing with the token key failed: " + opensslError());
+    auto out = outputBio(args, false);
+    if (!out) return std::unexpected(out.error());
+    int ok = args.has("pem") ? PEM_write_bio_CMS(out->get(), cms.get()) : i2d_CMS_bio(out->get(), cms.get());
+    if (ok != 1) return cliFail(kExitFailed, "cannot write the signature: " + opensslError());
+    return {};
+}
+
+// An S/MIME enveloped mail decrypted with the key in the slot (default 9D, key management).
+CliStatus decryptMail(const ParsedArgs& args) {
+    auto in = inputBio(args);
+    if (!in) return std::unexpected(in.error());
+    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(SMIME_read_CMS(in->get(), nullptr));
+    if (!cms) return cliFail(kExitFailed, "not an S/MIME encrypted message: " + opensslError());
+    auto sk = openSlotKey(args, "9d");
+    if (!sk) return std::unexpected(sk.error());
+    auto out = outputBio(args, false);
+    if (!out) return std::unexpected(out.error());
+    if (CMS_decrypt(cms.get(), sk->key->pkey(), sk->cert.get(), nullptr, out->get(), 0) != 1)
+        return cliFail(kExitFailed, "decryption failed (not encrypted to this slot's certificate?): " + opensslError());
+    return {};
+}
+
+// A detached signature file: DER, else PEM.
+CliResult<std::unique_ptr<CMS_ContentInfo, CmsFree>> readDetached(const std::string& path) {
+    BioPtr b(BIO_new_file(path.c_str(), "rb"));
+    if (!b) return cliFail(kExitFailed, "cannot read " + path + ": " + std::strerror(errno));
+    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(d2i_CMS_bio(b.get(), nullptr));
+    if (!cms) {
+        BIO_reset(b.get());
+        ERR_clear_error();
+        cms.reset(PEM_read_bio_CMS(b.get(), nullptr, nullptr, nullptr));
+    }
+    if (!cms) return cliFail(kExitFailed, path + ": not a CMS signature (DER or PEM)");
+    return cms;
 }
 
 CliStatus verify(const ParsedArgs& args) {
@@ -119,12 +184,22 @@ CliStatus verify(const ParsedArgs& args) {
     auto in = inputBio(args);
     if (!in) return std::unexpected(in.error());
     BIO* content = nullptr;
-    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(SMIME_read_CMS(in->get(), &content));
+    std::unique_ptr<CMS_ContentInfo, CmsFree> cms;
+    int flags = 0;
+    if (auto sig = args.value("signature")) {  // detached (sign-doc): the document is the input
+        auto detached = readDetached(*sig);
+        if (!detached) return std::unexpected(detached.error());
+        cms = std::move(*detached);
+        content = in->release();
+        flags = CMS_BINARY;
+    } else {
+        cms.reset(SMIME_read_CMS(in->get(), &content));
+        if (!cms) return cliFail(kExitFailed, "not an S/MIME signed message: " + opensslError());
+    }
     BioPtr contentOwner(content);
-    if (!cms) return cliFail(kExitFailed, "not an S/MIME signed message: " + opensslError());
     auto out = outputBio(args, true);
     if (!out) return std::unexpected(out.error());
-    if (CMS_verify(cms.get(), nullptr, store.get(), content, out->get(), 0) != 1)
+    if (CMS_verify(cms.get(), nullptr, store.get(), content, out->get(), flags) != 1)
         return cliFail(kExitFailed, "verification failed: " + opensslError());
     STACK_OF(X509)* signers = CMS_get0_signers(cms.get());
     for (int i = 0; signers && i < sk_X509_num(signers); ++i) {
@@ -136,12 +211,14 @@ CliStatus verify(const ParsedArgs& args) {
     return {};
 }
 
-const std::vector<OptionSpec> kMailOptions = {{"slot", true},   {"in", true},        {"out", true},
-                                              {"ca", true},     {"pin-fd", true},    {"pin-value", true},
-                                              {"module", true}};
+const std::vector<OptionSpec> kSignOptions = {{"slot", true},      {"in", true},     {"out", true},
+                                              {"pin-fd", true},    {"pin-value", true}, {"module", true}};
+const std::vector<OptionSpec> kSignDocOptions = {{"slot", true},   {"in", true},        {"out", true}, {"pem", false},
+                                                 {"pin-fd", true}, {"pin-value", true}, {"module", true}};
+const std::vector<OptionSpec> kVerifyOptions = {{"ca", true}, {"in", true}, {"out", true}, {"signature", true}};
 
-int run(const Args& argv, const char* help, CliStatus (*fn)(const ParsedArgs&)) {
-    auto args = parseArgs(argv, kMailOptions);
+int run(const Args& argv, const std::vector<OptionSpec>& specs, const char* help, CliStatus (*fn)(const ParsedArgs&)) {
+    auto args = parseArgs(argv, specs);
     if (!args) return report(args.error());
     if (args->help) return std::fputs(help, stdout), kExitOk;
     auto s = fn(*args);
@@ -150,7 +227,9 @@ int run(const Args& argv, const char* help, CliStatus (*fn)(const ParsedArgs&)) 
 
 }  // namespace
 
-int runSignMail(const Args& args) { return run(args, kSignHelp, signMail); }
-int runVerify(const Args& args) { return run(args, kVerifyHelp, verify); }
+int runSignMail(const Args& args) { return run(args, kSignOptions, kSignHelp, signMail); }
+int runSignDoc(const Args& args) { return run(args, kSignDocOptions, kSignDocHelp, signDoc); }
+int runDecryptMail(const Args& args) { return run(args, kSignOptions, kDecryptHelp, decryptMail); }
+int runVerify(const Args& args) { return run(args, kVerifyOptions, kVerifyHelp, verify); }
 
 }  // namespace cli

@@ -16,6 +16,8 @@ int runUnblockPin(const Args& args);
 int runEnroll(const Args& args);
 int runImportCert(const Args& args);
 int runSignMail(const Args& args);
+int runSignDoc(const Args& args);
+int runDecryptMail(const Args& args);
 int runVerify(const Args& args);
 int runVcard(const Args& args);
 

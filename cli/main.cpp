@@ -20,7 +20,9 @@ const char* kUsage =
     "  enroll [URI]          generate a key on the token and write a PKCS#10 request\n"
     "  import-cert [URI] FILE  write a certificate (PEM/DER/PKCS#7) for a key slot\n"
     "  sign-mail [URI]       S/MIME-sign a mail (stdin or --in) with a token key\n"
-    "  verify                verify an S/MIME signed mail against a CA file\n"
+    "  sign-doc [URI]        detached CMS signature of a document\n"
+    "  decrypt-mail [URI]    decrypt an S/MIME encrypted mail with a token key\n"
+    "  verify                verify a signed mail or a detached signature against a CA file\n"
     "  vcard create|start|stop|list  virtual cards for trying things out\n"
     "\n"
     "'mesign-token COMMAND --help' describes a command. PINs are asked without echo on the terminal or read\n"
@@ -53,6 +55,8 @@ int main(int argc, char** argv) {
     if (cmd == "enroll") return cli::runEnroll(rest);
     if (cmd == "import-cert") return cli::runImportCert(rest);
     if (cmd == "sign-mail") return cli::runSignMail(rest);
+    if (cmd == "sign-doc") return cli::runSignDoc(rest);
+    if (cmd == "decrypt-mail") return cli::runDecryptMail(rest);
     if (cmd == "verify") return cli::runVerify(rest);
     if (cmd == "vcard") return cli::runVcard(rest);
     std::fprintf(stderr, "mesign-token: unknown command '%s'\nTry 'mesign-token --help'.\n", cmd.c_str());

@@ -140,6 +140,32 @@ expect 1 "verification failed" "$MT" verify --ca other.crt --in signed.eml
 "$MT" sign-mail <mail.txt --pin-fd 3 3<<<123456 >signed2.eml 2>err.txt || fail "sign-mail stdin: $(cat err.txt)"
 expect 0 "verification successful" "$MT" verify --ca ca.crt <signed2.eml
 
+step "sign-doc (detached CMS) → openssl cms -verify -binary, mesign-token verify --signature"
+head -c 3000 /dev/urandom >doc.bin
+"$MT" sign-doc --in doc.bin --out doc.p7s --pin-value 123456 2>err.txt || fail "sign-doc: $(cat err.txt)"
+openssl cms -verify -binary -inform DER -in doc.p7s -content doc.bin -CAfile ca.crt -out /dev/null >cms.txt 2>&1 \
+    || fail "cms -verify of the detached signature: $(cat cms.txt)"
+expect 0 "verification successful, signed by .*CN=CLI Test" "$MT" verify --ca ca.crt --signature doc.p7s --in doc.bin
+{ cat doc.bin; printf x; } >doc-changed.bin
+expect 1 "verification failed" "$MT" verify --ca ca.crt --signature doc.p7s --in doc-changed.bin
+expect 1 "garbage.crt: not a CMS signature" "$MT" verify --ca ca.crt --signature garbage.crt --in doc.bin
+"$MT" sign-doc --pem --pin-value 123456 <doc.bin >doc.pem 2>err.txt || fail "sign-doc --pem: $(cat err.txt)"
+expect 0 "verification successful" "$MT" verify --ca ca.crt --signature doc.pem --in doc.bin
+
+step "decrypt-mail with a 9D key (enroll --pubkey-out only: our module lets 9D decrypt, not sign a CSR)"
+expect 0 "generated a RSA-2048 key in slot 9d" "$MT" enroll --slot 9d --pubkey-out 9d.pub
+printf 'keyUsage=keyEncipherment\nextendedKeyUsage=emailProtection\n' >ext9d.cnf
+openssl x509 -new -force_pubkey 9d.pub -subj "/CN=CLI Encryption" -extfile ext9d.cnf -CA ca.crt -CAkey ca.key \
+    -days 2 -out enc.crt 2>/dev/null || fail "openssl x509 -new (9d)"
+expect 0 "written to slot 9d" "$MT" import-cert --slot 9d enc.crt
+printf 'For the 9D key only.\n' >secret.txt
+openssl cms -encrypt -binary -aes256 -in secret.txt -out enc.eml enc.crt 2>/dev/null || fail "cms -encrypt"
+"$MT" decrypt-mail --in enc.eml --out dec.txt --pin-value 123456 2>err.txt || fail "decrypt-mail: $(cat err.txt)"
+cmp -s secret.txt dec.txt || fail "decrypted text differs: $(cat dec.txt)"
+openssl cms -encrypt -binary -aes256 -in secret.txt -out other.eml other.crt 2>/dev/null || fail "cms -encrypt other"
+expect 1 "decryption failed" "$MT" decrypt-mail --in other.eml --pin-value 123456
+expect 1 "not an S/MIME encrypted message" "$MT" decrypt-mail --in garbage.crt --pin-value 123456
+
 step "wrong PIN → exit 4 with the tries left; a PIN of a bad length costs no try"
 expect 4 "wrong PIN \(2 tries left\)" "$MT" sign-mail --in mail.txt --pin-value 000000
 expect 4 "new PIN must be 6 to 8 characters" "$MT" change-pin --pin-value 123456 --new-pin-value 12
