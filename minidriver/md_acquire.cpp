@@ -3,6 +3,7 @@
 #include <new>
 
 #include "minidriver/md_context.h"
+#include "minidriver/md_crypto.h"
 #include "minidriver/supported_cards.h"
 
 namespace md {
@@ -99,6 +100,7 @@ static DWORD WINAPI cardDeleteContext(PCARD_DATA pCardData) {
     Context* ctx = contextOf(pCardData);
     if (!ctx) return code(SCARD_E_INVALID_PARAMETER);
     PFN_CSP_FREE freeFn = pCardData->pfnCspFree;
+    for (auto& secret : ctx->agreements) wipe(secret);
     ctx->~Context();  // no card I/O: the card may already be gone
     freeFn(ctx);
     pCardData->pvVendorSpecific = nullptr;

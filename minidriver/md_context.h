@@ -49,6 +49,7 @@ struct Context {
     WORD containersFreshness = 0;
     WORD filesFreshness = 0;
     PIN_SET authenticated = PIN_SET_NONE;
+    std::vector<Bytes> agreements;  // ECDH secrets by bSecretAgreementIndex; empty = free slot
 
     core::Result<const std::vector<Container>*> loadContainers();
     const Container* findContainer(BYTE index);  // nullptr: no key there (after loadContainers)

@@ -43,10 +43,10 @@ void fillFunctionTable(PCARD_DATA d, DWORD version) {
     d->pfnCardQueryKeySizes = cardQueryKeySizes;
     d->pfnCardSignData = cardSignData;
     d->pfnCardRSADecrypt = cardRsaDecrypt;
-    d->pfnCardConstructDHAgreement = unsupported<PFN_CARD_CONSTRUCT_DH_AGREEMENT>();
+    d->pfnCardConstructDHAgreement = cardConstructDhAgreement;
     if (version >= CARD_DATA_VERSION_FIVE) {
-        d->pfnCardDeriveKey = unsupported<PFN_CARD_DERIVE_KEY>();
-        d->pfnCardDestroyDHAgreement = unsupported<PFN_CARD_DESTROY_DH_AGREEMENT>();
+        d->pfnCardDeriveKey = cardDeriveKey;
+        d->pfnCardDestroyDHAgreement = cardDestroyDhAgreement;
         // pfnCspGetDHAgreement belongs to the CSP: left untouched.
     }
     if (version >= CARD_DATA_VERSION_SIX) {

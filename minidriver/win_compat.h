@@ -78,6 +78,23 @@ struct BCRYPT_OAEP_PADDING_INFO {
     PUCHAR pbLabel;
     ULONG cbLabel;
 };
+struct BCryptBuffer {
+    ULONG cbBuffer;
+    ULONG BufferType;
+    PVOID pvBuffer;
+};
+struct BCryptBufferDesc {
+    ULONG ulVersion;
+    ULONG cBuffers;
+    BCryptBuffer* pBuffers;
+};
+#define KDF_HASH_ALGORITHM 0x0
+#define KDF_SECRET_PREPEND 0x1
+#define KDF_SECRET_APPEND 0x2
+#define KDF_HMAC_KEY 0x3
+#define BCRYPT_KDF_HASH L"HASH"
+#define BCRYPT_KDF_HMAC L"HMAC"
+#define BCRYPT_KDF_TLS_PRF L"TLS_PRF"
 #define BCRYPT_SHA1_ALGORITHM L"SHA1"
 #define BCRYPT_SHA256_ALGORITHM L"SHA256"
 #define BCRYPT_SHA384_ALGORITHM L"SHA384"
