@@ -1,5 +1,9 @@
 #include "cli/cli_error.h"
 
+#include <cstdio>
+
+#include "cli/commands.h"
+
 namespace cli {
 
 namespace {
@@ -38,6 +42,11 @@ CliError fromCore(const core::Error& e, std::string_view what) {
     default:
         return {kExitFailed, prefix + e.describe()};
     }
+}
+
+int report(const CliError& e) {
+    std::fprintf(stderr, "mesign-token: %s\n", e.message.c_str());
+    return e.exitCode;
 }
 
 }  // namespace cli

@@ -31,15 +31,6 @@ const char* kUsage =
 
 }  // namespace
 
-namespace cli {
-
-int report(const CliError& e) {
-    std::fprintf(stderr, "mesign-token: %s\n", e.message.c_str());
-    return e.exitCode;
-}
-
-}  // namespace cli
-
 int main(int argc, char** argv) {
     if (argc < 2) {
         std::fputs(kUsage, stderr);
