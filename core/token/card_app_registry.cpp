@@ -1,6 +1,5 @@
 #include "core/token/card_app_registry.h"
 
-#include <algorithm>
 #include <array>
 
 #include "card-apps/openpgp/openpgp_application.h"
@@ -49,25 +48,9 @@ namespace {
 constexpr uint8_t kOpenPgpRidPix[] = {0xD2, 0x76, 0x00, 0x01, 0x24, 0x01};
 }
 
-void probeInitialSelection(transport::Transport& t, CardSelectionState& s) {
-    std::lock_guard lock(s.mutex);
-    if (s.probed) return;
-    s.probed = true;
-    transport::Transaction tx(t);
-    if (!tx) return;
-    const uint8_t getAid[] = {0x00, 0xCA, 0x00, 0x4F, 0x00};
-    auto r = t.transmit(getAid);
-    if (!r || r->size() < sizeof kOpenPgpRidPix + 2) return;
-    const bool ok = (*r)[r->size() - 2] == 0x90 && (*r)[r->size() - 1] == 0x00;
-    s.foundOpenPgp = ok && std::equal(std::begin(kOpenPgpRidPix), std::end(kOpenPgpRidPix), r->begin());
-}
-
-void restoreInitialSelection(transport::Transport& t, CardSelectionState& s) {
-    {
-        std::lock_guard lock(s.mutex);
-        if (!s.foundOpenPgp) return;
-    }
-    if (s.current.load() == static_cast<int>(AppKind::OpenPgp) || s.current.load() == -1) return;
+void restoreOpenPgpSelection(transport::Transport& t, CardSelectionState& s) {
+    const int current = s.current.load();
+    if (!s.hasOpenPgp.load() || current == static_cast<int>(AppKind::OpenPgp) || current == -1) return;
     transport::Transaction tx(t);
     if (!tx) return;
     core::Bytes select{0x00, 0xA4, 0x04, 0x00, sizeof kOpenPgpRidPix};

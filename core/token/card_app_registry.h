@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 
@@ -29,19 +28,14 @@ std::span<const CardAppType> cardAppTypes();
 const CardAppType& cardAppType(AppKind kind);
 
 // The selection state of one card, shared by its tokens in this process. `current`: the AppKind (as int) we
-// last selected, -1 unknown. `foundOpenPgp`: OpenPGP was selected when we first touched the card (GET DATA 4F
-// answered with its AID); we select it again when we let go of the card, because GnuPG 2.2's scdaemon in
-// shared mode keeps its OpenPGP session and never re-selects it after another program selected PIV.
+// last selected, -1 unknown. `hasOpenPgp`: the card holds OpenPGP. When we let go of such a card with
+// another application selected, we select OpenPGP again: GnuPG 2.2's scdaemon in shared mode keeps its
+// OpenPGP session and never re-selects it (other clients we know re-select their own application).
 struct CardSelectionState {
     std::atomic<int> current{-1};
-    std::mutex mutex;  // guards the two below
-    bool probed = false;
-    bool foundOpenPgp = false;
+    std::atomic<bool> hasOpenPgp{false};
 };
-// Called on a fresh connection before any SELECT (once per card).
-void probeInitialSelection(transport::Transport& t, CardSelectionState& s);
-// On letting go of a connection: re-selects OpenPGP if it was found selected and is no longer.
-void restoreInitialSelection(transport::Transport& t, CardSelectionState& s);
+void restoreOpenPgpSelection(transport::Transport& t, CardSelectionState& s);
 
 // What both drivers offer outside the cardapp interface (the dynamic_casts live here only).
 bool takeStateLost(cardapp::CardApplication& app);

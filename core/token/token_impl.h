@@ -61,7 +61,7 @@ struct Token::Impl {
         if (selection) selection->current.store(static_cast<int>(kind));
     }
     void restoreSelection() {
-        if (selection && transport) restoreInitialSelection(*transport, *selection);
+        if (selection && transport) restoreOpenPgpSelection(*transport, *selection);
     }
     // After every card operation: reset / removal / lost-service bookkeeping.
     void settle(const core::Error* err);

@@ -222,6 +222,7 @@ core::Result<std::shared_ptr<Token>> TokenManager::token(SlotId id) {
             fresh->shareSelection(selection);
             auto st = fresh->probe();
             if (st) {
+                if (type.kind == AppKind::OpenPgp) selection->hasOpenPgp = true;
                 found.push_back(std::move(fresh));
             } else {
                 fresh->markRemoved();

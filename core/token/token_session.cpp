@@ -26,7 +26,6 @@ core::Status Token::Impl::ensureConnected() {
         return fail(t.error());
     }
     transport = std::move(*t);
-    if (selection) probeInitialSelection(*transport, *selection);
     app = cardAppType(kind).create(*transport);
     // A fresh connection knows nothing of an earlier one's login (the card may have been powered down).
     if (login.load() != LoginState::None) dropLogin(true);
