@@ -20,6 +20,7 @@ int runSignDoc(const Args& args);
 int runDecryptMail(const Args& args);
 int runVerify(const Args& args);
 int runVcard(const Args& args);
+int runDoctor(const Args& args);
 
 // Prints "mesign-token: MESSAGE" to stderr and returns the error's exit code.
 int report(const struct CliError& e);

@@ -81,6 +81,21 @@ CliResult<std::unique_ptr<P11Key>> P11Key::open(const std::string& modulePath, c
     return key;
 }
 
+CliResult<std::vector<std::string>> moduleTokenSerials(const std::string& modulePath) {
+    P11Key::Handles h;
+    h.ctx = PKCS11_CTX_new();
+    if (!h.ctx) return cliFail(kExitFailed, "libp11: out of memory");
+    if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
+        return cliFail(kExitFailed, "cannot load " + modulePath + ": " + opensslError());
+    h.loaded = true;
+    if (PKCS11_enumerate_slots(h.ctx, &h.slots, &h.slotCount) != 0)
+        return cliFail(kExitFailed, "the module lists no slots: " + opensslError());
+    std::vector<std::string> serials;
+    for (unsigned int i = 0; i < h.slotCount; ++i)
+        if (h.slots[i].token) serials.push_back(trimmed(h.slots[i].token->serialnr));
+    return serials;
+}
+
 P11Key::~P11Key() {
     EVP_PKEY_free(m_pkey);
 }

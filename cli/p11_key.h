@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/cli_error.h"
 #include "cli/options.h"
@@ -28,12 +29,16 @@ public:
 
     EVP_PKEY* pkey() const { return m_pkey; }
 
+    struct Handles;  // libp11 context and slots (also used by moduleTokenSerials)
+
 private:
     P11Key() = default;
-    struct Handles;
     std::unique_ptr<Handles> m_handles;
     EVP_PKEY* m_pkey = nullptr;
 };
+
+// The serial numbers of the tokens the module shows (doctor: does libp11 see what core/token sees?).
+CliResult<std::vector<std::string>> moduleTokenSerials(const std::string& modulePath);
 
 // The last OpenSSL error as text (for messages), clearing the queue.
 std::string opensslError();

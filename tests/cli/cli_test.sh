@@ -68,6 +68,15 @@ expect 3 "no token found" "$MT" change-pin --pin-value 123456 --new-pin-value 65
 
 card_start
 
+step "doctor with a fresh card: pcscd, reader, token, module ok; no certificates is a warning"
+expect 0 "" "$MT" doctor
+grep -q "^\[ok\]   pcscd is running" out.txt || fail "doctor: $(cat out.txt)"
+grep -q "^\[ok\]   token \".*\" (PIV, serial " out.txt || fail "doctor token: $(cat out.txt)"
+grep -q "^\[ok\]   PKCS#11 module .* shows 1 token(s)" out.txt || fail "doctor module: $(cat out.txt)"
+grep -q "^\[warn\] token .*: no certificates" out.txt || fail "doctor certificates: $(cat out.txt)"
+expect 1 "" "$MT" doctor --module /nonexistent/module.so
+grep -q "^\[FAIL\] PKCS#11 module /nonexistent/module.so not found" out.txt || fail "doctor bad module: $(cat out.txt)"
+
 step "list and list --json"
 expect 0 "" "$MT" list
 grep -q "Token \".*\" (PIV, serial " out.txt || fail "list: $(cat out.txt)"
@@ -184,6 +193,8 @@ expect 4 "wrong PIN \(2 tries left\)" "$MT" change-pin --pin-value 111111 --new-
 expect 4 "wrong PIN \(1 try left\)" "$MT" change-pin --pin-value 111111 --new-pin-value 222222
 expect 4 "wrong PIN \(0 tries left\)|PIN is blocked" "$MT" change-pin --pin-value 111111 --new-pin-value 222222
 expect 4 "PIN is blocked; unblock it with the PUK" "$MT" change-pin --pin-value 24682468 --new-pin-value 222222
+expect 1 "" "$MT" doctor
+grep -q "^\[FAIL\] token .*: PIN blocked — mesign-token unblock-pin" out.txt || fail "doctor blocked PIN: $(cat out.txt)"
 expect 0 "" "$MT" info --json
 [ "$(json out.txt 'd["tokens"][0]["pin"]["blocked"]')" = True ] || fail "PIN not reported blocked: $(cat out.txt)"
 expect 4 "wrong PUK \(2 tries left\)" "$MT" unblock-pin --puk-value 00000000 --new-pin-value 123456
