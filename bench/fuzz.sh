@@ -42,7 +42,8 @@ for t in "${targets[@]}"; do
     -artifact_prefix="$out/$t-" "$out/corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  cov=$(grep -oE '^#[0-9]+ .* cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 | sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+)/\1 edges, \2 features/')
+  cov=$( (grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" || true) | tail -1 |
+        sed -E 's/cov: ([0-9]+) ft: ([0-9]+)/\1 edges, \2 features/')
   found=$(ls "$out/$t"-crash-* "$out/$t"-leak-* "$out/$t"-timeout-* "$out/$t"-oom-* "$out/$t"-slow-unit-* 2>/dev/null | wc -l || true)
   if [ "$rc" -ne 0 ] || [ "$found" -gt 0 ]; then
     failed=1
