@@ -11,6 +11,7 @@ class PivCardHandle final : public Card {
 public:
     explicit PivCardHandle(SCARDHANDLE h) : m_transport(h), m_app(m_transport) {}
     cardapp::CardApplication& app() override { return m_app; }
+    transport::Transport& rawTransport() override { return m_transport; }
     LONG lastPcscError() const override { return m_transport.lastError(); }
 
 private:

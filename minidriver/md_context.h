@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "card-apps/common/card_application.h"
+#include "core/transport/transport.h"
 #include "minidriver/cardmod_v7.h"
 
 namespace md {
@@ -21,6 +22,8 @@ class Card {
 public:
     virtual ~Card() = default;
     virtual cardapp::CardApplication& app() = 0;
+    // Raw APDUs for what the task interface lacks (PIV admin challenge-response).
+    virtual transport::Transport& rawTransport() = 0;
     // Last PC/SC error seen on the caller's handle (0 if none), to report the caller's own code.
     virtual LONG lastPcscError() const = 0;
 };
@@ -49,6 +52,7 @@ struct Context {
     WORD containersFreshness = 0;
     WORD filesFreshness = 0;
     PIN_SET authenticated = PIN_SET_NONE;
+    std::optional<Bytes> containerMap;  // cmapfile as last written by the CSP (kept for this context)
     std::vector<Bytes> agreements;  // ECDH secrets by bSecretAgreementIndex; empty = free slot
 
     core::Result<const std::vector<Container>*> loadContainers();

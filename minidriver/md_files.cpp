@@ -11,12 +11,6 @@
 namespace md {
 namespace {
 
-std::string lower(const char* s) {
-    std::string r = s ? s : "";
-    for (auto& ch : r) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return r;
-}
-
 bool isSignatureSpec(DWORD spec) { return spec == AT_SIGNATURE || (spec >= AT_ECDSA_P256 && spec <= AT_ECDSA_P521); }
 
 std::string certFileName(const Container& c) {
@@ -47,6 +41,19 @@ Bytes containerMap(Context& ctx) {
 
 }  // namespace
 
+std::string lowerName(const char* s) {
+    std::string r = s ? s : "";
+    for (auto& ch : r) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return r;
+}
+
+int certFileIndex(const std::string& f) {
+    if (f.size() != 5 || (f.compare(0, 3, "ksc") != 0 && f.compare(0, 3, "kxc") != 0)) return -1;
+    if (!std::isdigit(static_cast<unsigned char>(f[3])) || !std::isdigit(static_cast<unsigned char>(f[4]))) return -1;
+    const int idx = (f[3] - '0') * 10 + (f[4] - '0');
+    return idx < kMaxContainers ? idx : -1;
+}
+
 std::string containerName(const Context& ctx, BYTE index) {
     std::string name;
     static const char* hex = "0123456789abcdef";
@@ -66,7 +73,7 @@ Bytes cacheFile(const Context& ctx) {
 
 DWORD readVirtualFile(Context& ctx, const char* dirName, const char* fileName, Bytes& out,
                       CARD_FILE_ACCESS_CONDITION* ac) {
-    const std::string dir = lower(dirName), file = lower(fileName);
+    const std::string dir = lowerName(dirName), file = lowerName(fileName);
     if (file.empty()) return code(SCARD_E_INVALID_PARAMETER);
     CARD_FILE_ACCESS_CONDITION access = EveryoneReadUserWriteAc;
     if (dir.empty()) {
@@ -86,7 +93,7 @@ DWORD readVirtualFile(Context& ctx, const char* dirName, const char* fileName, B
         if (!list) return toScard(ctx, list.error()) == code(SCARD_E_NO_KEY_CONTAINER) ? code(SCARD_E_COMM_DATA_LOST)
                                                                                      : toScard(ctx, list.error());
         if (file == szCONTAINER_MAP_FILE) {
-            out = containerMap(ctx);
+            out = ctx.containerMap ? *ctx.containerMap : containerMap(ctx);
         } else {
             const Container* found = nullptr;
             for (const auto& c : **list)
@@ -121,7 +128,7 @@ DWORD WINAPI cardEnumFiles(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR* 
         if (!pmszFileNames || !pdwcbFileName) return code(SCARD_E_INVALID_PARAMETER);
         *pmszFileNames = nullptr;
         if (dwFlags != 0) return code(SCARD_E_INVALID_PARAMETER);
-        const std::string dir = lower(pszDirectoryName);
+        const std::string dir = lowerName(pszDirectoryName);
         std::string names;
         if (dir.empty()) {
             names = std::string(szCARD_IDENTIFIER_FILE) + '\0' + szCACHE_FILE + '\0' + szCARD_APPS + '\0';
@@ -178,7 +185,7 @@ DWORD WINAPI cardQueryCapabilities(PCARD_DATA pCardData, PCARD_CAPABILITIES pCap
         if (pCaps->dwVersion > CARD_CAPABILITIES_CURRENT_VERSION) return code(ERROR_REVISION_MISMATCH);
         pCaps->dwVersion = CARD_CAPABILITIES_CURRENT_VERSION;
         pCaps->fCertificateCompression = TRUE;  // we serve plain DER (the PIV layer (de)compresses)
-        pCaps->fKeyGen = FALSE;  // TRUE once CardCreateContainer(Ex) generates keys (not yet)
+        pCaps->fKeyGen = TRUE;
         return SCARD_S_SUCCESS;
     });
 }

@@ -9,6 +9,9 @@
 namespace md {
 
 // md_files.cpp
+std::string lowerName(const char* s);                        // file names are case-insensitive
+// Container index of "kscNN"/"kxcNN" (-1 if the name is not a certificate file).
+int certFileIndex(const std::string& lowerFileName);
 std::string containerName(const Context& ctx, BYTE index);  // stable "<cardid hex>-<slot>"
 Bytes cacheFile(const Context& ctx);                         // cardcf contents
 DWORD readVirtualFile(Context& ctx, const char* dir, const char* file, Bytes& out, CARD_FILE_ACCESS_CONDITION* ac);
@@ -38,6 +41,20 @@ DWORD WINAPI cardRsaDecrypt(PCARD_DATA, PCARD_RSA_DECRYPT_INFO);
 DWORD WINAPI cardConstructDhAgreement(PCARD_DATA, PCARD_DH_AGREEMENT_INFO);
 DWORD WINAPI cardDeriveKey(PCARD_DATA, PCARD_DERIVE_KEY);
 DWORD WINAPI cardDestroyDhAgreement(PCARD_DATA, BYTE, DWORD);
+
+// md_admin.cpp
+DWORD adminChallenge(Context& ctx, PBYTE* ppbChallengeData, PDWORD pcbChallengeData);
+DWORD adminResponse(Context& ctx, PBYTE pbResponseData, DWORD cbResponseData);
+DWORD WINAPI cardGetChallenge(PCARD_DATA, PBYTE*, PDWORD);
+DWORD WINAPI cardAuthenticateChallenge(PCARD_DATA, PBYTE, DWORD, PDWORD);
+DWORD WINAPI cardGetChallengeEx(PCARD_DATA, PIN_ID, PBYTE*, PDWORD, DWORD);
+
+// md_write.cpp
+DWORD WINAPI cardCreateContainerEx(PCARD_DATA, BYTE, DWORD, DWORD, DWORD, PBYTE, PIN_ID);
+DWORD WINAPI cardCreateContainer(PCARD_DATA, BYTE, DWORD, DWORD, DWORD, PBYTE);
+DWORD WINAPI cardCreateFile(PCARD_DATA, LPSTR, LPSTR, DWORD, CARD_FILE_ACCESS_CONDITION);
+DWORD WINAPI cardWriteFile(PCARD_DATA, LPSTR, LPSTR, DWORD, PBYTE, DWORD);
+DWORD WINAPI cardDeleteFile(PCARD_DATA, LPSTR, LPSTR, DWORD);
 
 // md_pin.cpp
 DWORD WINAPI cardAuthenticatePin(PCARD_DATA, LPWSTR, PBYTE, DWORD, PDWORD);

@@ -1,5 +1,5 @@
-// PIN entry points. ROLE_USER is the PIV application PIN; ROLE_ADMIN (the PIV management key,
-// challenge-response) is not offered yet. Session PINs are not supported (PIN strength: plaintext).
+// PIN entry points. ROLE_USER is the PIV application PIN; ROLE_ADMIN is the PIV management key
+// (challenge-response, md_admin.cpp). Session PINs are not supported (PIN strength: plaintext).
 #include <cwchar>
 
 #include "minidriver/md_functions.h"
@@ -26,7 +26,10 @@ DWORD authenticate(Context& ctx, PIN_ID pinId, DWORD dwFlags, PBYTE pbPinData, D
         return code(SCARD_E_UNSUPPORTED_FEATURE);
     if (ppbSessionPin) *ppbSessionPin = nullptr;
     if (pcbSessionPin) *pcbSessionPin = 0;
-    if (pinId == ROLE_ADMIN) return code(SCARD_E_UNSUPPORTED_FEATURE);
+    if (pinId == ROLE_ADMIN) {
+        if (pcAttemptsRemaining) *pcAttemptsRemaining = CARD_DATA_VALUE_UNKNOWN;
+        return adminResponse(ctx, pbPinData, cbPinData);  // challenge-response (CardGetChallengeEx first)
+    }
     if (pinId != ROLE_USER) return code(SCARD_E_INVALID_PARAMETER);
     if (!pbPinData || cbPinData == 0) return code(SCARD_E_INVALID_PARAMETER);
     if (cbPinData < 6 || cbPinData > 8) return code(SCARD_E_INVALID_CHV);  // PIV PINs: 6-8 bytes; no try spent

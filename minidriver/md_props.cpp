@@ -1,6 +1,6 @@
 // CardGetProperty / CardSetProperty / CardGetContainerProperty (spec §9, §6.2).
-// Until writing (CardWriteFile, CardCreateContainerEx) lands, the card is presented read-only, with
-// NO_CACHE because we cannot persist a cardcf on a PIV card.
+// The card is writable (key generation, certificates: md_write.cpp); cache mode NO_CACHE because a PIV
+// card has no place to persist cardcf.
 #include <cstring>
 #include <cwchar>
 
@@ -75,11 +75,11 @@ DWORD WINAPI cardGetProperty(PCARD_DATA pCardData, LPCWSTR wszProperty, PBYTE pb
             if (DWORD rc = cardQueryKeySizes(pCardData, dwFlags, 0, &sizes)) return rc;
             value = asBytes(sizes);
         } else if (is(wszProperty, CP_CARD_READ_ONLY)) {
-            value = asBytes(BOOL(TRUE));
+            value = asBytes(BOOL(FALSE));
         } else if (is(wszProperty, CP_CARD_CACHE_MODE)) {
             value = asBytes(DWORD(CP_CACHE_MODE_NO_CACHE));
         } else if (is(wszProperty, CP_SUPPORTS_WIN_X509_ENROLLMENT)) {
-            value = asBytes(BOOL(FALSE));
+            value = asBytes(BOOL(TRUE));
         } else if (is(wszProperty, CP_CARD_GUID)) {
             value = ctx.cardId;
         } else if (is(wszProperty, CP_CARD_SERIAL_NO)) {
@@ -127,7 +127,7 @@ DWORD WINAPI cardSetProperty(PCARD_DATA pCardData, LPCWSTR wszProperty, PBYTE pb
                               CP_CARD_PIN_INFO, CP_CARD_LIST_PINS, CP_CARD_AUTHENTICATED_STATE,
                               CP_CARD_PIN_STRENGTH_VERIFY, CP_CARD_PIN_STRENGTH_CHANGE, CP_CARD_PIN_STRENGTH_UNBLOCK,
                               CP_KEY_IMPORT_SUPPORT, CP_ENUM_ALGORITHMS, CP_PADDING_SCHEMES, CP_CHAINING_MODES})
-            if (is(wszProperty, known)) return code(SCARD_E_UNSUPPORTED_FEATURE);  // read-only card for now
+            if (is(wszProperty, known)) return code(SCARD_E_UNSUPPORTED_FEATURE);  // fixed by the card
         return code(SCARD_E_INVALID_PARAMETER);
     });
 }

@@ -21,11 +21,11 @@ constexpr F unsupported() {
 void fillFunctionTable(PCARD_DATA d, DWORD version) {
     d->pfnCardQueryCapabilities = cardQueryCapabilities;
     d->pfnCardDeleteContainer = unsupported<PFN_CARD_DELETE_CONTAINER>();
-    d->pfnCardCreateContainer = unsupported<PFN_CARD_CREATE_CONTAINER>();
+    d->pfnCardCreateContainer = cardCreateContainer;
     d->pfnCardGetContainerInfo = cardGetContainerInfo;
     d->pfnCardAuthenticatePin = cardAuthenticatePin;
-    d->pfnCardGetChallenge = unsupported<PFN_CARD_GET_CHALLENGE>();
-    d->pfnCardAuthenticateChallenge = unsupported<PFN_CARD_AUTHENTICATE_CHALLENGE>();
+    d->pfnCardGetChallenge = cardGetChallenge;
+    d->pfnCardAuthenticateChallenge = cardAuthenticateChallenge;
     d->pfnCardUnblockPin = unsupported<PFN_CARD_UNBLOCK_PIN>();
     d->pfnCardChangeAuthenticator = unsupported<PFN_CARD_CHANGE_AUTHENTICATOR>();
     d->pfnCardDeauthenticate = cardDeauthenticate;
@@ -33,10 +33,10 @@ void fillFunctionTable(PCARD_DATA d, DWORD version) {
     d->pfnCardDeleteDirectory = unsupported<PFN_CARD_DELETE_DIRECTORY>();
     d->pvUnused3 = nullptr;
     d->pvUnused4 = nullptr;
-    d->pfnCardCreateFile = unsupported<PFN_CARD_CREATE_FILE>();
+    d->pfnCardCreateFile = cardCreateFile;
     d->pfnCardReadFile = cardReadFile;
-    d->pfnCardWriteFile = unsupported<PFN_CARD_WRITE_FILE>();
-    d->pfnCardDeleteFile = unsupported<PFN_CARD_DELETE_FILE>();
+    d->pfnCardWriteFile = cardWriteFile;
+    d->pfnCardDeleteFile = cardDeleteFile;
     d->pfnCardEnumFiles = cardEnumFiles;
     d->pfnCardGetFileInfo = cardGetFileInfo;
     d->pfnCardQueryFreeSpace = cardQueryFreeSpace;
@@ -50,7 +50,7 @@ void fillFunctionTable(PCARD_DATA d, DWORD version) {
         // pfnCspGetDHAgreement belongs to the CSP: left untouched.
     }
     if (version >= CARD_DATA_VERSION_SIX) {
-        d->pfnCardGetChallengeEx = unsupported<PFN_CARD_GET_CHALLENGE_EX>();
+        d->pfnCardGetChallengeEx = cardGetChallengeEx;
         d->pfnCardAuthenticateEx = cardAuthenticateEx;
         d->pfnCardChangeAuthenticatorEx = unsupported<PFN_CARD_CHANGE_AUTHENTICATOR_EX>();
         d->pfnCardDeauthenticateEx = cardDeauthenticateEx;
@@ -70,7 +70,7 @@ void fillFunctionTable(PCARD_DATA d, DWORD version) {
         d->pfnCardSetKeyProperty = unsupported<PFN_CARD_SET_KEY_PROPERTY>();
         d->pfnCardDestroyKey = unsupported<PFN_CARD_DESTROY_KEY>();
         d->pfnCardProcessEncryptedData = unsupported<PFN_CARD_PROCESS_ENCRYPTED_DATA>();
-        d->pfnCardCreateContainerEx = unsupported<PFN_CARD_CREATE_CONTAINER_EX>();
+        d->pfnCardCreateContainerEx = cardCreateContainerEx;
     }
 }
 

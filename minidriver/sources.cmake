@@ -1,6 +1,7 @@
 # Portable minidriver sources (no OpenSSL, no piv): shared by the native build and the mingw DLL.
 set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_acquire.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_admin.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_crypto_common.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_ecdh.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_export.cpp
@@ -11,5 +12,6 @@ set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_rsa_encoding.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_sign.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_table.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_write.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scard_handle_transport.cpp
   ${CMAKE_CURRENT_LIST_DIR}/supported_cards.cpp)

@@ -182,12 +182,14 @@ TEST_F(MinidriverTest, Properties) {
 
 TEST_F(MinidriverTest, UnimplementedEntryPointsSayUnsupported) {
     ASSERT_NO_FATAL_FAILURE(acquire());
-    EXPECT_EQ(m_data.pfnCardCreateContainerEx(&m_data, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 2048,
+    EXPECT_EQ(m_data.pfnCardDeleteContainer(&m_data, 0, 0), c(SCARD_E_UNSUPPORTED_FEATURE));
+    EXPECT_EQ(m_data.pfnCardCreateContainerEx(&m_data, 0, CARD_CREATE_CONTAINER_KEY_IMPORT, AT_KEYEXCHANGE, 2048,
                                               nullptr, ROLE_USER), c(SCARD_E_UNSUPPORTED_FEATURE));
-    PBYTE ch = nullptr;
-    DWORD n = 0;
-    EXPECT_EQ(m_data.pfnCardGetChallenge(&m_data, &ch, &n), c(SCARD_E_UNSUPPORTED_FEATURE));
-    EXPECT_EQ(m_data.pfnCardWriteFile(&m_data, nullptr, const_cast<LPSTR>("cardcf"), 0, ch, 0),
+    EXPECT_EQ(m_data.pfnCardUnblockPin(&m_data, const_cast<LPWSTR>(wszCARD_USER_USER), nullptr, 0, nullptr, 0, 0, 0),
+              c(SCARD_E_UNSUPPORTED_FEATURE));
+    EXPECT_EQ(m_data.pfnCardSetContainerProperty(&m_data, 0, CCP_PIN_IDENTIFIER, nullptr, 0, 0),
+              c(SCARD_E_UNSUPPORTED_FEATURE));
+    EXPECT_EQ(m_data.pfnCardCreateDirectory(&m_data, const_cast<LPSTR>("x"), UserCreateDeleteDirAc),
               c(SCARD_E_UNSUPPORTED_FEATURE));
     EXPECT_EQ(m_data.pfnCardDestroyKey(&m_data, 0), c(SCARD_E_UNSUPPORTED_FEATURE));
 }
