@@ -50,7 +50,8 @@ fi
 # The timed fuzzing is bench/fuzz.sh, not CI.
 if [ -z "${MESIGN_SKIP_FUZZ:-}" ]; then
   t0=$SECONDS
-  cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j "$jobs" --target fuzzers
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$jobs" --target fuzzers
   for d in tests/fuzz/corpus/*/; do
     t=$(basename "$d")
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 build/fuzz/tests/fuzz/"$t" -runs=0 "$d" 2>&1 | tail -1
