@@ -1,5 +1,6 @@
-// sign-mail (S/MIME multipart/signed), sign-doc (detached CMS) and decrypt-mail with a token key (OpenSSL CMS +
-// libp11); verify (OpenSSL CMS verification of a signed mail or a detached signature against a CA file).
+// sign-mail (S/MIME multipart/signed), sign-doc (detached CMS), decrypt-mail and decrypt-doc with a token key
+// (OpenSSL CMS + libp11); encrypt-doc to a certificate; verify (OpenSSL CMS verification of a signed mail or a
+// detached signature against a CA file).
 // pem.h first: cms.h declares the PEM_*_CMS functions only when pem.h came before it.
 #include <openssl/pem.h>
 #include <openssl/cms.h>
@@ -32,6 +33,12 @@ const char* kSignDocHelp =
 const char* kDecryptHelp =
     "usage: mesign-token decrypt-mail [TOKEN-URI] [--slot 9d] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
     "Decrypts an S/MIME encrypted mail (stdin or --in) with the key in the slot; the content to stdout or --out.\n";
+const char* kEncryptDocHelp =
+    "usage: mesign-token encrypt-doc [TOKEN-URI] [--slot 9d | --recipient CERT] [--in FILE] [--out FILE] [--pem]\n"
+    "Encrypts a document (CMS EnvelopedData, AES-256) to the certificate in the slot or in CERT; no PIN.\n";
+const char* kDecryptDocHelp =
+    "usage: mesign-token decrypt-doc [TOKEN-URI] [--slot 9d] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
+    "Decrypts a CMS encrypted document (DER or PEM, as encrypt-doc writes it) with the key in the slot.\n";
 const char* kVerifyHelp =
     "usage: mesign-token verify [--ca FILE] [--in FILE] [--out FILE] [--signature SIG]\n"
     "Verifies an S/MIME signed mail (stdin or --in), or with --signature a detached CMS signature (sign-doc)\n"
@@ -62,6 +69,7 @@ CliResult<BioPtr> inputBio(const ParsedArgs& args) {
     std::string all(std::istreambuf_iterator<char>(std::cin), {});
     BioPtr b(BIO_new(BIO_s_mem()));
     BIO_write(b.get(), all.data(), static_cast<int>(all.size()));
+    BIO_set_flags(b.get(), BIO_FLAGS_NONCLEAR_RST);  // BIO_reset rewinds (DER, then PEM) instead of emptying
     return b;
 }
 
@@ -158,6 +166,71 @@ CliStatus decryptMail(const ParsedArgs& args) {
     return {};
 }
 
+// A document encrypted (CMS EnvelopedData, AES-256, DER or --pem) to --recipient CERT, else to the
+// certificate in the token's slot (default 9D) — the public half only, no PIN.
+CliStatus encryptDoc(const ParsedArgs& args) {
+    std::unique_ptr<X509, X509Free> cert;
+    if (auto file = args.value("recipient")) {
+        BioPtr b(BIO_new_file(file->c_str(), "rb"));
+        if (!b) return cliFail(kExitFailed, "cannot read " + *file + ": " + std::strerror(errno));
+        cert.reset(PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr));
+        if (!cert) {
+            BIO_reset(b.get());
+            ERR_clear_error();
+            cert.reset(d2i_X509_bio(b.get(), nullptr));
+        }
+        if (!cert) return cliFail(kExitFailed, *file + ": not a certificate (PEM or DER)");
+    } else {
+        if (args.positional.size() > 1) return cliFail(kExitUsage, "at most one token URI expected");
+        auto slot = parseSlotName(args.value("slot").value_or("9d"));
+        if (!slot) return std::unexpected(slot.error());
+        Tokens tokens;
+        auto t = tokens.select(args.positional.empty() ? std::nullopt : std::optional(args.positional.front()));
+        if (!t) return std::unexpected(t.error());
+        auto objects = t->token->objects();
+        if (!objects) return cliFail(objects.error(), "cannot read the token's keys");
+        for (const auto& k : *objects) {
+            if (k.key.ref != *slot || !k.certificate) continue;
+            const unsigned char* p = k.certificate->der.data();
+            cert.reset(d2i_X509(nullptr, &p, static_cast<long>(k.certificate->der.size())));
+        }
+        if (!cert) return cliFail(kExitFailed, "slot " + slotName(*slot) + " has no certificate to encrypt to");
+    }
+    auto in = inputBio(args);
+    if (!in) return std::unexpected(in.error());
+    STACK_OF(X509)* recipients = sk_X509_new_null();
+    sk_X509_push(recipients, cert.get());
+    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(
+        CMS_encrypt(recipients, in->get(), EVP_aes_256_cbc(), CMS_BINARY));
+    sk_X509_free(recipients);
+    if (!cms) return cliFail(kExitFailed, "encryption failed: " + opensslError());
+    auto out = outputBio(args, false);
+    if (!out) return std::unexpected(out.error());
+    int ok = args.has("pem") ? PEM_write_bio_CMS(out->get(), cms.get()) : i2d_CMS_bio(out->get(), cms.get());
+    if (ok != 1) return cliFail(kExitFailed, "cannot write the encrypted document: " + opensslError());
+    return {};
+}
+
+// CMS EnvelopedData (DER or PEM, as encrypt-doc writes it) decrypted with the key in the slot (default 9D).
+CliStatus decryptDoc(const ParsedArgs& args) {
+    auto in = inputBio(args);
+    if (!in) return std::unexpected(in.error());
+    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(d2i_CMS_bio(in->get(), nullptr));
+    if (!cms) {
+        BIO_reset(in->get());
+        ERR_clear_error();
+        cms.reset(PEM_read_bio_CMS(in->get(), nullptr, nullptr, nullptr));
+    }
+    if (!cms) return cliFail(kExitFailed, "not a CMS encrypted document (DER or PEM)");
+    auto sk = openSlotKey(args, "9d");
+    if (!sk) return std::unexpected(sk.error());
+    auto out = outputBio(args, false);
+    if (!out) return std::unexpected(out.error());
+    if (CMS_decrypt(cms.get(), sk->key->pkey(), sk->cert.get(), nullptr, out->get(), CMS_BINARY) != 1)
+        return cliFail(kExitFailed, "decryption failed (not encrypted to this slot's certificate?): " + opensslError());
+    return {};
+}
+
 // A detached signature file: DER, else PEM.
 CliResult<std::unique_ptr<CMS_ContentInfo, CmsFree>> readDetached(const std::string& path) {
     BioPtr b(BIO_new_file(path.c_str(), "rb"));
@@ -215,6 +288,8 @@ const std::vector<OptionSpec> kSignOptions = {{"slot", true},      {"in", true},
                                               {"pin-fd", true},    {"pin-value", true}, {"module", true}};
 const std::vector<OptionSpec> kSignDocOptions = {{"slot", true},   {"in", true},        {"out", true}, {"pem", false},
                                                  {"pin-fd", true}, {"pin-value", true}, {"module", true}};
+const std::vector<OptionSpec> kEncryptOptions = {{"slot", true}, {"recipient", true}, {"in", true},
+                                                 {"out", true},  {"pem", false}};
 const std::vector<OptionSpec> kVerifyOptions = {{"ca", true}, {"in", true}, {"out", true}, {"signature", true}};
 
 int run(const Args& argv, const std::vector<OptionSpec>& specs, const char* help, CliStatus (*fn)(const ParsedArgs&)) {
@@ -230,6 +305,8 @@ int run(const Args& argv, const std::vector<OptionSpec>& specs, const char* help
 int runSignMail(const Args& args) { return run(args, kSignOptions, kSignHelp, signMail); }
 int runSignDoc(const Args& args) { return run(args, kSignDocOptions, kSignDocHelp, signDoc); }
 int runDecryptMail(const Args& args) { return run(args, kSignOptions, kDecryptHelp, decryptMail); }
+int runEncryptDoc(const Args& args) { return run(args, kEncryptOptions, kEncryptDocHelp, encryptDoc); }
+int runDecryptDoc(const Args& args) { return run(args, kSignOptions, kDecryptDocHelp, decryptDoc); }
 int runVerify(const Args& args) { return run(args, kVerifyOptions, kVerifyHelp, verify); }
 
 }  // namespace cli

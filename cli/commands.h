@@ -18,6 +18,8 @@ int runImportCert(const Args& args);
 int runSignMail(const Args& args);
 int runSignDoc(const Args& args);
 int runDecryptMail(const Args& args);
+int runEncryptDoc(const Args& args);
+int runDecryptDoc(const Args& args);
 int runVerify(const Args& args);
 int runVcard(const Args& args);
 int runDoctor(const Args& args);

@@ -22,6 +22,8 @@ const char* kUsage =
     "  sign-mail [URI]       S/MIME-sign a mail (stdin or --in) with a token key\n"
     "  sign-doc [URI]        detached CMS signature of a document\n"
     "  decrypt-mail [URI]    decrypt an S/MIME encrypted mail with a token key\n"
+    "  encrypt-doc [URI]     encrypt a document to a slot's (or a file's) certificate\n"
+    "  decrypt-doc [URI]     decrypt it with the token key\n"
     "  verify                verify a signed mail or a detached signature against a CA file\n"
     "  vcard create|start|stop|list  virtual cards for trying things out\n"
     "  doctor                check pcscd, readers, tokens, PINs, certificates and the PKCS#11 module\n"
@@ -49,6 +51,8 @@ int main(int argc, char** argv) {
     if (cmd == "sign-mail") return cli::runSignMail(rest);
     if (cmd == "sign-doc") return cli::runSignDoc(rest);
     if (cmd == "decrypt-mail") return cli::runDecryptMail(rest);
+    if (cmd == "encrypt-doc") return cli::runEncryptDoc(rest);
+    if (cmd == "decrypt-doc") return cli::runDecryptDoc(rest);
     if (cmd == "verify") return cli::runVerify(rest);
     if (cmd == "vcard") return cli::runVcard(rest);
     if (cmd == "doctor") return cli::runDoctor(rest);

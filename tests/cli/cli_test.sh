@@ -175,6 +175,19 @@ openssl cms -encrypt -binary -aes256 -in secret.txt -out other.eml other.crt 2>/
 expect 1 "decryption failed" "$MT" decrypt-mail --in other.eml --pin-value 123456
 expect 1 "not an S/MIME encrypted message" "$MT" decrypt-mail --in garbage.crt --pin-value 123456
 
+step "encrypt-doc to the 9D certificate (token or file), decrypt-doc with the 9D key"
+"$MT" encrypt-doc --in doc.bin --out doc.p7m 2>err.txt || fail "encrypt-doc: $(cat err.txt)"
+openssl cms -cmsout -inform DER -in doc.p7m -print 2>/dev/null | grep -q "envelopedData" || fail "not EnvelopedData"
+"$MT" decrypt-doc --in doc.p7m --out doc.dec --pin-value 123456 2>err.txt || fail "decrypt-doc: $(cat err.txt)"
+cmp -s doc.bin doc.dec || fail "decrypt-doc: the document differs"
+"$MT" encrypt-doc --recipient enc.crt --pem <doc.bin >doc.pem.p7m 2>err.txt || fail "encrypt-doc --recipient: $(cat err.txt)"
+"$MT" decrypt-doc --pin-value 123456 <doc.pem.p7m >doc.dec2 2>err.txt || fail "decrypt-doc PEM: $(cat err.txt)"
+cmp -s doc.bin doc.dec2 || fail "decrypt-doc (PEM): the document differs"
+"$MT" encrypt-doc --recipient other.crt --in doc.bin --out other.p7m 2>err.txt || fail "encrypt-doc other: $(cat err.txt)"
+expect 1 "decryption failed" "$MT" decrypt-doc --in other.p7m --pin-value 123456
+expect 1 "garbage.crt: not a certificate" "$MT" encrypt-doc --recipient garbage.crt --in doc.bin
+expect 1 "not a CMS encrypted document" "$MT" decrypt-doc --in garbage.crt --pin-value 123456
+
 step "wrong PIN → exit 4 with the tries left; a PIN of a bad length costs no try"
 expect 4 "wrong PIN \(2 tries left\)" "$MT" sign-mail --in mail.txt --pin-value 000000
 expect 4 "new PIN must be 6 to 8 characters" "$MT" change-pin --pin-value 123456 --new-pin-value 12
