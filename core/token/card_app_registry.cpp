@@ -49,6 +49,7 @@ constexpr uint8_t kOpenPgpRidPix[] = {0xD2, 0x76, 0x00, 0x01, 0x24, 0x01};
 }
 
 void restoreOpenPgpSelection(transport::Transport& t, CardSelectionState& s) {
+    std::lock_guard lock(s.use);
     const int current = s.current.load();
     if (!s.hasOpenPgp.load() || current == static_cast<int>(AppKind::OpenPgp) || current == -1) return;
     transport::Transaction tx(t);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 
@@ -31,9 +32,13 @@ const CardAppType& cardAppType(AppKind kind);
 // last selected, -1 unknown. `hasOpenPgp`: the card holds OpenPGP. When we let go of such a card with
 // another application selected, we select OpenPGP again: GnuPG 2.2's scdaemon in shared mode keeps its
 // OpenPGP session and never re-selects it (other clients we know re-select their own application).
+// `use` is held from the selection check to the end of each card operation, so that a sibling token on
+// another thread cannot select its application in between (recursive: letting go of the card may happen
+// inside an operation).
 struct CardSelectionState {
     std::atomic<int> current{-1};
     std::atomic<bool> hasOpenPgp{false};
+    std::recursive_mutex use;
 };
 void restoreOpenPgpSelection(transport::Transport& t, CardSelectionState& s);
 

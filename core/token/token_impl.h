@@ -93,6 +93,8 @@ struct Token::Impl {
             cleanupRemoved();
             return core::fail(core::Errc::CardRemoved, "the card was removed from '" + reader + "'");
         }
+        std::unique_lock<std::recursive_mutex> cardLock;  // see CardSelectionState::use
+        if (selection) cardLock = std::unique_lock(selection->use);
         if (auto st = ensureConnected(); !st) return core::fail(st.error());
         if (auto st = reselectIfDeselected(); !st) {
             settle(&st.error());

@@ -1,5 +1,7 @@
 // A card with PIV and OpenPGP in one reader: two slots (the second appears when the card is probed), two
 // tokens usable from one process, OpenPGP token info and key generation with PW3 as SO.
+#include <thread>
+
 #include "test_crypto.h"
 #include "vcard/open_card.h"
 
@@ -98,6 +100,41 @@ TEST_F(OpenPgpTokenTest, BothTokensSignFromOneProcess) {
     ASSERT_TRUE(p.loginUser(kPin));
     EXPECT_EQ(signAndVerify(p, 0x9A, pivKey->key.publicKeyInfo), "");
     ASSERT_TRUE(p.logout());
+}
+
+// Threads using the two tokens of one card at once: each operation re-selects its application under the
+// card's selection lock, so no command reaches the other application.
+TEST_F(OpenPgpTokenTest, TwoTokensOfOneCardFromTwoThreads) {
+    m_manager->probeCards();
+    auto piv = m_manager->token(1);
+    auto pgp = m_manager->token(2);
+    ASSERT_TRUE(piv && pgp);
+    ASSERT_TRUE((*piv)->loginSo(token::SoCredential::ManagementKey, kMgmtKey));
+    auto pivKey = (*piv)->generateKey(0x9A, cardapp::KeyAlgorithm::EcP256);
+    ASSERT_TRUE(pivKey) << pivKey.error().describe();
+    ASSERT_TRUE((*piv)->logout());
+    ASSERT_TRUE((*pgp)->loginSo(token::SoCredential::AdminPin, kPw3));
+    auto pgpKey = (*pgp)->generateKey(0x01, cardapp::KeyAlgorithm::Ed25519);
+    ASSERT_TRUE(pgpKey) << pgpKey.error().describe();
+    ASSERT_TRUE((*pgp)->logout());
+
+    // A context PIN with each operation: logins do not survive the sibling's SELECT (by design).
+    std::string pivError, pgpError;
+    std::thread a([&] {
+        for (int i = 0; i < 15 && pivError.empty(); ++i)
+            pivError = signAndVerify(**piv, 0x9A, pivKey->key.publicKeyInfo, kPin);
+    });
+    std::thread b([&] {
+        for (int i = 0; i < 15 && pgpError.empty(); ++i) {
+            auto sig = (*pgp)->sign(0x01, kMessage, kPin);
+            if (!sig) pgpError = sig.error().describe();
+            else if (sig->size() != 64) pgpError = "not an Ed25519 signature";
+        }
+    });
+    a.join();
+    b.join();
+    EXPECT_EQ(pivError, "");
+    EXPECT_EQ(pgpError, "");
 }
 
 }  // namespace
