@@ -162,6 +162,9 @@ TEST_F(OpenPgpP11Test, TwoTokensCurve25519AndCertificateImport) {
     EXPECT_EQ(attribute(h, sigKey, CKA_KEY_TYPE), Bytes(kt, kt + sizeof edwards));
     const Bytes keyLabel = attribute(h, sigKey, CKA_LABEL);
     EXPECT_EQ(std::string(keyLabel.begin(), keyLabel.end()), "Signature key");
+    // The virtual card's C4 says "PW1 valid for one signature": the signature key needs the PIN each time.
+    EXPECT_EQ(attribute(h, sigKey, CKA_ALWAYS_AUTHENTICATE), Bytes{CK_TRUE});
+    EXPECT_EQ(attribute(h, findOne(h, CKO_PRIVATE_KEY, 0x03), CKA_ALWAYS_AUTHENTICATE), Bytes{CK_FALSE});
     Bytes edSig = sign(h, 0x01, CKM_EDDSA, kMsg);
     EXPECT_EQ(edSig.size(), 64u);
     EXPECT_TRUE(verifyEd25519(sigSpki, kMsg, edSig));
