@@ -175,7 +175,10 @@ int runInfo(const Args& argv) {
     bool json = args->has("json");
     std::string out = "{\"tokens\":[";
     for (std::size_t n = 0; n < chosen.size(); ++n) {
-        auto keys = chosen[n].token->objects();
+        auto keys = [&] {
+            SlowNote note("reading the certificates of \"" + chosen[n].info.label + "\"");
+            return chosen[n].token->objects();
+        }();
         if (!keys) return report(fromCore(keys.error(), "cannot read the token's keys"));
         if (json) out += (n ? "," : "") + infoJson(chosen[n], *keys);
         else printInfoText(chosen[n], *keys);

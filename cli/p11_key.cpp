@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "cli/text_util.h"
+
 namespace cli {
 
 struct P11Key::Handles {
@@ -48,6 +50,7 @@ std::string trimmed(const char* s) {
 
 CliResult<std::unique_ptr<P11Key>> P11Key::open(const std::string& modulePath, const std::string& serial,
                                                 uint8_t ckaId, const core::SecureBytes& pin) {
+    SlowNote note("opening the token through the PKCS#11 module");
     std::unique_ptr<P11Key> key(new P11Key());
     key->m_handles = std::make_unique<Handles>();
     auto& h = *key->m_handles;
