@@ -41,6 +41,9 @@ struct Container {
 inline constexpr uint8_t kSlotRefs[] = {0x9A, 0x9C, 0x9D, 0x9E};
 inline constexpr BYTE kMaxContainers = sizeof kSlotRefs;
 
+// PIV PUK as an extra role (ids 3-7 are free for the card): unblock-only.
+inline constexpr PIN_ID kRolePuk = 3;
+
 struct Context {
     PCARD_DATA data = nullptr;
     DWORD version = 0;

@@ -62,6 +62,13 @@ DWORD WINAPI cardAuthenticateEx(PCARD_DATA, PIN_ID, DWORD, PBYTE, DWORD, PBYTE*,
 DWORD WINAPI cardDeauthenticate(PCARD_DATA, LPWSTR, DWORD);
 DWORD WINAPI cardDeauthenticateEx(PCARD_DATA, PIN_SET, DWORD);
 
+// md_pin_change.cpp
+DWORD WINAPI cardChangeAuthenticator(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD, PDWORD);
+DWORD WINAPI cardChangeAuthenticatorEx(PCARD_DATA, DWORD, PIN_ID, PBYTE, DWORD, PIN_ID, PBYTE, DWORD, DWORD, PDWORD);
+DWORD WINAPI cardUnblockPin(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD);
+// Maps a PIN verification failure (tries left into *pcAttemptsRemaining when given).
+DWORD mapPinError(Context& ctx, const core::Error& e, PDWORD pcAttemptsRemaining);
+
 // md_props.cpp
 DWORD WINAPI cardGetProperty(PCARD_DATA, LPCWSTR, PBYTE, DWORD, PDWORD, DWORD);
 DWORD WINAPI cardSetProperty(PCARD_DATA, LPCWSTR, PBYTE, DWORD, DWORD);

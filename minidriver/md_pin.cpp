@@ -5,7 +5,6 @@
 #include "minidriver/md_functions.h"
 
 namespace md {
-namespace {
 
 DWORD mapPinError(Context& ctx, const core::Error& e, PDWORD pcAttemptsRemaining) {
     if (pcAttemptsRemaining) {
@@ -16,6 +15,8 @@ DWORD mapPinError(Context& ctx, const core::Error& e, PDWORD pcAttemptsRemaining
     if (e.code == core::Errc::IncorrectData || e.code == core::Errc::WrongLength) return code(SCARD_E_INVALID_CHV);
     return toScard(ctx, e);
 }
+
+namespace {
 
 DWORD authenticate(Context& ctx, PIN_ID pinId, DWORD dwFlags, PBYTE pbPinData, DWORD cbPinData,
                    PBYTE* ppbSessionPin, PDWORD pcbSessionPin, PDWORD pcAttemptsRemaining) {

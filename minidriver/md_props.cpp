@@ -39,7 +39,13 @@ DWORD pinInfo(DWORD pinId, PIN_INFO& info) {
             info.PinType = AlphaNumericPinType;
             info.PinPurpose = PrimaryCardPin;
             info.dwChangePermission = CREATE_PIN_SET(ROLE_USER);
-            info.dwUnblockPermission = CREATE_PIN_SET(ROLE_ADMIN);
+            info.dwUnblockPermission = CREATE_PIN_SET(kRolePuk);  // PIV: only the PUK unblocks the PIN
+            return SCARD_S_SUCCESS;
+        case kRolePuk:
+            info.PinType = AlphaNumericPinType;
+            info.PinPurpose = UnblockOnlyPin;
+            info.dwChangePermission = CREATE_PIN_SET(kRolePuk);
+            info.PinCachePolicy.PinCachePolicyType = PinCacheNone;
             return SCARD_S_SUCCESS;
         case ROLE_ADMIN:  // the PIV management key: challenge-response
             info.PinType = ChallengeResponsePinType;
@@ -94,12 +100,13 @@ DWORD WINAPI cardGetProperty(PCARD_DATA pCardData, LPCWSTR wszProperty, PBYTE pb
             if (DWORD rc = pinInfo(dwFlags, info)) return rc;
             value = asBytes(info);
         } else if (is(wszProperty, CP_CARD_LIST_PINS)) {
-            value = asBytes(PIN_SET(CREATE_PIN_SET(ROLE_EVERYONE) | CREATE_PIN_SET(ROLE_USER) | CREATE_PIN_SET(ROLE_ADMIN)));
+            value = asBytes(PIN_SET(CREATE_PIN_SET(ROLE_EVERYONE) | CREATE_PIN_SET(ROLE_USER) |
+                                    CREATE_PIN_SET(ROLE_ADMIN) | CREATE_PIN_SET(kRolePuk)));
         } else if (is(wszProperty, CP_CARD_AUTHENTICATED_STATE)) {
             value = asBytes(ctx.authenticated);
         } else if (is(wszProperty, CP_CARD_PIN_STRENGTH_VERIFY) || is(wszProperty, CP_CARD_PIN_STRENGTH_CHANGE) ||
                    is(wszProperty, CP_CARD_PIN_STRENGTH_UNBLOCK)) {
-            if (dwFlags > ROLE_ADMIN) return code(SCARD_E_INVALID_PARAMETER);
+            if (dwFlags > kRolePuk) return code(SCARD_E_INVALID_PARAMETER);
             value = asBytes(DWORD(CARD_PIN_STRENGTH_PLAINTEXT));
         } else if (is(wszProperty, CP_KEY_IMPORT_SUPPORT)) {
             value = asBytes(DWORD(0));

@@ -26,8 +26,8 @@ void fillFunctionTable(PCARD_DATA d, DWORD version) {
     d->pfnCardAuthenticatePin = cardAuthenticatePin;
     d->pfnCardGetChallenge = cardGetChallenge;
     d->pfnCardAuthenticateChallenge = cardAuthenticateChallenge;
-    d->pfnCardUnblockPin = unsupported<PFN_CARD_UNBLOCK_PIN>();
-    d->pfnCardChangeAuthenticator = unsupported<PFN_CARD_CHANGE_AUTHENTICATOR>();
+    d->pfnCardUnblockPin = cardUnblockPin;
+    d->pfnCardChangeAuthenticator = cardChangeAuthenticator;
     d->pfnCardDeauthenticate = cardDeauthenticate;
     d->pfnCardCreateDirectory = unsupported<PFN_CARD_CREATE_DIRECTORY>();
     d->pfnCardDeleteDirectory = unsupported<PFN_CARD_DELETE_DIRECTORY>();
@@ -52,7 +52,7 @@ void fillFunctionTable(PCARD_DATA d, DWORD version) {
     if (version >= CARD_DATA_VERSION_SIX) {
         d->pfnCardGetChallengeEx = cardGetChallengeEx;
         d->pfnCardAuthenticateEx = cardAuthenticateEx;
-        d->pfnCardChangeAuthenticatorEx = unsupported<PFN_CARD_CHANGE_AUTHENTICATOR_EX>();
+        d->pfnCardChangeAuthenticatorEx = cardChangeAuthenticatorEx;
         d->pfnCardDeauthenticateEx = cardDeauthenticateEx;
         d->pfnCardGetContainerProperty = cardGetContainerProperty;
         d->pfnCardSetContainerProperty = unsupported<PFN_CARD_SET_CONTAINER_PROPERTY>();

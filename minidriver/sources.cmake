@@ -8,6 +8,7 @@ set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_files.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_keys.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_pin.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_pin_change.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_props.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_rsa_encoding.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_sign.cpp

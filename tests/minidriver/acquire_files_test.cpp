@@ -154,17 +154,20 @@ TEST_F(MinidriverTest, Properties) {
     PIN_SET pins = 0;
     ASSERT_EQ(m_data.pfnCardGetProperty(&m_data, CP_CARD_LIST_PINS, reinterpret_cast<PBYTE>(&pins), sizeof pins,
                                         &len, 0), kOk);
-    EXPECT_EQ(pins, 0x7u);
+    EXPECT_EQ(pins, 0xFu);  // everyone, user, admin, PUK (role 3)
     PIN_INFO pin{};
     pin.dwVersion = PIN_INFO_CURRENT_VERSION;
     ASSERT_EQ(m_data.pfnCardGetProperty(&m_data, CP_CARD_PIN_INFO, reinterpret_cast<PBYTE>(&pin), sizeof pin, &len,
                                         ROLE_USER), kOk);
     EXPECT_EQ(pin.PinType, AlphaNumericPinType);
-    EXPECT_EQ(pin.dwUnblockPermission, DWORD(CREATE_PIN_SET(ROLE_ADMIN)));
+    EXPECT_EQ(pin.dwUnblockPermission, DWORD(CREATE_PIN_SET(3)));
     pin.dwVersion = 1;
     EXPECT_EQ(m_data.pfnCardGetProperty(&m_data, CP_CARD_PIN_INFO, reinterpret_cast<PBYTE>(&pin), sizeof pin, &len,
                                         ROLE_USER), c(ERROR_REVISION_MISMATCH));
     pin.dwVersion = PIN_INFO_CURRENT_VERSION;
+    ASSERT_EQ(m_data.pfnCardGetProperty(&m_data, CP_CARD_PIN_INFO, reinterpret_cast<PBYTE>(&pin), sizeof pin, &len, 3),
+              kOk);
+    EXPECT_EQ(pin.PinPurpose, UnblockOnlyPin);
     EXPECT_EQ(m_data.pfnCardGetProperty(&m_data, CP_CARD_PIN_INFO, reinterpret_cast<PBYTE>(&pin), sizeof pin, &len, 5),
               c(SCARD_E_INVALID_PARAMETER));
     EXPECT_EQ(m_data.pfnCardGetProperty(&m_data, L"No Such Property", buf, sizeof buf, &len, 0),
@@ -185,8 +188,10 @@ TEST_F(MinidriverTest, UnimplementedEntryPointsSayUnsupported) {
     EXPECT_EQ(m_data.pfnCardDeleteContainer(&m_data, 0, 0), c(SCARD_E_UNSUPPORTED_FEATURE));
     EXPECT_EQ(m_data.pfnCardCreateContainerEx(&m_data, 0, CARD_CREATE_CONTAINER_KEY_IMPORT, AT_KEYEXCHANGE, 2048,
                                               nullptr, ROLE_USER), c(SCARD_E_UNSUPPORTED_FEATURE));
-    EXPECT_EQ(m_data.pfnCardUnblockPin(&m_data, const_cast<LPWSTR>(wszCARD_USER_USER), nullptr, 0, nullptr, 0, 0, 0),
-              c(SCARD_E_UNSUPPORTED_FEATURE));
+    BYTE response[8] = {}, pin[6] = {'1', '2', '3', '4', '5', '6'};
+    EXPECT_EQ(m_data.pfnCardUnblockPin(&m_data, const_cast<LPWSTR>(wszCARD_USER_USER), response, 8, pin, 6, 0,
+                                       CARD_AUTHENTICATE_PIN_CHALLENGE_RESPONSE),
+              c(SCARD_E_UNSUPPORTED_FEATURE));  // PIV: only the PUK unblocks
     EXPECT_EQ(m_data.pfnCardSetContainerProperty(&m_data, 0, CCP_PIN_IDENTIFIER, nullptr, 0, 0),
               c(SCARD_E_UNSUPPORTED_FEATURE));
     EXPECT_EQ(m_data.pfnCardCreateDirectory(&m_data, const_cast<LPSTR>("x"), UserCreateDeleteDirAc),
