@@ -110,29 +110,32 @@ void TokenManager::Impl::apply(const std::vector<ReaderState>& now) {
 void TokenManager::Impl::assign(Slot& primary, std::vector<std::shared_ptr<Token>> found) {
     primary.token = found.front();
     primary.state.application = found.front()->kind();
+    // Copies: adding a slot below reallocates `slots`, and `primary` lives there.
+    const SlotState base = primary.state;
+    const uint32_t events = primary.eventCount;
     for (Slot& s : slots) {  // applications this card lacks (or holds in the first slot)
-        if (s.state.primary || s.state.reader != primary.state.reader) continue;
+        if (s.state.primary || s.state.reader != base.reader) continue;
         s.token.reset();
         s.unsupported = true;
-        s.eventCount = primary.eventCount;
+        s.eventCount = events;
     }
     for (std::size_t i = 1; i < found.size(); ++i) {
         const AppKind kind = found[i]->kind();
         auto it = std::find_if(slots.begin(), slots.end(), [&](const Slot& s) {
-            return !s.state.primary && s.state.reader == primary.state.reader && s.state.application == kind;
+            return !s.state.primary && s.state.reader == base.reader && s.state.application == kind;
         });
         if (it == slots.end()) {
             Slot s;
-            s.state = primary.state;
+            s.state = base;
             s.state.id = slots.size() + 1;
             s.state.primary = false;
             s.state.application = kind;
             slots.push_back(std::move(s));
             it = slots.end() - 1;
             MESIGN_LOG("token", Info, "slot " + std::to_string(it->state.id) + ": " + cardAppType(kind).name +
-                                          " in '" + primary.state.reader + "'");
+                                          " in '" + base.reader + "'");
         }
-        it->eventCount = primary.eventCount;
+        it->eventCount = events;
         it->unsupported = false;
         it->token = found[i];
     }
