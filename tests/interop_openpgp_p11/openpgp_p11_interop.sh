@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # openpgp_p11_interop.sh MODULE VCARD — inside pcsc-sandbox.sh, against `mesign-vcard --init piv,openpgp`:
 #  1. pkcs11-tool -L shows two tokens (PIV and "OpenPGP card <serial>");
-#  2. an OpenPGP key generated through our module (SO = PW3) signs via pkcs11-tool; openssl verifies;
+#  2. OpenPGP keys generated through our module (SO = PW3): RSA-2048 and Ed25519 (CKM_EDDSA) sign via
+#     pkcs11-tool; openssl verifies;
 #  3. gpg (scdaemon with disable-ccid, pcsc-shared) and our module take turns on the card 20 times:
 #     gpg --card-status and a PIV signature through pkcs11-tool must both succeed every time.
 set -euo pipefail
@@ -53,6 +54,19 @@ head -c 1000 /dev/urandom >data.bin
 p11 --token-label "$PGP_LABEL" --login --pin 123456 --sign --mechanism SHA256-RSA-PKCS --id 01 -i data.bin \
     -o pgp.sig >sign.txt 2>&1 || fail "OpenPGP sign: $(cat sign.txt)"
 openssl dgst -sha256 -verify pgp-sig.pem -signature pgp.sig data.bin || fail "OpenPGP signature does not verify"
+
+step "OpenPGP: Ed25519 authentication key generated through our module, CKM_EDDSA via pkcs11-tool, openssl verifies"
+p11 --token-label "$PGP_LABEL" --login --login-type so --so-pin 12345678 --keypairgen --key-type EC:edwards25519 \
+    --id 03 >edgen.txt 2>&1 || fail "Ed25519 keygen: $(cat edgen.txt)"
+# pkcs11-tool 0.23 cannot export an Ed25519 public key as SPKI: build it from CKA_EC_POINT (04 20 || key).
+POINT=$(p11 --token-label "$PGP_LABEL" --list-objects --type pubkey --id 03 |
+    sed -n 's/^ *EC_POINT: *0420\([0-9a-f]\{64\}\)$/\1/p')
+[ -n "$POINT" ] || fail "no Ed25519 EC_POINT"
+echo "302a300506032b6570032100$POINT" | xxd -r -p >ed.der
+p11 --token-label "$PGP_LABEL" --login --pin 123456 --sign --mechanism EDDSA --id 03 -i data.bin -o ed.sig \
+    >edsign.txt 2>&1 || fail "Ed25519 sign: $(cat edsign.txt)"
+openssl pkeyutl -verify -pubin -inkey ed.der -keyform DER -rawin -in data.bin -sigfile ed.sig ||
+    fail "Ed25519 signature does not verify"
 
 step "PIV: P-256 key generated through our module (management key)"
 p11 --token-label "$PIV_LABEL" --login --login-type so --so-pin 010203040506070801020304050607080102030405060708 \
