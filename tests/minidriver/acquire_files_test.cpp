@@ -113,6 +113,35 @@ TEST_F(MinidriverTest, PresentsTheFileSystemOfAFreshCard) {
     EXPECT_EQ(other.pfnCardDeleteContext(&other), kOk);
 }
 
+TEST_F(MinidriverTest, FileFunctionsRejectBadArguments) {
+    ASSERT_NO_FATAL_FAILURE(acquire());
+    PBYTE p = nullptr;
+    DWORD n = 0;
+    auto file = const_cast<LPSTR>("cardid");
+    EXPECT_EQ(m_data.pfnCardReadFile(&m_data, nullptr, nullptr, 0, &p, &n), c(SCARD_E_INVALID_PARAMETER));
+    EXPECT_EQ(m_data.pfnCardReadFile(&m_data, nullptr, file, 0, nullptr, &n), c(SCARD_E_INVALID_PARAMETER));
+    EXPECT_EQ(m_data.pfnCardReadFile(&m_data, nullptr, file, 0, &p, nullptr), c(SCARD_E_INVALID_PARAMETER));
+    EXPECT_EQ(m_data.pfnCardReadFile(&m_data, nullptr, file, 1, &p, &n), c(SCARD_E_INVALID_PARAMETER));
+    EXPECT_EQ(m_data.pfnCardReadFile(nullptr, nullptr, file, 0, &p, &n), c(SCARD_E_INVALID_PARAMETER));
+    CARD_DATA noState = m_data;  // a CARD_DATA without our state (never acquired)
+    noState.pvVendorSpecific = nullptr;
+    EXPECT_EQ(m_data.pfnCardReadFile(&noState, nullptr, file, 0, &p, &n), c(SCARD_E_INVALID_PARAMETER));
+    LPSTR names = nullptr;
+    EXPECT_EQ(m_data.pfnCardEnumFiles(&m_data, nullptr, nullptr, &n, 0), c(SCARD_E_INVALID_PARAMETER));
+    EXPECT_EQ(m_data.pfnCardEnumFiles(&m_data, nullptr, &names, nullptr, 0), c(SCARD_E_INVALID_PARAMETER));
+    EXPECT_EQ(m_data.pfnCardEnumFiles(&m_data, nullptr, &names, &n, 1), c(SCARD_E_INVALID_PARAMETER));
+    CARD_FILE_INFO info{};
+    EXPECT_EQ(m_data.pfnCardGetFileInfo(&m_data, nullptr, file, nullptr), c(SCARD_E_INVALID_PARAMETER));
+    EXPECT_EQ(m_data.pfnCardGetFileInfo(&m_data, nullptr, nullptr, &info), c(SCARD_E_INVALID_PARAMETER));
+    info.dwVersion = 2;
+    EXPECT_EQ(m_data.pfnCardGetFileInfo(&m_data, nullptr, file, &info), c(ERROR_REVISION_MISMATCH));
+    info.dwVersion = 0;  // version 0 is treated as 1
+    EXPECT_EQ(m_data.pfnCardGetFileInfo(&m_data, nullptr, file, &info), kOk);
+    EXPECT_EQ(m_data.pfnCardGetFileInfo(&m_data, const_cast<LPSTR>("mscp"), const_cast<LPSTR>("ksc00"), &info),
+              c(SCARD_E_FILE_NOT_FOUND));
+    EXPECT_EQ(m_data.pfnCardDeleteContext(nullptr), c(SCARD_E_INVALID_PARAMETER));
+}
+
 TEST_F(MinidriverTest, CapabilitiesFreeSpaceKeySizes) {
     ASSERT_NO_FATAL_FAILURE(acquire());
     CARD_CAPABILITIES caps{};
