@@ -62,7 +62,7 @@ p11 --token-label "$PGP_LABEL" --login --login-type so --so-pin 12345678 --keypa
 POINT=$(p11 --token-label "$PGP_LABEL" --list-objects --type pubkey --id 03 |
     sed -n 's/^ *EC_POINT: *0420\([0-9a-f]\{64\}\)$/\1/p')
 [ -n "$POINT" ] || fail "no Ed25519 EC_POINT"
-echo "302a300506032b6570032100$POINT" | xxd -r -p >ed.der
+printf "$(echo "302a300506032b6570032100$POINT" | sed 's/../\\x&/g')" >ed.der
 p11 --token-label "$PGP_LABEL" --login --pin 123456 --sign --mechanism EDDSA --id 03 -i data.bin -o ed.sig \
     >edsign.txt 2>&1 || fail "Ed25519 sign: $(cat edsign.txt)"
 openssl pkeyutl -verify -pubin -inkey ed.der -keyform DER -rawin -in data.bin -sigfile ed.sig ||
