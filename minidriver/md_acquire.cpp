@@ -82,7 +82,13 @@ core::Result<const std::vector<Container>*> Context::loadContainers() {
     for (BYTE i = 0; i < kMaxContainers; ++i) {
         for (const auto& k : *keys) {
             if (k.ref != kSlotRefs[i]) continue;
-            if (auto c = toContainer(i, k)) list.push_back(std::move(*c));
+            auto c = toContainer(i, k);
+            if (!c) continue;
+            if (auto it = requestedSpecs.find(i); it != requestedSpecs.end()) {
+                const bool rsaSpec = it->second == AT_SIGNATURE || it->second == AT_KEYEXCHANGE;
+                if (rsaSpec == cardapp::isRsa(*k.algorithm)) c->keySpec = it->second;
+            }
+            list.push_back(std::move(*c));
         }
     }
     containers = std::move(list);

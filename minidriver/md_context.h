@@ -2,6 +2,7 @@
 // helpers every entry point shares: argument guard, error mapping, caller-allocator output.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,7 +56,10 @@ struct Context {
     WORD containersFreshness = 0;
     WORD filesFreshness = 0;
     PIN_SET authenticated = PIN_SET_NONE;
-    std::optional<Bytes> containerMap;  // cmapfile as last written by the CSP (kept for this context)
+    std::optional<Bytes> containerMap;
+    // Key spec asked for at CardCreateContainer(Ex), by index: overrides the slot's default role
+    // (e.g. AT_SIGNATURE for RSA in 9A) for this context; not persisted on the card.
+    std::map<BYTE, DWORD> requestedSpecs;  // cmapfile as last written by the CSP (kept for this context)
     std::vector<Bytes> agreements;  // ECDH secrets by bSecretAgreementIndex; empty = free slot
 
     core::Result<const std::vector<Container>*> loadContainers();

@@ -48,6 +48,7 @@ DWORD WINAPI cardCreateContainerEx(PCARD_DATA pCardData, BYTE bContainerIndex, D
         auto key = ctx.card->app().generateKey(kSlotRefs[bContainerIndex], *alg);
         changed(ctx, true, false);
         if (!key) return toScard(ctx, key.error());
+        ctx.requestedSpecs[bContainerIndex] = dwKeySpec;
         return SCARD_S_SUCCESS;
     });
 }

@@ -108,5 +108,28 @@ TEST_F(MinidriverTest, EnrolsAKeyAndItsCertificate) {
     EXPECT_TRUE(verifyEcdsaRaw(spki, hash, sig));
 }
 
+// An RSA key generated for AT_SIGNATURE in container 0 (9A, normally key exchange) is reported as a
+// signature key for the rest of the context.
+TEST_F(MinidriverTest, KeepsTheRequestedKeySpec) {
+    ASSERT_NO_FATAL_FAILURE(acquire());
+    PBYTE challenge = nullptr;
+    DWORD n = 0;
+    ASSERT_EQ(m_data.pfnCardGetChallenge(&m_data, &challenge, &n), kOk);
+    Bytes response = des3Ecb(ByteView(piv::kDefaultManagementKey), ByteView(challenge, n));
+    m_data.pfnCspFree(challenge);
+    ASSERT_EQ(m_data.pfnCardAuthenticateChallenge(&m_data, response.data(), 8, nullptr), kOk);
+    ASSERT_EQ(m_data.pfnCardCreateContainer(&m_data, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_SIGNATURE, 2048, nullptr),
+              kOk);
+    CONTAINER_INFO ci{};
+    ASSERT_EQ(m_data.pfnCardGetContainerInfo(&m_data, 0, 0, &ci), kOk);
+    EXPECT_EQ(ci.cbKeyExPublicKey, 0u);
+    ASSERT_EQ(ci.cbSigPublicKey, 20u + 256u);
+    EXPECT_EQ(ci.pbSigPublicKey[5], 0x24);  // CALG_RSA_SIGN
+    m_data.pfnCspFree(ci.pbSigPublicKey);
+    Bytes cmap;
+    ASSERT_EQ(readCardFile("mscp", "cmapfile", cmap), kOk);
+    EXPECT_EQ(cmap[82] | (cmap[83] << 8), 2048);  // signature key size
+}
+
 }  // namespace
 }  // namespace mdtest
