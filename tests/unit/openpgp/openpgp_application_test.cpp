@@ -6,9 +6,10 @@
 #include "core/crypto/hash.h"
 #include "core/crypto/rsa_padding.h"
 #include "tests/unit/openpgp/card_profile.h"
-#include "tests/unit/openpgp/fake_transport.h"
+#include "tests/support/scripted_transport.h"
 
 namespace openpgp::test {
+using testsupport::FakeTransport;
 namespace {
 
 using cardapp::KeyAlgorithm;

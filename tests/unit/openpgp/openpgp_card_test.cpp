@@ -5,9 +5,10 @@
 
 #include "card-apps/openpgp/openpgp_key_import.h"
 #include "tests/unit/openpgp/card_profile.h"
-#include "tests/unit/openpgp/fake_transport.h"
+#include "tests/support/scripted_transport.h"
 
 namespace openpgp::test {
+using testsupport::FakeTransport;
 namespace {
 
 using cardapp::KeyAlgorithm;

@@ -6,11 +6,12 @@
 #include "card-apps/piv/management_key.h"
 #include "core/apdu/tlv.h"
 #include "core/base/log.h"
-#include "tests/unit/piv/fake_transport.h"
+#include "tests/support/scripted_transport.h"
 #include "tests/unit/piv/piv_card_fixture.h"
 #include "tests/unit/piv/test_keys.h"
 
 namespace piv::test {
+using testsupport::FakeTransport;
 namespace {
 
 using cardapp::KeyAlgorithm;

@@ -5,10 +5,11 @@
 
 #include "card-apps/piv/piv_card.h"
 #include "core/apdu/tlv.h"
-#include "tests/unit/piv/fake_transport.h"
+#include "tests/support/scripted_transport.h"
 #include "tests/unit/piv/test_keys.h"
 
 namespace piv::test {
+using testsupport::FakeTransport;
 
 // piv.md §8.1
 inline constexpr const char* kSelectCommand = "00 A4 04 00 09 A0 00 00 03 08 00 00 10 00 00";

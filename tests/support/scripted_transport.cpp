@@ -1,8 +1,8 @@
-#include "tests/unit/piv/fake_transport.h"
+#include "tests/support/scripted_transport.h"
 
 #include <gtest/gtest.h>
 
-namespace piv::test {
+namespace testsupport {
 
 FakeTransport::~FakeTransport() {
     verify();
@@ -108,4 +108,4 @@ void FakeTransport::endTransaction() {
     --m_depth;
 }
 
-}  // namespace piv::test
+}  // namespace testsupport

@@ -1,6 +1,6 @@
-// Scripted transport for card-application tests: each expectation is one exact command APDU and the
-// raw response (data || SW) to give back. Anything unexpected, and any expectation left over when the
-// fake is destroyed (or verify() is called), fails the current test.
+// Scripted transport for card-application tests (PIV, OpenPGP): each expectation is one exact command
+// APDU and the raw response (data || SW) to give back. Anything unexpected, and any expectation left over
+// when the fake is destroyed (or verify() is called), fails the current test.
 #pragma once
 
 #include <deque>
@@ -11,7 +11,7 @@
 
 #include "core/transport/transport.h"
 
-namespace piv::test {
+namespace testsupport {
 
 using core::Bytes;
 using core::ByteView;
@@ -59,6 +59,8 @@ class FakeTransport final : public transport::Transport {
     core::Status beginTransaction() override;
     void endTransaction() override;
     std::string readerName() const override { return "Fake reader"; }
+    bool supportsExtendedLength() const override { return m_extended; }
+    void setExtendedLength(bool on) { m_extended = on; }
 
   private:
     struct Step {
@@ -71,7 +73,8 @@ class FakeTransport final : public transport::Transport {
     std::vector<int> m_transactionOfApdu;
     std::vector<Bytes> m_sent;
     int m_depth = 0;
+    bool m_extended = false;
     int m_transactions = 0;
 };
 
-}  // namespace piv::test
+}  // namespace testsupport
