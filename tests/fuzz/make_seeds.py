@@ -145,3 +145,11 @@ seeds("card_file_reader", {
 
 # corpus/card_file_reader/piv-state-file (00 + file) and piv-state-body (01 + body) are a real state file
 # of a new PIV card (default credentials, no keys): `mesign-vcard --init piv --once --port 1 FILE`.
+
+# p11_attributes: app, key ref, usage, on-card, SPKI, certificate, then (selector, length + 1 | 0 + length).
+tmpl = bytes([0, 0, 1, 255, 2, 0, 0, 3, 41, 0x81, 0x02, 0, 5, 0x80, 0x00, 2])
+seeds("p11_attributes", {
+    "piv-9a": b"\x00\x9a\x01\x01" + chunk(spki) + chunk(cert) + tmpl,
+    "openpgp-sig": b"\x01\x01\x01\x00" + chunk(spki) + chunk(b"") + tmpl,
+    "profile": b"\x00\x00\x00\x00\x00\x00" + bytes([0, 0, 1, 9]),
+})
