@@ -1,6 +1,7 @@
 #include "cli/pin_input.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -30,17 +31,34 @@ CliResult<core::SecureBytes> readLine(int fd, const std::string& what) {
     return line;
 }
 
-// One prompt on the terminal with echo off; echo is restored even when reading fails.
+// The terminal state to restore when Ctrl-C (or SIGTERM) ends the program during a prompt.
+int g_promptTty = -1;
+termios g_savedTermios{};
+
+void restoreAndReraise(int sig) {
+    ::tcsetattr(g_promptTty, TCSAFLUSH, &g_savedTermios);
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+// One prompt on the terminal with echo off; echo is restored even when reading fails or is interrupted.
 CliResult<core::SecureBytes> promptOnce(int tty, const std::string& prompt, const std::string& what) {
     termios saved{};
     if (::tcgetattr(tty, &saved) != 0) return cliFail(kExitUsage, "cannot switch off echo on the terminal");
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
-    (void)!::write(tty, prompt.data(), prompt.size());
+    g_promptTty = tty;
+    g_savedTermios = saved;
+    auto oldInt = ::signal(SIGINT, restoreAndReraise);
+    auto oldTerm = ::signal(SIGTERM, restoreAndReraise);
+    // Echo off before the prompt appears: whatever is typed after it must not be flushed or shown.
     ::tcsetattr(tty, TCSAFLUSH, &quiet);
+    (void)!::write(tty, prompt.data(), prompt.size());
     auto line = readLine(tty, what);
     ::tcsetattr(tty, TCSAFLUSH, &saved);
+    ::signal(SIGINT, oldInt);
+    ::signal(SIGTERM, oldTerm);
     return line;
 }
 

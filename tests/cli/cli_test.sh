@@ -214,6 +214,15 @@ expect 4 "wrong PUK \(2 tries left\)" "$MT" unblock-pin --puk-value 00000000 --n
 expect 0 "PIN unblocked" "$MT" unblock-pin --puk-fd 3 --new-pin-fd 3 3< <(printf '12345678\n123456\n')
 "$MT" sign-mail --in mail.txt --out /dev/null --pin-value 123456 2>err.txt || fail "PIN after unblock: $(cat err.txt)"
 expect 2 "no terminal to ask for the PIN" setsid -w "$MT" sign-mail --in mail.txt </dev/null
+# The prompts on a terminal (a pty as controlling tty): no echo, the new PIN asked twice.
+HERE=$(cd "$(dirname "$0")" && pwd)
+printf 'current PIN: =123456\nnew PIN: =87654321\nRepeat the new PIN: =87654321\n' \
+    | /usr/bin/python3 "$HERE/pty_prompt.py" "$MT" change-pin >pty.txt 2>&1 || fail "change-pin on a tty: $(cat pty.txt)"
+printf 'current PIN: =87654321\nnew PIN: =123456\nRepeat the new PIN: =654321\n' \
+    | /usr/bin/python3 "$HERE/pty_prompt.py" "$MT" change-pin >pty.txt 2>&1 && fail "differing new PINs accepted"
+grep -q "the two entries of the new PIN differ" pty.txt || fail "differing entries: $(cat pty.txt)"
+printf 'current PIN: =87654321\nnew PIN: =123456\nRepeat the new PIN: =123456\n' \
+    | /usr/bin/python3 "$HERE/pty_prompt.py" "$MT" change-pin >pty.txt 2>&1 || fail "change-pin back: $(cat pty.txt)"
 
 step "card gone → exit 3"
 card_stop
