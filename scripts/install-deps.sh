@@ -23,6 +23,8 @@ PACKAGES=(
   libengine-pkcs11-openssl libnss3-tools poppler-utils
   softhsm2                   # reference module for tests/conformance
   gnutls-bin python3-pykcs11 # p11tool and PyKCS11, real clients in tests/interop_p11
+  libp11-dev                 # cli/ (mesign-token): CSRs and CMS with token keys through libp11
+  g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64  # minidriver/cross-build.sh: the Windows DLL
 )
 
 missing=()
