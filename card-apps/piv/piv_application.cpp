@@ -229,6 +229,23 @@ core::Result<std::map<uint8_t, Bytes>> PivApplication::certificateTags(const std
     });
 }
 
+core::Result<std::map<uint8_t, bool>> PivApplication::keysPresent(const std::vector<uint8_t>& keyRefs) {
+    return run(Retry::IfReset, [&]() -> core::Result<std::map<uint8_t, bool>> {
+        std::map<uint8_t, bool> out;
+        for (uint8_t ref : keyRefs) {
+            auto md = m_card.getMetadata(ref);
+            if (md) {
+                out[ref] = true;
+            } else if (md.error().code == Errc::NotFound) {
+                out[ref] = false;
+            } else {
+                return fail(md.error());
+            }
+        }
+        return out;
+    });
+}
+
 void PivApplication::learnKeys(const std::vector<KeyInfo>& keys) {
     for (const KeyInfo& k : keys)
         if (k.algorithm) m_algorithms[k.ref] = *k.algorithm;

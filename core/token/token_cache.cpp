@@ -20,12 +20,17 @@ const Bytes& storedTag(const std::vector<cardapp::KeyInfo>& keys, uint8_t ref) {
     return kNone;
 }
 
+bool storedKey(const std::vector<cardapp::KeyInfo>& keys, uint8_t ref) {
+    return std::any_of(keys.begin(), keys.end(), [ref](const cardapp::KeyInfo& k) { return k.ref == ref; });
+}
+
 }  // namespace
 
 // What the check sees: a certificate replaced, added or deleted in 9A/9C/9D/9E, or replaced/deleted in a
 // retired slot that had one (the first 256 bytes of a certificate object hold its length, serial number
-// and issuer). What it cannot see without reading more: a certificate added to an empty retired slot, or
-// a key replaced while its certificate stays; those wait for the entry's lifetime, a failing key
+// and issuer), and, on cards with GET METADATA, a key added to or removed from a main slot that has no
+// certificate. What it cannot see without reading more: a key or certificate added to an empty retired
+// slot, or a key replaced while its certificate stays; those wait for the entry's lifetime, a failing key
 // operation, MESIGN_CACHE=refresh, or a write through us.
 std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
     piv::PivApplication* pivApp = piv();  // only PIV lists are cached (OpenPGP lists cost a few APDUs)
@@ -47,6 +52,24 @@ std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
         if ((*tags)[ref] != storedTag(*keys, ref)) {
             MESIGN_LOG("token", Info, "object cache: a certificate changed on the card; reading it again");
             return std::nullopt;
+        }
+    }
+    // A main slot without a certificate: only its metadata tells whether another program put a key there.
+    std::vector<uint8_t> certless;
+    for (const piv::SlotInfo& s : piv::kSlots)
+        if ((s.ref < piv::key::kRetiredFirst || s.ref > piv::key::kRetiredLast) && storedTag(*keys, s.ref).empty())
+            certless.push_back(s.ref);
+    if (!certless.empty()) {
+        auto present = pivApp->keysPresent(certless);
+        if (!present && present.error().code != core::Errc::NotSupported) {
+            MESIGN_LOG("token", Info, "object cache: checking the card failed: " + present.error().message);
+            return std::nullopt;
+        }
+        for (uint8_t ref : certless) {
+            if (present && (*present)[ref] != storedKey(*keys, ref)) {
+                MESIGN_LOG("token", Info, "object cache: a key changed on the card; reading it again");
+                return std::nullopt;
+            }
         }
     }
     pivApp->learnKeys(*keys);

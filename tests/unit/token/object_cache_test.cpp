@@ -238,7 +238,8 @@ TEST_F(TokenCacheTest, SecondProcessListsFromTheCacheWithFewApdus) {
     const uint64_t coldApdus = listWithFreshToken(&cold);
     const uint64_t warmApdus = listWithFreshToken(&warm);
     EXPECT_LT(warmApdus, coldApdus);
-    EXPECT_LE(warmApdus, 3u + 5u) << "SELECT, serial, CHUID + 4 main slots + one cached retired certificate";
+    EXPECT_LE(warmApdus, 3u + 5u + 2u) << "SELECT, serial, CHUID + 4 main slots + one cached retired "
+                                           "certificate + metadata of the 2 main slots without a certificate";
     ASSERT_EQ(warm.size(), cold.size());
     for (std::size_t i = 0; i < cold.size(); ++i) {
         EXPECT_EQ(warm[i].key.ref, cold[i].key.ref);
@@ -287,6 +288,25 @@ TEST_F(TokenCacheTest, CertificateReplacedByAnotherProgramIsNoticed) {
     listWithFreshToken(&objs);
     ASSERT_TRUE(find(objs, 0x9E));
     EXPECT_TRUE(find(objs, 0x9E)->certificate);
+}
+
+TEST_F(TokenCacheTest, KeyGeneratedByAnotherProgramWithoutCertificateIsNoticed) {
+    {
+        auto t = freshToken();
+        enrol(*t, 0x9A, KeyAlgorithm::Rsa2048);
+    }
+    std::vector<token::KeyObject> objs;
+    listWithFreshToken(&objs);
+    ASSERT_FALSE(find(objs, 0x9D));
+
+    {  // "another program" generates a key in 9D and writes no certificate (yubico-piv-tool generate)
+        token::Token other(m_manager->backend(), "Reader A", m_card->atr(), nullptr);
+        ASSERT_TRUE(other.loginSo(token::SoCredential::ManagementKey, kMgmtKey));
+        ASSERT_TRUE(other.generateKey(0x9D, KeyAlgorithm::EcP256));
+    }
+    listWithFreshToken(&objs);
+    ASSERT_TRUE(find(objs, 0x9D)) << "a cached list served a stale view of slot 9D";
+    EXPECT_FALSE(find(objs, 0x9D)->certificate);
 }
 
 TEST_F(TokenCacheTest, OurOwnWritesReplaceTheEntry) {
