@@ -58,7 +58,8 @@ TEST(PublicKey, RejectsMalformedTemplates) {
 // algorithmFromSpki does not recognise as RSA-1024.
 TEST(PublicKey, RejectsShortRsaModulusOfTheRightByteLength) {
     auto rsa = generateKeyPair(KeyAlgorithm::Rsa1024);
-    auto n = apdu::find(templateContent(rsa.get()), 0x81);
+    const Bytes tmpl = templateContent(rsa.get());  // find() returns a view into it: keep it alive
+    auto n = apdu::find(tmpl, 0x81);
     ASSERT_TRUE(n);
     Bytes modulus(n->begin(), n->end());
     modulus[0] &= 0x7F;
@@ -72,7 +73,8 @@ TEST(PublicKey, RejectsShortRsaModulusOfTheRightByteLength) {
 // Found by tests/fuzz/piv_public_key: a zero exponent gave an SPKI that crypto::parseSpki rejects.
 TEST(PublicKey, RejectsZeroRsaExponent) {
     auto rsa = generateKeyPair(KeyAlgorithm::Rsa1024);
-    auto n = apdu::find(templateContent(rsa.get()), 0x81);
+    const Bytes tmpl = templateContent(rsa.get());  // find() returns a view into it: keep it alive
+    auto n = apdu::find(tmpl, 0x81);
     ASSERT_TRUE(n);
     for (const char* e : {"82 01 00", "82 03 00 00 00"}) {
         Bytes content = apdu::encodeTlv(0x81, *n);
