@@ -150,12 +150,17 @@ core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& sl
     k.pinPolicy = slot.pinPolicy;
     bool present = false;
 
-    std::optional<core::Result<Metadata>> md;
+    // Plain optional<Metadata>, not optional<Result<...>>: GCC 12 at -O2 destroyed the error of an
+    // expected held in an optional twice (double free seen in the release build).
+    std::optional<Metadata> meta;
+    bool metaAsked = false;
     const bool retired = slot.ref >= key::kRetiredFirst && slot.ref <= key::kRetiredLast;
     if (retired && m_card.vendorSupported(ins::kGetMetadata)) {
-        md = m_card.getMetadata(slot.ref);
-        if (!*md && isConnectionError(md->error())) return fail(md->error());
-        if (!*md && md->error().code == Errc::NotFound) return std::optional<KeyInfo>();
+        metaAsked = true;
+        auto r = m_card.getMetadata(slot.ref);
+        if (!r && isConnectionError(r.error())) return fail(r.error());
+        if (!r && r.error().code == Errc::NotFound) return std::optional<KeyInfo>();
+        if (r) meta = std::move(*r);
     }
 
     auto cert = m_card.readCertificate(slot.ref, &k.certificateTag);
@@ -174,23 +179,24 @@ core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& sl
         }
         k.certificate = std::move(**cert);
     }
-    if (!md && m_card.vendorSupported(ins::kGetMetadata)) md = m_card.getMetadata(slot.ref);
-    if (md) {
-        if (!*md && isConnectionError(md->error())) return fail(md->error());
-        if (*md) {
-            const Metadata& m = **md;
-            present = true;
-            if (m.pinPolicy) k.pinPolicy = pinPolicyFrom(slot.ref, PinPolicyByte(*m.pinPolicy));
-            if (m.origin) k.generatedOnCard = *m.origin == 0x01;
-            auto mdAlg = m.algorithm ? keyAlgorithmFromId(*m.algorithm) : std::nullopt;
-            if (mdAlg && mdAlg != k.algorithm) {
-                k.algorithm = mdAlg;
-                k.publicKeyInfo.clear();
-            }
-            if (k.publicKeyInfo.empty() && k.algorithm && !m.publicKey.empty()) {
-                if (auto spki = spkiFromPublicKeyTemplate(m.publicKey, *k.algorithm))
-                    k.publicKeyInfo = *spki;
-            }
+    if (!metaAsked && m_card.vendorSupported(ins::kGetMetadata)) {
+        auto r = m_card.getMetadata(slot.ref);
+        if (!r && isConnectionError(r.error())) return fail(r.error());
+        if (r) meta = std::move(*r);
+    }
+    if (meta) {
+        const Metadata& m = *meta;
+        present = true;
+        if (m.pinPolicy) k.pinPolicy = pinPolicyFrom(slot.ref, PinPolicyByte(*m.pinPolicy));
+        if (m.origin) k.generatedOnCard = *m.origin == 0x01;
+        auto mdAlg = m.algorithm ? keyAlgorithmFromId(*m.algorithm) : std::nullopt;
+        if (mdAlg && mdAlg != k.algorithm) {
+            k.algorithm = mdAlg;
+            k.publicKeyInfo.clear();
+        }
+        if (k.publicKeyInfo.empty() && k.algorithm && !m.publicKey.empty()) {
+            if (auto spki = spkiFromPublicKeyTemplate(m.publicKey, *k.algorithm))
+                k.publicKeyInfo = *spki;
         }
     }
     if (!present) return std::optional<KeyInfo>();
