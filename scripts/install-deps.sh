@@ -25,6 +25,14 @@ PACKAGES=(
   gnutls-bin python3-pykcs11 # p11tool and PyKCS11, real clients in tests/interop_p11
   libp11-dev                 # cli/ (mesign-token): CSRs and CMS with token keys through libp11
   g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64  # minidriver/cross-build.sh: the Windows DLL
+  libpodofo-dev              # cli/: PDF signatures (the CMS comes from OpenSSL)
+  udev umockdev              # udev/: udevadm checks the generated rules against a mocked device
+  dpkg-dev fakeroot file     # CPack's .deb generator (dpkg-shlibdeps) and its checks
+  # tray/ (Qt 6 Widgets) and its tests: offscreen and Xvfb platforms, a real tray (trayer), clicks
+  # (xdotool), a freedesktop notification daemon (python3-dbusmock inside dbus-run-session)
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
+  xvfb xauth trayer xdotool x11-utils python3-dbusmock dbus fonts-dejavu-core
+  python3-matplotlib         # bench/: the PNG chart of the benchmark table
 )
 
 missing=()
