@@ -14,6 +14,8 @@
 #   MESIGN_TEST_READER                   the reader of that slot ("MeSign Test VPCD 00 00")
 #   MESIGN_SANDBOX_DIR                   a scratch directory removed afterwards (MESIGN_SANDBOX_KEEP=1 keeps it)
 #   MESIGN_PCSCD_LOG                     pcscd's output; MESIGN_PCSCD_ARGS="-d -a" logs every APDU into it
+# MESIGN_VPCD_READERS=N (default 2, even) asks for N vpcd readers: vpcd gives two per reader.conf entry,
+# on ports PORT .. PORT+N-1 ("MeSign Test VPCD 00 00/01", then "MeSign Test VPCD K 00 00/01", K = 2, 3, ...).
 # Exit status: CMD's, or 1 (with a message) when the sandbox cannot be built. Nothing is skipped silently.
 set -euo pipefail
 
@@ -63,6 +65,18 @@ DEVICENAME   /dev/null:$PORT
 LIBPATH      $WORK/drivers/libifdvpcd.so
 CHANNELID    $PORT
 EOF
+# More readers: one entry per pair, each with its own copy of the driver (vpcd keeps its sockets in
+# globals indexed by slot, so two entries sharing one loaded library would share them).
+readers=${MESIGN_VPCD_READERS:-2}
+for ((k = 2; 2 * k <= readers; k++)); do
+    cp "$WORK/drivers/libifdvpcd.so" "$WORK/drivers/libifdvpcd$k.so"
+    cat >"$WORK/reader.conf.d/vpcd$k" <<EOF
+FRIENDLYNAME "MeSign Test VPCD $k"
+DEVICENAME   /dev/null:$((PORT + 2 * (k - 1)))
+LIBPATH      $WORK/drivers/libifdvpcd$k.so
+CHANNELID    $((PORT + 2 * (k - 1)))
+EOF
+done
 
 # A systemd socket handed down by the caller would make pcscd serve that instead of our socket.
 unset LISTEN_FDS LISTEN_PID LISTEN_FDNAMES PCSCLITE_CSOCK_NAME
