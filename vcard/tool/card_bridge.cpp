@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include <poll.h>
+
 #include "core/apdu/command.h"
 #include "core/base/log.h"
 #include "vcard/tool/tool_log.h"
@@ -64,10 +66,17 @@ bool handleControl(vcard::VirtualCard& card, VpcdConnection& conn, uint8_t code)
     }
 }
 
+// Waits `ms` unless a stop signal arrives first (returns false then).
+bool waitUnlessStopped(unsigned ms, int stopFd) {
+    pollfd p{stopFd, POLLIN, 0};
+    return poll(&p, stopFd >= 0 ? 1 : 0, static_cast<int>(ms)) <= 0;
+}
+
 }  // namespace
 
 SessionEnd serveConnection(vcard::VirtualCard& card, VpcdConnection& conn, int stopFd,
-                           const std::function<void()>& onFirstMessage, ApduLog& apduLog) {
+                           const std::function<void()>& onFirstMessage, ApduLog& apduLog,
+                           FaultInjector& faults) {
     bool first = true;
     Bytes message;
     for (;;) {
@@ -89,7 +98,22 @@ SessionEnd serveConnection(vcard::VirtualCard& card, VpcdConnection& conn, int s
             continue;
         }
         MESIGN_LOG("vcard", Debug, "> " + apdu::describeCommand(message));
-        Bytes response = answerApdu(card, message);
+        Bytes response;
+        const std::optional<Fault> fault = faults.take(message);
+        switch (fault ? fault->kind : FaultKind::Slow) {
+            case FaultKind::Drop: return SessionEnd::Dropped;
+            case FaultKind::Garbage: response = garbageResponse(); break;
+            case FaultKind::Sw6F00: response = {0x6F, 0x00}; break;
+            case FaultKind::Truncate: response = truncatedResponse(answerApdu(card, message)); break;
+            case FaultKind::Reset:
+                card.reset();
+                response = answerApdu(card, message);
+                break;
+            case FaultKind::Slow:
+                if (fault && !waitUnlessStopped(fault->delayMs, stopFd)) return SessionEnd::Stopped;
+                response = answerApdu(card, message);
+                break;
+        }
         apduLog.record(message, response);
         MESIGN_LOG("vcard", Debug, "< " + apdu::describeResponse(message[1], response));
         if (auto s = conn.send(response); !s) {

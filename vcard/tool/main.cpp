@@ -64,6 +64,15 @@ int run(const Options& opt) {
         }
     }
 
+    FaultInjector faults;
+    if (!opt.faultControl.empty()) {
+        std::string error;
+        if (!faults.open(opt.faultControl, error)) {
+            note(error);
+            return 2;
+        }
+    }
+
     const std::string where = opt.host + ":" + std::to_string(opt.port);
     int readyFd = opt.readyFd;
     bool everConnected = false;
@@ -91,11 +100,13 @@ int run(const Options& opt) {
         SessionEnd end = serveConnection(**card, *conn, StopSignal::fd(), [&] {
             note("card inserted: pcscd is talking to it");
             signalReady(readyFd);
-        }, apduLog);
+        }, apduLog, faults);
         (*card)->powerOff();  // removal cuts power: volatile state (PIN verified, selection) is gone
         if (end == SessionEnd::Stopped) break;
-        note("connection to vpcd closed: card removed");
+        note(end == SessionEnd::Dropped ? "fault: connection dropped mid-APDU: card removed"
+                                        : "connection to vpcd closed: card removed");
         if (opt.once) return end == SessionEnd::Failed ? 1 : 0;
+        if (end == SessionEnd::Dropped) backoff = kFirstBackoff;  // re-inserted after the usual pause
         if (!sleepUnlessStopped(backoff)) break;
     }
     note(std::string("stopping on ") + (StopSignal::signalNumber() == SIGINT ? "SIGINT" : "SIGTERM") +

@@ -45,6 +45,10 @@ std::string usageText() {
            "  --apdu-log FILE append one line per APDU answered to FILE: \"ins=A4 cmd=14\n"
            "                  rsp=29 sw=9000\" (instruction, command and response lengths,\n"
            "                  status word; never any data): `wc -l` counts APDUs\n"
+           "  --fault-control FILE\n"
+           "                  tests only: read fault commands appended to FILE before each APDU\n"
+           "                  (drop, garbage, truncate, slow MS, sw6f00, reset; scope ins=XX,\n"
+           "                  always; clear): see vcard/README.md\n"
            "  -v, --verbose   log power events and APDU headers (PINs and keys are redacted);\n"
            "                  MESIGN_LOG=vcard,debug does the same\n"
            "  -h, --help      show this help\n"
@@ -121,6 +125,10 @@ ParsedCommandLine parseCommandLine(int argc, char** argv) {
             std::string_view v;
             if (!takeValue(v) || v.empty()) return error("--apdu-log needs a file");
             r.options.apduLog = std::string(v);
+        } else if (arg == "--fault-control") {
+            std::string_view v;
+            if (!takeValue(v) || v.empty()) return error("--fault-control needs a file");
+            r.options.faultControl = std::string(v);
         } else if (arg == "-v" || arg == "--verbose") {
             r.options.verbose = true;
         } else {

@@ -1,6 +1,6 @@
 // Command line of mesign-vcard:
 //   mesign-vcard [--host HOST] [--port PORT] [--init piv] [--once] [--ready-fd N] [--apdu-log FILE] [-v]
-//                STATE_FILE
+//                [--fault-control FILE] STATE_FILE
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@ struct Options {
     bool once = false;                 // exit when the connection drops instead of reconnecting
     int readyFd = -1;                  // write "ready\n" here (then close it) when pcscd first talks to the card
     std::filesystem::path apduLog;     // append one line per APDU (INS, lengths, SW; never data)
+    std::filesystem::path faultControl;  // test-driven faults (fault_injector.h)
     bool verbose = false;              // power events and APDU summaries (PINs redacted)
 };
 
