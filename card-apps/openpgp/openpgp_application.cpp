@@ -239,6 +239,11 @@ core::Status OpenPgpApplication::unblockPinWithAdmin(ByteView adminPin, ByteView
     });
 }
 
+core::Status OpenPgpApplication::resetUserPinAsAdmin(ByteView newPin) {
+    // Never retried: after a reset the card forgot PW3, and the caller must log in again.
+    return run(Retry::Never, [&] { return m_card.resetRetryCounterAsAdmin(newPin); });
+}
+
 core::Status OpenPgpApplication::setResettingCode(ByteView adminPin, ByteView resettingCode) {
     return run(Retry::Never, [&]() -> core::Status {
         MESIGN_TRY(m_card.verify(pw::kPw3, adminPin));

@@ -75,6 +75,9 @@ class OpenPgpApplication final : public cardapp::CardApplication {
     // --- OpenPGP specifics ---
     // VERIFY 83 + RESET RETRY COUNTER P1=02 in one transaction.
     core::Status unblockPinWithAdmin(ByteView adminPin, ByteView newPin);
+    // RESET RETRY COUNTER P1=02 alone, for a caller that verified PW3 earlier (authenticateAdmin) and
+    // keeps no copy of it; the card answers SecurityNotSatisfied when it no longer holds PW3 verified.
+    core::Status resetUserPinAsAdmin(ByteView newPin);
     // VERIFY 83 + PUT DATA D3 in one transaction.
     core::Status setResettingCode(ByteView adminPin, ByteView resettingCode);
     // Needs PW3 and C0's key-import flag. DER private key (PKCS#8 or traditional), of an algorithm the

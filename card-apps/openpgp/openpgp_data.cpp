@@ -296,8 +296,9 @@ core::Result<CardholderData> decodeCardholderData(ByteView data) {
     if (auto n = get(m, tag::kName)) c.name.assign(n->begin(), n->end());
     if (auto l = get(m, tag::kLanguage)) c.language.assign(l->begin(), l->end());
     if (auto s = get(m, tag::kSex)) {
-        if (s->size() != 1) return fail(malformed("sex (5F35) is not one byte"));
-        c.sex = (*s)[0];
+        // Empty on a new or reset card (the virtual card sends it so, gpg accepts it): not set.
+        if (s->size() > 1) return fail(malformed("sex (5F35) is longer than one byte"));
+        if (s->size() == 1) c.sex = (*s)[0];
     }
     return c;
 }

@@ -219,6 +219,12 @@ TEST(OpenPgpData, CardholderData) {
     ASSERT_TRUE(empty);
     EXPECT_TRUE(empty->name.empty());
     EXPECT_FALSE(empty->sex);
+    // A new card lists its members empty (the virtual card does; gpg accepts it).
+    auto unset = decodeCardholderData(h("65 08 5B 00 5F 2D 00 5F 35 00"));
+    ASSERT_TRUE(unset) << unset.error().describe();
+    EXPECT_TRUE(unset->name.empty());
+    EXPECT_TRUE(unset->language.empty());
+    EXPECT_FALSE(unset->sex);
     EXPECT_EQ(decodeCardholderData(h("65 05 5B 09 41")).error().code, Errc::Malformed);
     EXPECT_EQ(decodeCardholderData(h("5F 35 02 31 32")).error().code, Errc::Malformed);
 }
