@@ -1,0 +1,85 @@
+#include "core/client/p11_signer.h"
+
+#include <libp11.h>
+#include <openssl/err.h>
+
+#include <cstdlib>
+
+namespace client {
+
+struct P11Signer::Handles {
+    PKCS11_CTX* ctx = nullptr;
+    PKCS11_SLOT* slots = nullptr;
+    unsigned int slotCount = 0;
+    bool loaded = false;  // PKCS11_CTX_unload must not run on a context whose load failed
+    ~Handles() {
+        if (slots) PKCS11_release_all_slots(ctx, slots, slotCount);
+        if (loaded) PKCS11_CTX_unload(ctx);
+        if (ctx) PKCS11_CTX_free(ctx);
+    }
+};
+
+P11Signer::P11Signer() : m_handles(std::make_unique<Handles>()) {}
+
+P11Signer::~P11Signer() {
+    EVP_PKEY_free(m_pkey);  // before the context that backs it
+}
+
+std::string pkcs11ModulePath(const std::string& fallback) {
+    if (const char* env = std::getenv("MESIGN_PKCS11_MODULE"); env && *env) return env;
+    return fallback;
+}
+
+std::string opensslErrorText() {
+    unsigned long e = ERR_get_error();
+    ERR_clear_error();
+    if (!e) return "unknown OpenSSL error";
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    return buf;
+}
+
+namespace {
+// PKCS#11 token fields are blank-padded; libp11 usually trims them.
+std::string trimmed(const char* s) {
+    std::string t = s ? s : "";
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    return t;
+}
+}  // namespace
+
+core::Result<std::unique_ptr<P11Signer>> P11Signer::open(const std::string& modulePath, const std::string& serial,
+                                                         uint8_t ckaId, core::ByteView pin) {
+    using core::Errc;
+    std::unique_ptr<P11Signer> s(new P11Signer());
+    auto& h = *s->m_handles;
+    h.ctx = PKCS11_CTX_new();
+    if (!h.ctx) return core::fail(Errc::Internal, "libp11: out of memory");
+    if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
+        return core::fail(Errc::NotFound, "cannot load the PKCS#11 module " + modulePath + ": " + opensslErrorText());
+    h.loaded = true;
+    if (PKCS11_enumerate_slots(h.ctx, &h.slots, &h.slotCount) != 0)
+        return core::fail(Errc::NoReader, "the PKCS#11 module lists no slots: " + opensslErrorText());
+    PKCS11_SLOT* slot = nullptr;
+    for (unsigned int i = 0; i < h.slotCount; ++i)
+        if (h.slots[i].token && trimmed(h.slots[i].token->serialnr) == serial) slot = &h.slots[i];
+    if (!slot) return core::fail(Errc::NoCard, "the PKCS#11 module does not show the token with serial " + serial);
+    core::SecureBytes pinZ = core::secureCopy(pin);  // libp11 wants a C string; keep it in wiped memory
+    pinZ.push_back(0);
+    if (PKCS11_login(slot, 0, reinterpret_cast<const char*>(pinZ.data())) != 0)
+        return core::fail(Errc::PinIncorrect, "PIN login through the PKCS#11 module failed: " + opensslErrorText());
+    PKCS11_KEY* keys = nullptr;
+    unsigned int keyCount = 0;
+    if (PKCS11_enumerate_keys(slot->token, &keys, &keyCount) != 0)
+        return core::fail(Errc::NotFound, "cannot list the token's keys: " + opensslErrorText());
+    for (unsigned int i = 0; i < keyCount; ++i) {
+        if (keys[i].id_len == 1 && keys[i].id[0] == ckaId) {
+            s->m_pkey = PKCS11_get_private_key(&keys[i]);
+            break;
+        }
+    }
+    if (!s->m_pkey) return core::fail(Errc::NotFound, "the PKCS#11 module shows no private key with that id");
+    return s;
+}
+
+}  // namespace client
