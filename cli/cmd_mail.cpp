@@ -7,6 +7,8 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -16,7 +18,9 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/p11_key.h"
+#include "cli/pdf_sign.h"
 #include "cli/pin_input.h"
+#include "cli/signing.h"
 #include "cli/tokens.h"
 
 namespace cli {
@@ -24,12 +28,20 @@ namespace cli {
 namespace {
 
 const char* kSignHelp =
-    "usage: mesign-token sign-mail [TOKEN-URI] [--slot 9a] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
+    "usage: mesign-token sign-mail [TOKEN-URI] [--slot 9a] [--in FILE] [--out FILE] [--tsa URL [--tsa-ca FILE]]\n"
+    "                              [--pin-fd N] [--module PATH]\n"
     "Signs the mail (stdin or --in; headers and body as given) with the key and certificate in the slot and\n"
-    "writes an S/MIME multipart/signed message (stdout or --out).\n";
+    "writes an S/MIME multipart/signed message (stdout or --out). The CMS carries the signing-certificate-v2\n"
+    "attribute (CAdES-B); --tsa adds an RFC 3161 timestamp of the signature from that http:// TSA (CAdES-T),\n"
+    "its reply checked against the request and, with --tsa-ca, its signature against the CA certificates there.\n";
 const char* kSignDocHelp =
-    "usage: mesign-token sign-doc [TOKEN-URI] [--slot 9a] [--in FILE] [--out SIG] [--pem] [--pin-fd N] [--module PATH]\n"
-    "Writes a detached CMS signature (DER, or PEM with --pem) of the document's exact bytes.\n";
+    "usage: mesign-token sign-doc [TOKEN-URI] [--slot 9a] [--in FILE] [--out SIG] [--pem] [--tsa URL [--tsa-ca FILE]]\n"
+    "                             [--pin-fd N] [--module PATH]\n"
+    "       mesign-token sign-doc [TOKEN-URI] --pdf --in IN.pdf --out OUT.pdf [--reason TEXT] [--tsa URL] ...\n"
+    "Writes a detached CMS signature (DER, or PEM with --pem; SHA-256, signing-certificate-v2: CAdES-B) of the\n"
+    "document's exact bytes. With --pdf, or when --in and --out both end in .pdf (--cms forces a detached\n"
+    "signature), writes OUT.pdf: IN.pdf with a PDF signature (invisible signature field, incremental update,\n"
+    "adbe.pkcs7.detached). --tsa adds an RFC 3161 timestamp of the signature (see sign-mail --help).\n";
 const char* kDecryptHelp =
     "usage: mesign-token decrypt-mail [TOKEN-URI] [--slot 9d] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
     "Decrypts an S/MIME encrypted mail (stdin or --in) with the key in the slot; the content to stdout or --out.\n";
@@ -45,108 +57,80 @@ const char* kVerifyHelp =
     "of the document given as input, against the CA certificates in FILE (else the system's trust store);\n"
     "writes the signed content to --out (default: discarded) and the signer to stderr.\n";
 
-struct BioFree {
-    void operator()(BIO* b) const { BIO_free(b); }
-};
-struct CmsFree {
-    void operator()(CMS_ContentInfo* c) const { CMS_ContentInfo_free(c); }
-};
-struct X509Free {
-    void operator()(X509* x) const { X509_free(x); }
-};
 struct StoreFree {
     void operator()(X509_STORE* s) const { X509_STORE_free(s); }
 };
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-
-CliResult<BioPtr> inputBio(const ParsedArgs& args) {
-    if (auto in = args.value("in")) {
-        BioPtr b(BIO_new_file(in->c_str(), "rb"));
-        if (!b) return cliFail(kExitFailed, "cannot read " + *in + ": " + std::strerror(errno));
-        return b;
-    }
-    // stdin through a memory BIO: BIO_new_fp would switch stdin's buffering under iostream's feet.
-    std::string all(std::istreambuf_iterator<char>(std::cin), {});
-    BioPtr b(BIO_new(BIO_s_mem()));
-    BIO_write(b.get(), all.data(), static_cast<int>(all.size()));
-    BIO_set_flags(b.get(), BIO_FLAGS_NONCLEAR_RST);  // BIO_reset rewinds (DER, then PEM) instead of emptying
-    return b;
-}
-
-CliResult<BioPtr> outputBio(const ParsedArgs& args, bool discard) {
-    if (auto out = args.value("out")) {
-        BioPtr b(BIO_new_file(out->c_str(), "wb"));
-        if (!b) return cliFail(kExitFailed, "cannot write " + *out + ": " + std::strerror(errno));
-        return b;
-    }
-    return BioPtr(discard ? BIO_new(BIO_s_null()) : BIO_new_fp(stdout, BIO_NOCLOSE));
-}
-
-// A slot's certificate and its private key through libp11 (the PIN checked by core/token first).
-struct SlotKey {
-    std::unique_ptr<X509, X509Free> cert;
-    std::unique_ptr<P11Key> key;
-};
-
-CliResult<SlotKey> openSlotKey(const ParsedArgs& args, const char* defaultSlot) {
-    if (args.positional.size() > 1) return cliFail(kExitUsage, "at most one token URI expected");
-    auto slot = parseSlotName(args.value("slot").value_or(defaultSlot));
-    if (!slot) return std::unexpected(slot.error());
-    auto pinSrc = secretSource(args, "pin");
-    if (!pinSrc) return std::unexpected(pinSrc.error());
-    Tokens tokens;
-    auto t = tokens.select(args.positional.empty() ? std::nullopt : std::optional(args.positional.front()));
-    if (!t) return std::unexpected(t.error());
-    auto objects = t->token->objects();
-    if (!objects) return cliFail(objects.error(), "cannot read the token's keys");
-    core::Bytes certDer;
-    for (const auto& k : *objects)
-        if (k.key.ref == *slot && k.certificate) certDer = k.certificate->der;
-    if (certDer.empty())
-        return cliFail(kExitFailed, "slot " + slotName(*slot) + " has no certificate (mesign-token import-cert)");
-    SlotKey sk;
-    const unsigned char* p = certDer.data();
-    sk.cert.reset(d2i_X509(nullptr, &p, static_cast<long>(certDer.size())));
-    if (!sk.cert) return cliFail(kExitFailed, "the certificate in slot " + slotName(*slot) + " does not parse");
-    auto pin = readSecret(*pinSrc, "PIN");
-    if (!pin) return std::unexpected(pin.error());
-    if (auto s = loginUser(*t->token, *pin); !s) return std::unexpected(s.error());
-    (void)t->token->logout();
-    auto key = P11Key::open(pkcs11ModulePath(args), t->info.serial, *ckaIdForKeyRef(*slot), *pin);
-    if (!key) return std::unexpected(key.error());
-    sk.key = std::move(*key);
-    return sk;
-}
 
 CliStatus signMail(const ParsedArgs& args) {
     auto in = inputBio(args);
     if (!in) return std::unexpected(in.error());
     auto sk = openSlotKey(args, "9a");
     if (!sk) return std::unexpected(sk.error());
-    // Text mode (no CMS_BINARY): line ends become CRLF, as S/MIME requires. Streaming (as `openssl cms
-    // -sign` does): the content is read once, while the signed mail is written.
-    const int flags = CMS_DETACHED | CMS_STREAM;
-    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(CMS_sign(sk->cert.get(), sk->key->pkey(), nullptr, in->get(), flags));
-    if (!cms) return cliFail(kExitFailed, "signing with the token key failed: " + opensslError());
+    // Text mode (no CMS_BINARY): line ends become CRLF, as S/MIME requires. Not streamed, so that a
+    // timestamp can be added to the finished signature; the content is read again to write the mail.
+    auto cms = signDetached(*sk, in->get(), false, tsaOptions(args));
+    if (!cms) return std::unexpected(cms.error());
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());
-    if (SMIME_write_CMS(out->get(), cms.get(), in->get(), flags) != 1)
+    if (BIO_reset(in->get()) < 0) return cliFail(kExitFailed, "cannot read the mail again: " + opensslError());
+    // CMS_REUSE_DIGEST: copy the content (CRLF line ends) without signing it a second time.
+    if (SMIME_write_CMS(out->get(), cms->get(), in->get(), CMS_DETACHED | CMS_REUSE_DIGEST) != 1)
         return cliFail(kExitFailed, "cannot write the signed mail: " + opensslError());
     return {};
 }
 
-// A detached CMS signature of the document's exact bytes (DER, or PEM with --pem).
+// sign-doc writes a PDF signature when asked (--pdf) or when both --in and --out name .pdf files (unless
+// --cms); else a detached CMS signature of the exact bytes.
+bool wantsPdf(const ParsedArgs& args) {
+    if (args.has("pdf")) return true;
+    if (args.has("cms")) return false;
+    auto isPdfName = [](const std::optional<std::string>& p) {
+        if (!p || p->size() < 4) return false;
+        std::string ext = p->substr(p->size() - 4);
+        for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return ext == ".pdf";
+    };
+    return isPdfName(args.value("in")) && isPdfName(args.value("out"));
+}
+
+CliStatus signPdfDoc(const ParsedArgs& args) {
+    auto inPath = args.value("in");
+    auto outPath = args.value("out");
+    if (!inPath || !outPath) return cliFail(kExitUsage, "a PDF signature needs --in FILE and --out FILE");
+    if (args.has("pem")) return cliFail(kExitUsage, "--pem is for detached signatures, not PDF signatures");
+    if (FILE* f = std::fopen(inPath->c_str(), "rb")) std::fclose(f);
+    else return cliFail(kExitFailed, "cannot read " + *inPath + ": " + std::strerror(errno));
+    if (!looksLikePdf(*inPath)) return cliFail(kExitFailed, *inPath + ": not a PDF file");
+    auto sk = openSlotKey(args, "9a");  // the PIN before anything is written
+    if (!sk) return std::unexpected(sk.error());
+    auto tsa = tsaOptions(args);
+    // Room for the signer's certificate and signature; a timestamp token brings the TSA's certificate too.
+    PdfSignRequest req{*inPath, *outPath, args.value("reason").value_or(""), tsa ? 24576u : 8192u};
+    return signPdf(req, [&](BIO* covered) -> CliResult<std::string> {
+        auto cms = signDetached(*sk, covered, true, tsa);
+        if (!cms) return std::unexpected(cms.error());
+        unsigned char* der = nullptr;
+        int len = i2d_CMS_ContentInfo(cms->get(), &der);
+        if (len <= 0) return cliFail(kExitFailed, "cannot encode the signature: " + opensslError());
+        std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+        OPENSSL_free(der);
+        return out;
+    });
+}
+
+// A detached CMS signature of the document's exact bytes (DER, or PEM with --pem), or a PDF signature.
 CliStatus signDoc(const ParsedArgs& args) {
+    if (args.has("pdf") && args.has("cms")) return cliFail(kExitUsage, "--pdf and --cms exclude each other");
+    if (wantsPdf(args)) return signPdfDoc(args);
     auto in = inputBio(args);
     if (!in) return std::unexpected(in.error());
     auto sk = openSlotKey(args, "9a");
     if (!sk) return std::unexpected(sk.error());
-    const int flags = CMS_DETACHED | CMS_BINARY;
-    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(CMS_sign(sk->cert.get(), sk->key->pkey(), nullptr, in->get(), flags));
-    if (!cms) return cliFail(kExitFailed, "signing with the token key failed: " + opensslError());
+    auto cms = signDetached(*sk, in->get(), true, tsaOptions(args));
+    if (!cms) return std::unexpected(cms.error());
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());
-    int ok = args.has("pem") ? PEM_write_bio_CMS(out->get(), cms.get()) : i2d_CMS_bio(out->get(), cms.get());
+    int ok = args.has("pem") ? PEM_write_bio_CMS(out->get(), cms->get()) : i2d_CMS_bio(out->get(), cms->get());
     if (ok != 1) return cliFail(kExitFailed, "cannot write the signature: " + opensslError());
     return {};
 }
@@ -284,10 +268,15 @@ CliStatus verify(const ParsedArgs& args) {
     return {};
 }
 
-const std::vector<OptionSpec> kSignOptions = {{"slot", true},      {"in", true},     {"out", true},
-                                              {"pin-fd", true},    {"pin-value", true}, {"module", true}};
-const std::vector<OptionSpec> kSignDocOptions = {{"slot", true},   {"in", true},        {"out", true}, {"pem", false},
+const std::vector<OptionSpec> kDecryptOptions = {{"slot", true},   {"in", true},        {"out", true},
                                                  {"pin-fd", true}, {"pin-value", true}, {"module", true}};
+const std::vector<OptionSpec> kSignOptions = {{"slot", true},      {"in", true},        {"out", true},
+                                              {"pin-fd", true},    {"pin-value", true}, {"module", true},
+                                              {"tsa", true},       {"tsa-ca", true}};
+const std::vector<OptionSpec> kSignDocOptions = {{"slot", true},   {"in", true},        {"out", true},
+                                                 {"pem", false},   {"pdf", false},      {"cms", false},
+                                                 {"reason", true}, {"pin-fd", true},    {"pin-value", true},
+                                                 {"module", true}, {"tsa", true},       {"tsa-ca", true}};
 const std::vector<OptionSpec> kEncryptOptions = {{"slot", true}, {"recipient", true}, {"in", true},
                                                  {"out", true},  {"pem", false}};
 const std::vector<OptionSpec> kVerifyOptions = {{"ca", true}, {"in", true}, {"out", true}, {"signature", true}};
@@ -304,9 +293,9 @@ int run(const Args& argv, const std::vector<OptionSpec>& specs, const char* help
 
 int runSignMail(const Args& args) { return run(args, kSignOptions, kSignHelp, signMail); }
 int runSignDoc(const Args& args) { return run(args, kSignDocOptions, kSignDocHelp, signDoc); }
-int runDecryptMail(const Args& args) { return run(args, kSignOptions, kDecryptHelp, decryptMail); }
+int runDecryptMail(const Args& args) { return run(args, kDecryptOptions, kDecryptHelp, decryptMail); }
 int runEncryptDoc(const Args& args) { return run(args, kEncryptOptions, kEncryptDocHelp, encryptDoc); }
-int runDecryptDoc(const Args& args) { return run(args, kSignOptions, kDecryptDocHelp, decryptDoc); }
+int runDecryptDoc(const Args& args) { return run(args, kDecryptOptions, kDecryptDocHelp, decryptDoc); }
 int runVerify(const Args& args) { return run(args, kVerifyOptions, kVerifyHelp, verify); }
 
 }  // namespace cli

@@ -15,11 +15,11 @@ bash scripts/install-deps.sh >/dev/null
 echo "== dependencies installed"
 
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target mesign-vcard mesign-pkcs11 >/dev/null
-echo "== built mesign-vcard and libmesign-pkcs11.so (build/release)"
+cmake --build --preset release -j "$(nproc)" --target mesign-vcard mesign-pkcs11 mesign-token >/dev/null
+echo "== built mesign-vcard, libmesign-pkcs11.so and mesign-token (build/release)"
 
 OUT=${MESIGN_DEMO_DIR:-$ROOT/build/demo}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 exec tests/integration/pcsc-sandbox.sh scripts/demo/steps.sh "$ROOT/build/release/vcard/tool/mesign-vcard" \
-  "$ROOT/build/release/pkcs11/libmesign-pkcs11.so" "$OUT"
+  "$ROOT/build/release/pkcs11/libmesign-pkcs11.so" "$OUT" "$ROOT/build/release/cli/mesign-token"

@@ -7,12 +7,17 @@
 # OpenSSL (libp11's engine) and NSS reach the token through MeSign's PKCS#11 module; the card, its keys
 # and every private-key operation are MeSign's virtual card behind the real pcscd.
 #
-# Usage: steps.sh MESIGN_VCARD_BINARY MESIGN_PKCS11_MODULE OUTPUT_DIR   (MESIGN_VPCD_PORT set by the sandbox)
+# The PDF is signed by MeSign's own CLI, mesign-token (PoDoFo for the PDF structure, OpenSSL's CMS with the
+# token key through libp11 and the module).
+#
+# Usage: steps.sh MESIGN_VCARD_BINARY MESIGN_PKCS11_MODULE OUTPUT_DIR MESIGN_TOKEN_BINARY
+#        (MESIGN_VPCD_PORT set by the sandbox)
 set -euo pipefail
 
 VCARD_BIN=$1
 MODULE=$2
 OUT=$3
+MT=$4
 PORT=${MESIGN_VPCD_PORT:?run me through scripts/demo.sh}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PIN=123456
@@ -128,21 +133,17 @@ run openssl cms -decrypt -binary "${ENGINE[@]}" -inform DER -inkey "$ENC_KEY" -r
 cmp -s document.pdf document.decrypted.pdf || die "decrypted document differs"
 ok "document.pdf.p7m decrypted on the token"
 
-step "Sign the PDF itself (pdfsig through NSS), verify with pdfsig"
-mkdir nss trust
-run certutil -N -d sql:nss --empty-password
-run modutil -dbdir sql:nss -add "MeSign" -libfile "$MODULE" -force
-NICK=$(pdfsig -nssdir sql:nss -nss-pwd "$PIN" -list-nicks document.pdf 2>/dev/null | grep -i 'PIV Authentication' | head -n1 || true)
-[ -n "$NICK" ] || die "NSS sees no signing certificate on the token"
-pdfsig -nssdir sql:nss -nss-pwd "$PIN" -add-signature -nick "$NICK" -kpw "$PIN" -digest SHA256 \
-  -reason "MeSign demo" document.pdf document.signed.pdf >>demo.log 2>&1 || true   # exit code: see below
-[ -s document.signed.pdf ] || die "pdfsig wrote no signed PDF (see demo.log)"
+step "Sign the PDF itself with mesign-token (signature field, key on the token), verify with pdfsig"
+"$MT" sign-doc --pdf --in document.pdf --out document.signed.pdf --reason "MeSign demo" --pin-fd 3 \
+  3<<<"$PIN" >>demo.log 2>&1 || die "mesign-token sign-doc --pdf failed (see demo.log)"
+mkdir trust
 run certutil -N -d sql:trust --empty-password
 run certutil -A -d sql:trust -n "MeSign Demo CA" -t "CT,C,C" -i ca.pem
-pdfsig -nssdir sql:trust document.signed.pdf >pdfsig.out 2>&1 || true
+pdfsig -nssdir sql:trust document.signed.pdf >pdfsig.out 2>&1 || true   # its exit code is not its verdict
 grep -q "Signature is Valid" pdfsig.out || die "pdfsig does not call the signature valid: $(cat pdfsig.out)"
 grep -q "Certificate is Trusted" pdfsig.out || die "pdfsig does not trust the signer: $(cat pdfsig.out)"
-ok "document.signed.pdf: pdfsig says Signature is Valid, Certificate is Trusted"
+grep -q "Signer Certificate Common Name: Alice Demo" pdfsig.out || die "pdfsig names another signer: $(cat pdfsig.out)"
+ok "document.signed.pdf: pdfsig says Signature is Valid, Certificate is Trusted (signer Alice Demo)"
 
 printf '\nSummary (files in %s):\n' "$OUT"
 printf '  %s\n' "${SUMMARY[@]}"
