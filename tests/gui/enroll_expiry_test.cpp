@@ -1,0 +1,202 @@
+// Through pcscd and a virtual PIV card: the enrolment wizard end to end (key generated on the token, the
+// PKCS#10 request signed by the token key and verified by `openssl req -verify`, a certificate issued by
+// a throwaway CA imported as a PKCS#7 chain after a mismatching one was refused, then listed by
+// pkcs11-tool through our module), and the expiry warnings for certificates expiring in 10 and 40 days.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+
+#include "core/client/enrollment.h"
+#include "tests/gui/gui_fixture.h"
+#include "tray/enroll_wizard.h"
+#include "tray/token_window.h"
+
+namespace guitest {
+namespace {
+
+using tray::Notice;
+
+class TrayEnrollTest : public TrayFixture {};
+
+bool selectData(QComboBox* box, const QVariant& data) {
+    const int i = box->findData(data);
+    if (i < 0) return false;
+    box->setCurrentIndex(i);
+    return true;
+}
+
+TEST_F(TrayEnrollTest, WizardEndToEnd) {
+    auto& c = controller();
+    ASSERT_TRUE(waitForTokens(1));
+    const auto slot = static_cast<unsigned long>(firstToken().slotId);
+    QPointer<tray::EnrollWizard> w = c.openEnroll(slot, std::nullopt);
+    ASSERT_TRUE(w);
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(w));
+
+    ASSERT_TRUE(selectData(w->slotBox(), 0x9A));
+    ASSERT_TRUE(selectData(w->keyTypeBox(), static_cast<int>(cardapp::KeyAlgorithm::Rsa2048)));
+    EXPECT_TRUE(w->defaultAdminBox()->isChecked());
+    w->next();
+    ASSERT_EQ(w->currentId(), tray::EnrollWizard::IdentityPage);
+    QTest::keyClicks(w->nameField(), QStringLiteral("Gui Test User"));
+    QTest::keyClicks(w->emailField(), QStringLiteral("gui@example.test"));
+    QTest::keyClicks(w->pinField(), QStringLiteral("123456"));
+    const QString req = QString::fromStdString(path("req.pem").string());
+    w->requestPathField()->setText(req);
+    w->next();
+    ASSERT_EQ(w->currentId(), tray::EnrollWizard::RequestPage);
+    EXPECT_FALSE(w->button(QWizard::NextButton)->isEnabled()) << "no request yet";
+
+    QSignalSpy made(w.data(), &tray::EnrollWizard::requestFinished);
+    QTest::mouseClick(w->generateButton(), Qt::LeftButton);
+    ASSERT_TRUE(waitFor([&] { return made.count() > 0; }, 120000)) << "key generation + request took > 120 s";
+    ASSERT_TRUE(made.at(0).at(0).toBool()) << made.at(0).at(1).toString().toStdString();
+    EXPECT_TRUE(w->requestView()->toPlainText().startsWith(QStringLiteral("-----BEGIN CERTIFICATE REQUEST-----")));
+    EXPECT_TRUE(w->button(QWizard::NextButton)->isEnabled());
+
+    // The request verifies, names the user, and carries the token's 9A public key.
+    auto v = sh("openssl req -in req.pem -noout -verify 2>&1");
+    EXPECT_NE(v.out.find("verify OK"), std::string::npos) << v.describe();
+    auto subj = sh("openssl req -in req.pem -noout -subject");
+    EXPECT_NE(subj.out.find("CN = Gui Test User"), std::string::npos) << subj.out;
+    EXPECT_NE(subj.out.find("emailAddress = gui@example.test"), std::string::npos) << subj.out;
+    auto pub = pkcs11Tool({"--read-object", "--type", "pubkey", "--id", "01", "-o", path("pub.der").string()});
+    ASSERT_EQ(pub.exitCode, 0) << pub.describe();
+    sh("openssl req -in req.pem -noout -pubkey > csr-pub.pem && openssl pkey -pubin -inform DER -in pub.der > card-pub.pem"
+       " && cmp csr-pub.pem card-pub.pem");
+
+    // A throwaway CA issues the certificate; another one for a software key must be refused.
+    sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt"
+       " -subj '/CN=Gui Test CA' -days 2 2>/dev/null"
+       " && printf 'subjectAltName=email:gui@example.test\\nkeyUsage=digitalSignature,keyEncipherment\\n' > ext.cnf"
+       " && openssl x509 -req -in req.pem -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf"
+       " -out user.crt 2>/dev/null"
+       " && openssl crl2pkcs7 -nocrl -certfile ca.crt -certfile user.crt -outform DER -out chain.p7b"
+       " && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other.key -subj /CN=Other"
+       " -out other.csr 2>/dev/null"
+       " && openssl x509 -req -in other.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out other.crt 2>/dev/null");
+
+    w->next();
+    ASSERT_EQ(w->currentId(), tray::EnrollWizard::ImportPage);
+    QSignalSpy imported(w.data(), &tray::EnrollWizard::importFinished);
+    w->certificatePathField()->setText(QString::fromStdString(path("other.crt").string()));
+    QTest::mouseClick(w->importButton(), Qt::LeftButton);
+    ASSERT_TRUE(waitFor([&] { return imported.count() > 0; }, 30000));
+    EXPECT_FALSE(imported.at(0).at(0).toBool());
+    EXPECT_TRUE(imported.at(0).at(1).toString().contains(QStringLiteral("matches the key"))) << imported.at(0).at(1).toString().toStdString();
+    auto none = pkcs11Tool({"--list-objects", "--type", "cert"});
+    EXPECT_EQ(none.out.find("Certificate Object"), std::string::npos) << "a mismatching certificate was written\n" << none.out;
+
+    w->certificatePathField()->setText(QString::fromStdString(path("chain.p7b").string()));
+    QTest::mouseClick(w->importButton(), Qt::LeftButton);
+    ASSERT_TRUE(waitFor([&] { return imported.count() > 1; }, 30000));
+    EXPECT_TRUE(imported.at(1).at(0).toBool()) << imported.at(1).at(1).toString().toStdString();
+    w->close();
+
+    // Visible through our PKCS#11 module, and the same certificate as issued.
+    auto certs = pkcs11Tool({"--list-objects", "--type", "cert"});
+    EXPECT_EQ(certs.exitCode, 0) << certs.describe();
+    EXPECT_NE(certs.out.find("Certificate Object"), std::string::npos) << certs.out;
+    EXPECT_NE(certs.out.find("CN=Gui Test User"), std::string::npos) << certs.out;
+    auto rd = pkcs11Tool({"--read-object", "--type", "cert", "--id", "01", "-o", path("card.der").string()});
+    ASSERT_EQ(rd.exitCode, 0) << rd.describe();
+    sh("openssl x509 -in user.crt -outform DER -out user.der && cmp user.der card.der");
+
+    // The model and the token window show it.
+    refreshModel();
+    const auto& t = firstToken();
+    ASSERT_EQ(t.keys.size(), 1u);
+    ASSERT_TRUE(t.keys[0].certificate);
+    EXPECT_EQ(t.keys[0].certificate->commonName, "Gui Test User");
+    EXPECT_EQ(t.keys[0].keyType, "RSA-2048");
+    EXPECT_EQ(t.holder(), "Gui Test User");
+    auto* win = c.showWindow();
+    win->selectToken(0, 0);
+    const QString details = win->detailsText();
+    EXPECT_TRUE(details.contains(QStringLiteral("gui@example.test"))) << details.toStdString();
+    EXPECT_TRUE(details.contains(QStringLiteral("CN=Gui Test CA"))) << details.toStdString();
+    EXPECT_TRUE(details.contains(QStringLiteral("digital signature, key encipherment"))) << details.toStdString();
+    EXPECT_TRUE(win->exportSelected(QString::fromStdString(path("exported.pem").string())));
+    sh("openssl x509 -in exported.pem -outform DER | cmp - user.der");
+}
+
+class TrayExpiryTest : public TrayFixture {};
+
+// Keys in 9C and 9D with certificates expiring in 10 and 40 days (issued by a throwaway CA).
+TEST_F(TrayExpiryTest, TenDaysWarnsFortyDaysOnlyWithAWiderWindow) {
+    {
+        client::Client setup(token::makePcscBackend());
+        auto tokens = setup.tokens();
+        ASSERT_TRUE(tokens && tokens->size() == 1);
+        const auto slot = tokens->front().slotId;
+        const auto mgmt = client::defaultManagementKey();
+        sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt"
+           " -subj '/CN=Expiry CA' -days 100 2>/dev/null");
+        for (auto [ref, days] : {std::pair<uint8_t, int>{0x9C, 10}, {0x9D, 40}}) {
+            auto spki = client::generateKey(setup, slot, ref, cardapp::KeyAlgorithm::EcP256, core::view(mgmt));
+            ASSERT_TRUE(spki) << spki.error().describe();
+            const std::string n = std::to_string(days);
+            itest::writeFile(path("pub" + n + ".der"), std::string(spki->begin(), spki->end()));
+            sh("openssl pkey -pubin -inform DER -in pub" + n + ".der -out pub" + n + ".pem && openssl x509 -new"
+               " -force_pubkey pub" + n + ".pem -subj '/CN=Holder " + n + "' -CA ca.crt -CAkey ca.key -days " + n +
+               " -out c" + n + ".pem 2>/dev/null");
+            const std::string pem = itest::readFile(path("c" + n + ".pem"));
+            auto ok = client::importCertificate(setup, slot, ref, {reinterpret_cast<const uint8_t*>(pem.data()), pem.size()},
+                                                core::view(mgmt));
+            ASSERT_TRUE(ok) << ok.error().describe();
+        }
+    }
+    auto& c = controller();  // default window: 30 days
+    ASSERT_TRUE(waitForTokens(1));
+    const auto& t = firstToken();
+    ASSERT_EQ(t.keys.size(), 2u);
+    EXPECT_EQ(c.model().worstAttention(), client::Attention::CertExpiring);
+    auto expiring = [&] {
+        std::vector<std::string> slots;
+        for (const auto& n : c.notifier().history())
+            if (n.kind == Notice::CertExpiring) slots.push_back(n.body.toStdString());
+        return slots;
+    };
+    ASSERT_EQ(expiring().size(), 1u);
+    // openssl's -days counts from its own "now", a moment before ours: 9 or 10 whole days are left.
+    EXPECT_TRUE(expiring()[0].find("slot 9C expires in 9 day") != std::string::npos ||
+                expiring()[0].find("slot 9C expires in 10 day") != std::string::npos) << expiring()[0];
+
+    // The 9C row is highlighted, the 9D row is not.
+    auto& m = c.model();
+    const QModelIndex tok = m.index(0, 0);
+    for (int r = 0; r < m.rowCount(tok); ++r) {
+        const auto* k = m.keyAt(m.index(r, 0, tok));
+        ASSERT_TRUE(k);
+        const QVariant bg = m.data(m.index(r, 0, tok), Qt::BackgroundRole);
+        const QString status = m.data(m.index(r, tray::TokenModel::ColStatus, tok)).toString();
+        if (k->ref == 0x9C) {
+            EXPECT_TRUE(bg.isValid());
+            EXPECT_TRUE(status.startsWith(QStringLiteral("expires in"))) << status.toStdString();
+        } else {
+            EXPECT_FALSE(bg.isValid());
+            EXPECT_EQ(status, QStringLiteral("valid"));
+        }
+    }
+    // A repeated read does not repeat the notice.
+    refreshModel();
+    EXPECT_EQ(expiring().size(), 1u);
+
+    // A 45-day window (settings) also warns about the 40-day certificate, once.
+    tray::TraySettings wide;
+    wide.warningDays = 45;
+    c.applySettings(wide);
+    ASSERT_EQ(expiring().size(), 2u);
+    EXPECT_TRUE(expiring()[1].find("slot 9D expires in 39 day") != std::string::npos ||
+                expiring()[1].find("slot 9D expires in 40 day") != std::string::npos) << expiring()[1];
+    // A 5-day window: nothing expiring, the tray is ready again.
+    tray::TraySettings narrow;
+    narrow.warningDays = 5;
+    c.applySettings(narrow);
+    EXPECT_EQ(c.model().worstAttention(), client::Attention::Ready);
+}
+
+}  // namespace
+}  // namespace guitest

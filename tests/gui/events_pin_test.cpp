@@ -1,0 +1,151 @@
+// Through pcscd and a virtual PIV card: insert/remove reach the model and the notification logic within
+// one second; PIN change and unblock driven through the dialogs and checked against the card with
+// pkcs11-tool (login with the new PIN works, the old one fails).
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+
+#include "tests/gui/gui_fixture.h"
+#include "tray/pin_dialog.h"
+#include "tray/tray_icons.h"
+
+namespace guitest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using tray::Notice;
+
+class TrayEventsTest : public TrayFixture {
+protected:
+    bool insertCardAtSetUp() const override { return false; }
+};
+
+long msSince(Clock::time_point t) {
+    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count());
+}
+
+TEST_F(TrayEventsTest, InsertAndRemoveSeenWithinOneSecond) {
+    auto& c = controller();
+    EXPECT_TRUE(c.model().tokens().empty());
+    int stateSeen = -1;
+    QObject::connect(&c, &tray::TrayController::stateChanged, [&](int s) { stateSeen = s; });
+
+    const auto history0 = c.notifier().history().size();
+    insertCard();  // returns once pcscd reports the card present
+    const auto present = Clock::now();
+    ASSERT_TRUE(waitFor([&] { return c.notifier().history().size() > history0; }, 5000))
+        << "no notice after the card was inserted";
+    const long insertMs = msSince(present);
+    std::cout << "[ measured ] insert: pcscd reports the card -> model + notice in " << insertMs << " ms\n";
+    EXPECT_LE(insertMs, 1000);
+    ASSERT_EQ(c.model().tokens().size(), 1u);
+    const auto& n = c.notifier().history().back();
+    EXPECT_EQ(n.kind, Notice::Inserted);
+    EXPECT_TRUE(n.title.contains(QString::fromStdString(c.model().tokens()[0].info.label))) << n.title.toStdString();
+    EXPECT_TRUE(n.body.contains(QString::fromStdString(reader()))) << n.body.toStdString();
+    EXPECT_EQ(stateSeen, static_cast<int>(tray::TrayState::Ready));
+
+    const auto history1 = c.notifier().history().size();
+    const auto removeStart = Clock::now();
+    EXPECT_EQ(removeCard(), 0);
+    const auto absent = Clock::now();
+    ASSERT_TRUE(waitFor([&] { return c.notifier().history().size() > history1; }, 5000))
+        << "no notice after the card was removed";
+    const long removeMs = msSince(absent);
+    std::cout << "[ measured ] remove: pcscd reports the reader empty -> model + notice in " << removeMs
+              << " ms (" << msSince(removeStart) << " ms after SIGTERM to the card)\n";
+    EXPECT_LE(removeMs, 1000);
+    EXPECT_EQ(c.notifier().history().back().kind, Notice::Removed);
+    EXPECT_TRUE(c.model().tokens().empty());
+    EXPECT_EQ(stateSeen, static_cast<int>(tray::TrayState::NoToken));
+}
+
+class TrayPinTest : public TrayFixture {};
+
+// Types into the dialog and presses its button; returns (ok, message) of the attempt.
+std::pair<bool, QString> attempt(tray::PinDialog& d, const QString& current, const QString& next,
+                                 const QString& repeat) {
+    QSignalSpy spy(&d, &tray::PinDialog::attemptFinished);
+    QTest::keyClicks(d.currentField(), current);
+    QTest::keyClicks(d.newField(), next);
+    QTest::keyClicks(d.repeatField(), repeat);
+    QTest::mouseClick(d.okButton(), Qt::LeftButton);
+    if (!waitFor([&] { return spy.count() > 0; }, 20000)) return {false, QStringLiteral("(no answer)")};
+    return {spy.at(0).at(0).toBool(), spy.at(0).at(1).toString()};
+}
+
+TEST_F(TrayPinTest, ChangeThenLockThenUnblockThroughTheDialogs) {
+    auto& c = controller();
+    ASSERT_TRUE(waitForTokens(1));
+    const auto slot = static_cast<unsigned long>(firstToken().slotId);
+    EXPECT_EQ(firstToken().info.userPin.retriesLeft, 3);
+
+    QPointer<tray::PinDialog> d = c.openChangePin(slot);
+    ASSERT_TRUE(d);
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(d));
+    EXPECT_TRUE(d->findChild<QLabel*>(QStringLiteral("intro"))->text().contains(QStringLiteral("3 tries left")));
+    EXPECT_TRUE(d->findChild<QLabel*>(QStringLiteral("intro"))->text().contains(QStringLiteral("6 to 8 characters")));
+
+    // Local checks cost no try.
+    auto r = attempt(*d, "123456", "2468", "2468");
+    EXPECT_FALSE(r.first);
+    EXPECT_EQ(r.second, QStringLiteral("The new PIN must be 6 to 8 characters."));
+    r = attempt(*d, "123456", "24681357", "24681358");
+    EXPECT_FALSE(r.first);
+    EXPECT_EQ(r.second, QStringLiteral("The new PINs do not match."));
+    // A wrong current PIN: the card says how many tries are left.
+    r = attempt(*d, "999999", "24681357", "24681357");
+    EXPECT_FALSE(r.first);
+    EXPECT_EQ(r.second, QStringLiteral("Wrong PIN: 2 tries left.")) << r.second.toStdString();
+    r = attempt(*d, "123456", "24681357", "24681357");
+    EXPECT_TRUE(r.first) << r.second.toStdString();
+    EXPECT_TRUE(waitFor([&] { return d.isNull() || !d->isVisible(); })) << "the dialog stays open after success";
+
+    // Against the card: the new PIN logs in through our module, the old one does not.
+    auto ok = pkcs11Tool({"--login", "--pin", "24681357", "--list-objects"});
+    EXPECT_EQ(ok.exitCode, 0) << ok.describe();
+    auto bad = pkcs11Tool({"--login", "--pin", "123456", "--list-objects"});
+    EXPECT_NE(bad.exitCode, 0);
+    EXPECT_NE(bad.err.find("CKR_PIN_INCORRECT"), std::string::npos) << bad.describe();
+
+    // Lock the PIN through the dialog: the model, the icon and a notice say so.
+    // core/token keeps the PIN status up to 2 s; another process's try shows after that.
+    ASSERT_TRUE(waitFor([&] {
+        refreshModel();
+        return firstToken().info.userPin.retriesLeft == 2;
+    }, 5000)) << "pkcs11-tool's wrong login cost one try; the model shows " << firstToken().info.userPin.retriesLeft;
+    d = c.openChangePin(slot);
+    ASSERT_TRUE(d);
+    r = attempt(*d, "999999", "11223344", "11223344");
+    EXPECT_EQ(r.second, QStringLiteral("Wrong PIN: 1 tries left.")) << r.second.toStdString();
+    refreshModel();
+    EXPECT_EQ(c.model().worstAttention(), client::Attention::PinFinalTry);
+    r = attempt(*d, "999999", "11223344", "11223344");
+    EXPECT_FALSE(r.first);
+    EXPECT_TRUE(r.second == QStringLiteral("Wrong PIN: 0 tries left.") || r.second == QStringLiteral("The PIN is locked."))
+        << r.second.toStdString();
+    d->close();
+    refreshModel();
+    EXPECT_TRUE(firstToken().info.userPin.blocked());
+    EXPECT_EQ(c.model().worstAttention(), client::Attention::PinLocked);
+    const auto& hist = c.notifier().history();
+    EXPECT_TRUE(std::any_of(hist.begin(), hist.end(), [](const Notice& n) { return n.kind == Notice::PinLocked; }));
+
+    // Unblock with the PUK through the unblock dialog.
+    QPointer<tray::PinDialog> u = c.openUnblockPin(slot);
+    ASSERT_TRUE(u);
+    EXPECT_TRUE(u->findChild<QLabel*>(QStringLiteral("intro"))->text().contains(QStringLiteral("PUK: 3 tries left")));
+    r = attempt(*u, "87654321", "55667788", "55667788");
+    EXPECT_FALSE(r.first);
+    EXPECT_EQ(r.second, QStringLiteral("Wrong PUK: 2 tries left.")) << r.second.toStdString();
+    r = attempt(*u, "12345678", "55667788", "55667788");
+    EXPECT_TRUE(r.first) << r.second.toStdString();
+    refreshModel();
+    EXPECT_EQ(firstToken().info.userPin.retriesLeft, 3);
+    EXPECT_EQ(c.model().worstAttention(), client::Attention::Ready);
+    ok = pkcs11Tool({"--login", "--pin", "55667788", "--list-objects"});
+    EXPECT_EQ(ok.exitCode, 0) << ok.describe();
+}
+
+}  // namespace
+}  // namespace guitest

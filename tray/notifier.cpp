@@ -1,0 +1,99 @@
+#include "tray/notifier.h"
+
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusInterface>
+#include <QSystemTrayIcon>
+
+#include "tray/token_model.h"
+
+namespace tray {
+
+namespace {
+const QString kService = QStringLiteral("org.freedesktop.Notifications");
+
+QString holderLine(const client::TokenStatus& t) {
+    const QString holder = QString::fromStdString(t.holder());
+    const QString reader = QString::fromStdString(t.reader);
+    if (holder.isEmpty()) return Notifier::tr("%1 (no certificate) in %2").arg(TokenModel::tokenTitle(t), reader);
+    return Notifier::tr("%1, certificate of %2, in %3").arg(TokenModel::tokenTitle(t), holder, reader);
+}
+}  // namespace
+
+Notifier::Notifier(TokenModel& model, QSystemTrayIcon* icon, QObject* parent)
+    : QObject(parent), m_model(model), m_icon(icon) {
+    connect(&model, &TokenModel::tokenInserted, this, &Notifier::onInserted);
+    connect(&model, &TokenModel::tokenRemoved, this, &Notifier::onRemoved);
+    connect(&model, &TokenModel::tokensUpdated, this, &Notifier::onUpdated);
+}
+
+bool Notifier::freedesktopAvailable() const {
+    auto bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected() || !bus.interface()) return false;
+    return bus.interface()->isServiceRegistered(kService).value();
+}
+
+void Notifier::onInserted(const client::TokenStatus& t) {
+    emitNotice({Notice::Inserted, tr("Token inserted: %1").arg(TokenModel::tokenTitle(t)), holderLine(t)});
+}
+
+void Notifier::onRemoved(const client::TokenStatus& t) {
+    emitNotice({Notice::Removed, tr("Token removed: %1").arg(TokenModel::tokenTitle(t)), holderLine(t)});
+    // Told again when it comes back.
+    const QString prefix = QString::fromStdString(t.info.serial) + QLatin1Char('/');
+    for (auto it = m_announced.begin(); it != m_announced.end();)
+        it = it->startsWith(prefix) ? m_announced.erase(it) : std::next(it);
+}
+
+void Notifier::onUpdated() {
+    QSet<QString> current;
+    for (const auto& t : m_model.tokens()) {
+        for (const auto& item : client::attentionItems(t, m_model.now(), m_model.warningDays())) {
+            Notice::Kind kind;
+            switch (item.what) {
+                case client::Attention::PinLocked: kind = Notice::PinLocked; break;
+                case client::Attention::CertExpiring: kind = Notice::CertExpiring; break;
+                case client::Attention::CertExpired: kind = Notice::CertExpired; break;
+                default: continue;
+            }
+            const QString key = QStringLiteral("%1/%2/%3")
+                                    .arg(QString::fromStdString(t.info.serial), QString::fromStdString(item.slot))
+                                    .arg(static_cast<int>(kind));
+            current.insert(key);
+            if (m_announced.contains(key)) continue;
+            m_announced.insert(key);
+            QString title = kind == Notice::PinLocked ? tr("PIN locked on %1").arg(TokenModel::tokenTitle(t))
+                                                      : tr("Certificate needs renewal on %1").arg(TokenModel::tokenTitle(t));
+            QString body = TokenModel::attentionText(item);
+            if (kind == Notice::PinLocked) body += tr(": unblock it with the PUK from the token window.");
+            emitNotice({kind, title, body});
+        }
+    }
+    // A state that went away (PIN unblocked, certificate renewed) may be told again if it comes back.
+    m_announced.intersect(current);
+}
+
+void Notifier::emitNotice(Notice n) {
+    m_history.push_back(n);
+    Q_EMIT noticed(n);
+    if (m_enabled) show(n);
+}
+
+void Notifier::show(const Notice& n) {
+    if (freedesktopAvailable()) {
+        QDBusInterface iface(kService, QStringLiteral("/org/freedesktop/Notifications"), kService,
+                             QDBusConnection::sessionBus());
+        const QString icon = n.kind == Notice::Inserted || n.kind == Notice::Removed ? QStringLiteral("dialog-information")
+                                                                                   : QStringLiteral("dialog-warning");
+        // Asynchronous: the GUI never waits for the notification server.
+        iface.asyncCall(QStringLiteral("Notify"), QStringLiteral("MeSign Token"), 0u, icon, n.title, n.body,
+                        QStringList(), QVariantMap(), -1);
+        return;
+    }
+    if (m_icon && QSystemTrayIcon::isSystemTrayAvailable())
+        m_icon->showMessage(n.title, n.body,
+                            n.kind == Notice::Inserted || n.kind == Notice::Removed ? QSystemTrayIcon::Information
+                                                                                  : QSystemTrayIcon::Warning);
+}
+
+}  // namespace tray

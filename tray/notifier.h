@@ -1,0 +1,58 @@
+// What the tray tells the user, and how. The policy: a notice when a token is inserted or removed (naming
+// the token and its certificate holder), when a PIN becomes locked, and when a certificate comes within the
+// warning window or expires (once per token, slot and state while the agent runs). The channel:
+// org.freedesktop.Notifications through QtDBus when a notification server is on the session bus, else the
+// tray icon's own balloon (QSystemTrayIcon::showMessage, which never goes through D-Bus).
+#pragma once
+
+#include <QObject>
+#include <QSet>
+#include <QString>
+#include <QVector>
+
+#include "core/client/token_status.h"
+
+class QSystemTrayIcon;
+
+namespace tray {
+
+class TokenModel;
+
+struct Notice {
+    enum Kind { Inserted, Removed, PinLocked, CertExpiring, CertExpired };
+    Kind kind = Inserted;
+    QString title;
+    QString body;
+};
+
+class Notifier : public QObject {
+    Q_OBJECT
+public:
+    Notifier(TokenModel& model, QSystemTrayIcon* icon, QObject* parent = nullptr);
+
+    void setEnabled(bool enabled) { m_enabled = enabled; }
+    bool enabled() const { return m_enabled; }
+    // Which channel the next notice takes.
+    bool freedesktopAvailable() const;
+    // Every notice decided so far (also those not shown because notifications are off), for the window
+    // and tests.
+    const QVector<Notice>& history() const { return m_history; }
+
+Q_SIGNALS:
+    void noticed(const tray::Notice& notice);  // each notice, as decided (before it is shown)
+
+private:
+    void onInserted(const client::TokenStatus& t);
+    void onRemoved(const client::TokenStatus& t);
+    void onUpdated();
+    void emitNotice(Notice n);
+    void show(const Notice& n);
+
+    TokenModel& m_model;
+    QSystemTrayIcon* m_icon;
+    bool m_enabled = true;
+    QVector<Notice> m_history;
+    QSet<QString> m_announced;  // "serial/slot/kind" already told about
+};
+
+}  // namespace tray
