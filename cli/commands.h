@@ -23,6 +23,7 @@ int runDecryptDoc(const Args& args);
 int runVerify(const Args& args);
 int runVcard(const Args& args);
 int runDoctor(const Args& args);
+int runRegisterNss(const Args& args);
 
 // Prints "mesign-token: MESSAGE" to stderr and returns the error's exit code.
 int report(const struct CliError& e);

@@ -27,6 +27,7 @@ const char* kUsage =
     "  verify                verify a signed mail or a detached signature against a CA file\n"
     "  vcard create|start|stop|list  virtual cards for trying things out\n"
     "  doctor                check pcscd, readers, tokens, PINs, certificates and the PKCS#11 module\n"
+    "  register-nss          add the PKCS#11 module to NSS databases (Thunderbird, Firefox)\n"
     "\n"
     "'mesign-token COMMAND --help' describes a command. PINs are asked without echo on the terminal or read\n"
     "from a file descriptor (--pin-fd N); --pin-value puts the PIN on the command line (insecure).\n"
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
     if (cmd == "verify") return cli::runVerify(rest);
     if (cmd == "vcard") return cli::runVcard(rest);
     if (cmd == "doctor") return cli::runDoctor(rest);
+    if (cmd == "register-nss") return cli::runRegisterNss(rest);
     std::fprintf(stderr, "mesign-token: unknown command '%s'\nTry 'mesign-token --help'.\n", cmd.c_str());
     return cli::kExitUsage;
 }

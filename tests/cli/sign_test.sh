@@ -184,6 +184,48 @@ cmp -s <(tr -d '\r' <mail.txt) <(tr -d '\r' <mail.verified) || fail "verified ma
 openssl cms -cmsout -in mail.eml -outform DER -out mail.p7s 2>/dev/null || fail "cannot extract the mail's CMS"
 check_timestamp mail.p7s
 
+step "NSS cmsutil decodes and verifies the CLI's S/MIME signature (the CMS part, content as signed: CRLF)"
+expect 0 "" "$MT" sign-mail --in mail.txt --out plain.eml --pin-value $PIN
+for m in plain mail; do
+    openssl cms -cmsout -in $m.eml -outform DER -out $m.cms.der 2>/dev/null || fail "cannot extract the CMS of $m.eml"
+    sed 's/$/\r/' mail.txt >mail.crlf
+    # -h 1: the signer's status as a header line; GoodSignature means signature and certificate chain are good.
+    cmsutil -D -d sql:trust -i $m.cms.der -c mail.crlf -u 4 -n -h 1 >cmsutil.txt 2>&1 || fail "cmsutil -D $m: $(cat cmsutil.txt)"
+    grep -q 'signer0.id="PDF Signer 9a"; signer0.status=GoodSignature;' cmsutil.txt || fail "cmsutil $m: $(cat cmsutil.txt)"
+    printf x >>mail.crlf
+    cmsutil -D -d sql:trust -i $m.cms.der -c mail.crlf -u 4 -n -h 1 >cmsutil-bad.txt 2>&1 || true
+    grep -q "signer0.status=DigestMismatch" cmsutil-bad.txt || fail "cmsutil on changed content: $(cat cmsutil-bad.txt)"
+done
+
+step "register-nss: the module in a throwaway NSS database (modutil lists it, certutil sees the token's certificate)"
+mkdir nssdb
+certutil -N -d sql:nssdb --empty-password
+expect 0 "" "$MT" register-nss --db sql:nssdb
+grep -q "^sql:nssdb: registered \"MeSign Token\" ($MESIGN_PKCS11_MODULE)" out.txt || fail "register-nss: $(cat out.txt)"
+modutil -dbdir sql:nssdb -list >modutil.txt 2>&1 || fail "modutil -list: $(cat modutil.txt)"
+grep -A1 "^ *[0-9]*\. MeSign Token$" modutil.txt | grep -q "library name: $MESIGN_PKCS11_MODULE" || fail "modutil: $(cat modutil.txt)"
+LABEL=$("$MT" list --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["readers"][0]["tokens"][0]["label"])')
+certutil -L -d sql:nssdb -h "$LABEL" >certutil.txt 2>&1 || fail "certutil -L -h: $(cat certutil.txt)"
+grep -q "^$LABEL:" certutil.txt || fail "NSS sees no certificate on the token: $(cat certutil.txt)"
+expect 0 "" "$MT" register-nss --db sql:nssdb   # idempotent
+grep -q "^sql:nssdb: already registered" out.txt || fail "second register-nss: $(cat out.txt)"
+[ "$(modutil -dbdir sql:nssdb -list 2>/dev/null | grep -c 'MeSign Token')" = 1 ] || fail "registered twice"
+# Default: every database under \$HOME (~/.pki/nssdb, Thunderbird and Firefox profiles).
+mkdir -p home/.pki/nssdb home/.thunderbird/a1.default home/.mozilla/firefox/b2.default-release home/.mozilla/firefox/empty
+for d in home/.pki/nssdb home/.thunderbird/a1.default home/.mozilla/firefox/b2.default-release; do
+    certutil -N -d sql:$d --empty-password
+done
+HOME=$W/home expect 0 "" "$MT" register-nss
+[ "$(grep -c ': registered "MeSign Token"' out.txt)" = 3 ] || fail "register-nss in \$HOME: $(cat out.txt)"
+grep -q "firefox/empty" out.txt && fail "a directory without a database was touched: $(cat out.txt)"
+HOME=$W/home expect 0 "" "$MT" register-nss --remove
+[ "$(grep -c ': removed "MeSign Token"' out.txt)" = 3 ] || fail "register-nss --remove: $(cat out.txt)"
+modutil -dbdir sql:home/.pki/nssdb -list 2>/dev/null | grep -q "MeSign Token" && fail "still registered after --remove"
+mkdir empty-home
+HOME=$W/empty-home expect 1 "no NSS database found" "$MT" register-nss
+expect 1 "modutil failed" "$MT" register-nss --db sql:$W/no-such-dir
+expect 1 "does not exist" "$MT" register-nss --db sql:nssdb --module /nonexistent/module.so
+
 step "sign-doc --pdf --tsa: pdfsig still valid, the embedded CMS timestamped"
 expect 0 "" "$MT" sign-doc --pdf --in doc.pdf --out doc.ts.pdf --tsa "$TSA" --pin-value $PIN
 pdfsig -nssdir sql:trust doc.ts.pdf >pdfsig3.txt 2>&1 || true
