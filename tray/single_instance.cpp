@@ -22,7 +22,8 @@ QString SingleInstance::serverName() const {
 
 bool SingleInstance::acquire() {
     m_lock = std::make_unique<QLockFile>(lockPath());
-    m_lock->setStaleLockTime(0);  // a lock whose process is gone is stale at once
+    // Never stale by age (a running agent keeps it for days); a lock whose process is gone is stale anyway.
+    m_lock->setStaleLockTime(0);
     if (!m_lock->tryLock(200)) {
         QLocalSocket s;
         s.connectToServer(serverName());

@@ -1,12 +1,17 @@
 // Through pcscd and a virtual PIV card: insert/remove reach the model and the notification logic within
 // one second; PIN change and unblock driven through the dialogs and checked against the card with
 // pkcs11-tool (login with the new PIN works, the old one fails).
+#include <QFile>
 #include <QLabel>
+#include <QTemporaryDir>
+
+#include <set>
 #include <QLineEdit>
 #include <QPushButton>
 
 #include "tests/gui/gui_fixture.h"
 #include "tray/pin_dialog.h"
+#include "tray/single_instance.h"
 #include "tray/tray_icons.h"
 
 namespace guitest {
@@ -58,6 +63,48 @@ TEST_F(TrayEventsTest, InsertAndRemoveSeenWithinOneSecond) {
     EXPECT_EQ(c.notifier().history().back().kind, Notice::Removed);
     EXPECT_TRUE(c.model().tokens().empty());
     EXPECT_EQ(stateSeen, static_cast<int>(tray::TrayState::NoToken));
+}
+
+// A second card (PIV + OpenPGP: two tokens) in the sandbox's second reader: three tokens at once.
+TEST_F(TrayEventsTest, SeveralReadersAndTokens) {
+    auto& c = controller();
+    insertCard();
+    ASSERT_TRUE(waitForTokens(1));
+    itest::BackgroundProcess second;
+    const std::string port = std::to_string(std::stoi(m_env.port) + 1);
+    ASSERT_TRUE(second.start({itest::vcardBinary(), "--init", "piv,openpgp", "--host", m_env.host, "--port", port,
+                              path("second.state").string()},
+                             path("second.log")))
+        << second.error();
+    ASSERT_TRUE(waitForTokens(3)) << "the model shows " << c.model().tokens().size() << " tokens\n"
+                                  << itest::readFile(path("second.log"));
+    std::set<std::string> readers, apps;
+    for (const auto& t : c.model().tokens()) {
+        readers.insert(t.reader);
+        apps.insert(t.info.application);
+    }
+    EXPECT_EQ(readers.size(), 2u);
+    EXPECT_EQ(apps, (std::set<std::string>{"PIV", "OpenPGP"}));
+    const auto& h = c.notifier().history();
+    EXPECT_EQ(std::count_if(h.begin(), h.end(), [](const Notice& n) { return n.kind == Notice::Inserted; }), 3);
+    EXPECT_EQ(second.stop(), 0);
+    ASSERT_TRUE(waitForTokens(1));
+    EXPECT_EQ(c.model().tokens().front().reader, reader());
+    EXPECT_EQ(std::count_if(h.begin(), h.end(), [](const Notice& n) { return n.kind == Notice::Removed; }), 2);
+    EXPECT_EQ(c.model().rowCount(), 1);
+}
+
+TEST(TraySingleInstanceTest, SecondStartAsksTheFirstToShow) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    qputenv("XDG_RUNTIME_DIR", dir.path().toUtf8());
+    QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    tray::SingleInstance first, second;
+    QSignalSpy shown(&first, &tray::SingleInstance::showRequested);
+    ASSERT_TRUE(first.acquire());
+    EXPECT_TRUE(first.lockPath().startsWith(dir.path())) << first.lockPath().toStdString();
+    EXPECT_FALSE(second.acquire()) << "a second agent in the same session must not start";
+    EXPECT_TRUE(waitFor([&] { return shown.count() == 1; }, 5000)) << "the running agent was not asked to show itself";
 }
 
 class TrayPinTest : public TrayFixture {};
