@@ -52,6 +52,9 @@ CK_RV getSlotList(Module& m, CK_BBOOL tokenPresent, CK_SLOT_ID_PTR list, CK_ULON
 
 CK_RV getSlotInfo(Module& m, CK_SLOT_ID slot, CK_SLOT_INFO_PTR info) {
     if (!info) return CKR_ARGUMENTS_BAD;
+    // CKF_TOKEN_PRESENT is the card's state now, not at the last C_GetSlotList(NULL)/C_WaitForSlotEvent:
+    // applications that poll C_GetSlotInfo (NSS without an event thread) would never see a card return.
+    (void)m.tokens().refresh();
     std::optional<token::SlotState> s = m.tokens().slot(slot);
     if (!s) return CKR_SLOT_ID_INVALID;
     *info = CK_SLOT_INFO{};
@@ -65,6 +68,7 @@ CK_RV getSlotInfo(Module& m, CK_SLOT_ID slot, CK_SLOT_INFO_PTR info) {
 
 CK_RV getTokenInfo(Module& m, CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
     if (!info) return CKR_ARGUMENTS_BAD;
+    (void)m.tokens().refresh();  // as C_GetSlotInfo: CKR_TOKEN_NOT_PRESENT only while the card is out
     std::shared_ptr<token::Token> tok;
     if (CK_RV rv = m.tokenIn(slot, tok); rv != CKR_OK) return rv;
     auto ti = tok->info();
