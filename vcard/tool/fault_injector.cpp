@@ -139,8 +139,18 @@ std::optional<Fault> FaultInjector::take(core::ByteView command) {
     if (!enabled() || command.size() < 2) return std::nullopt;
     readNewLines();
     const uint8_t ins = command[1];
+    const bool chainedPiece = (command[0] & 0x10) != 0;  // more pieces of this command follow
+    struct ChainTracker {  // remembers whether this APDU continues a chain the previous one started
+        bool& flag;
+        bool next;
+        ~ChainTracker() { flag = next; }
+    } tracker{m_inChain, chainedPiece};
     for (auto it = m_armed.begin(); it != m_armed.end(); ++it) {
+        // An instruction's fault waits for the piece the card answers with the command's result; a reset
+        // hits the command's first piece (before it starts), as a reset by another process would.
         if (it->ins && *it->ins != ins) continue;
+        if (it->ins && chainedPiece && it->kind != FaultKind::Reset) continue;
+        if (it->ins && it->kind == FaultKind::Reset && m_inChain) continue;
         Fault f = *it;
         if (!f.always) m_armed.erase(it);
         std::fprintf(stderr, "mesign-vcard: fault: %s on INS %02X\n", faultName(f.kind), ins);

@@ -13,7 +13,8 @@
 //   reset          reset the card as vpcd's control byte 02 does (selection and security status lost),
 //                  then execute the APDU on the freshly reset card
 // Scope: by default the fault fires once, on the next APDU; "ins=XX" (hex) restricts it to APDUs with
-// that instruction byte; "always" keeps it armed until "clear" (which disarms every fault).
+// that instruction byte, and to the last piece of a chained command (CLA without bit 10; a reset takes
+// the first piece instead); "always" keeps it armed until "clear" (which disarms every fault).
 // Each fault that fires is reported on stderr ("mesign-vcard: fault: drop on INS 2A").
 #pragma once
 
@@ -64,6 +65,7 @@ private:
     std::uintmax_t m_offset = 0;
     std::string m_partial;  // a line whose newline has not been written yet
     std::vector<Fault> m_armed;
+    bool m_inChain = false;  // the previous APDU was a non-final piece of a chained command
 };
 
 // The responses used for the non-executing faults and for truncation.
