@@ -120,8 +120,9 @@ CK_RV initPin(Module& m, CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR pin, CK_ULONG len)
     {
         std::lock_guard lock(ctx.mutex);
         if (ctx.login != LoginState::So || !s->readWrite()) return CKR_USER_NOT_LOGGED_IN;
-        // PIV can reset the PIN only with the PUK, not with the management key.
-        if (ctx.soCredential != token::SoCredential::Puk) return CKR_FUNCTION_NOT_SUPPORTED;
+        // PIV can reset the PIN only with the PUK, not with the management key; OpenPGP with PW3 (or the
+        // resetting code the token layer keeps when PW3 is blocked).
+        if (ctx.soCredential == token::SoCredential::ManagementKey) return CKR_FUNCTION_NOT_SUPPORTED;
     }
     if (!pin) return CKR_ARGUMENTS_BAD;
     if (!pinLengthOk(ctx.token(), len)) return CKR_PIN_LEN_RANGE;

@@ -74,4 +74,9 @@ core::Result<core::Bytes> keyOperationWithPin(cardapp::CardApplication& app, Key
     return core::fail(core::Errc::NotSupported, "no context-specific PIN for this application");
 }
 
+core::Status resetUserPinAsAdmin(cardapp::CardApplication& app, core::ByteView newPin) {
+    if (auto* o = dynamic_cast<openpgp::OpenPgpApplication*>(&app)) return o->resetUserPinAsAdmin(newPin);
+    return core::fail(core::Errc::NotSupported, "resetting the PIN with the admin login is OpenPGP's");
+}
+
 }  // namespace token

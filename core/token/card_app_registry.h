@@ -47,5 +47,7 @@ bool takeStateLost(cardapp::CardApplication& app);
 // VERIFY + the key operation in one transaction (keys with PIN policy "always").
 core::Result<core::Bytes> keyOperationWithPin(cardapp::CardApplication& app, KeyOp op, uint8_t keyRef,
                                               core::ByteView input, core::ByteView pin);
+// OpenPGP RESET RETRY COUNTER with the PW3 the card holds verified; NotSupported for other applications.
+core::Status resetUserPinAsAdmin(cardapp::CardApplication& app, core::ByteView newPin);
 
 }  // namespace token

@@ -209,6 +209,20 @@ core::Status Token::loginSo(SoCredential kind, ByteView secret) {
             d.loginLostUnreported = false;
             return {};
         }
+        if (d.kind == AppKind::OpenPgp) {
+            // PW3 already blocked and a resetting code set: the secret is that code, kept for
+            // unblockWithSoLogin like the PIV PUK (the card cannot verify it alone).
+            auto pw3 = d.run([&] { return d.app->pinStatus(PinKind::Admin); });
+            auto rc = pw3 && pw3->blocked() ? d.run([&] { return d.app->pinStatus(PinKind::Puk); })
+                                            : core::Result<cardapp::PinStatus>(cardapp::PinStatus{});
+            if (rc && rc->retriesLeft > 0) {
+                d.dropLogin(false);
+                d.puk = core::secureCopy(secret);
+                d.login = LoginState::SoPuk;
+                d.loginLostUnreported = false;
+                return {};
+            }
+        }
         auto st = d.run([&] { return d.app->authenticateAdmin(secret); });
         if (!st) {
             if (st.error().code != Errc::CardReset) d.dropLogin(false);
@@ -325,6 +339,12 @@ core::Status Token::unblockWithSoLogin(ByteView newPin) {
     return guarded(m_impl->mutex, [&]() -> core::Status {
         Impl& d = *m_impl;
         MESIGN_TRY(d.takeLostLogin());
+        if (d.kind == AppKind::OpenPgp && d.login.load() == LoginState::SoManagementKey) {
+            // OpenPGP SO = PW3, held verified by the card since loginSo: RESET RETRY COUNTER P1=02.
+            auto st = d.run([&] { return resetUserPinAsAdmin(*d.app, newPin); });
+            d.info.reset();
+            return st;
+        }
         if (d.login.load() != LoginState::SoPuk)
             return fail(Errc::SecurityNotSatisfied, "unblocking the PIN needs the SO login with the PUK");
         const core::SecureBytes puk = d.puk;  // copy: a reset inside run() wipes d.puk

@@ -94,7 +94,9 @@ public:
     core::Status changeUserPin(ByteView oldPin, ByteView newPin);
     core::Status changeSoPin(ByteView oldPuk, ByteView newPuk);
     core::Status unblockUserPin(ByteView puk, ByteView newPin);
-    core::Status unblockWithSoLogin(ByteView newPin);  // after loginSo(Puk, ...)
+    // After loginSo(Puk, ...); on OpenPGP also after loginSo(AdminPin, ...): with PW3 RESET RETRY COUNTER P1=02,
+    // or, when PW3 was blocked and a resetting code is set, P1=00 with the SO secret as that code.
+    core::Status unblockWithSoLogin(ByteView newPin);
 
     core::Result<KeyObject> generateKey(uint8_t keyRef, cardapp::KeyAlgorithm alg);  // needs SO (mgmt key)
     core::Status writeCertificate(uint8_t keyRef, ByteView der);                     // needs SO (mgmt key)
