@@ -3,8 +3,9 @@
 #  1. pkcs11-tool -L shows two tokens (PIV and "OpenPGP card <serial>");
 #  2. OpenPGP keys generated through our module (SO = PW3): RSA-2048 and Ed25519 (CKM_EDDSA) sign via
 #     pkcs11-tool; openssl verifies;
-#  3. gpg (scdaemon with disable-ccid, pcsc-shared) and our module take turns on the card 20 times:
-#     gpg --card-status and a PIV signature through pkcs11-tool must both succeed every time.
+#  3. gpg (scdaemon with disable-ccid, pcsc-shared) and our module take turns on the card 20 times: gpg
+#     --card-status shows the signature counter our module's OpenPGP signatures raised, and pkcs11-tool
+#     signs with the OpenPGP and the PIV token each time (openssl verifies both).
 set -euo pipefail
 MODULE=$1
 VCARD=$2
@@ -76,10 +77,23 @@ step "gpg and our module take turns 20 times (scdaemon pcsc-shared)"
 mkdir -p -m 700 "$GNUPGHOME"
 printf 'disable-ccid\npcsc-shared\n' >"$GNUPGHOME/scdaemon.conf"
 printf 'allow-loopback-pinentry\n' >"$GNUPGHOME/gpg-agent.conf"
+p11 --token-label "$PIV_LABEL" --read-object --type pubkey --id 01 -o piv-pub.der >/dev/null 2>&1 ||
+    fail "read PIV public key"
+openssl pkey -pubin -inform DER -in piv-pub.der -out piv-pub.pem || fail "openssl: PIV public key"
+# Each round: gpg reads the card (and must see the signature counter our module's last OpenPGP signature
+# raised), our module signs with the OpenPGP signature key and with the PIV key; openssl verifies both.
 for i in $(seq 20); do
     LC_ALL=C gpg --card-status >gpg.txt 2>&1 || fail "round $i: gpg --card-status: $(tail -5 gpg.txt)"
     grep -q 'Application ID' gpg.txt || fail "round $i: gpg saw no OpenPGP card: $(tail -5 gpg.txt)"
-    p11 --token-label "$PIV_LABEL" --login --pin 123456 --sign --mechanism ECDSA-SHA256 --id 01 -i data.bin \
-        -o piv.sig >pivsign.txt 2>&1 || fail "round $i: PIV sign: $(cat pivsign.txt)"
+    counter=$(sed -n 's/^Signature counter : *\([0-9]*\).*/\1/p' gpg.txt)
+    [ "$counter" = "$i" ] || fail "round $i: gpg shows signature counter '$counter', expected $i"
+    p11 --token-label "$PGP_LABEL" --login --pin 123456 --sign --mechanism SHA256-RSA-PKCS --id 01 -i data.bin \
+        -o pgp.sig >sign.txt 2>&1 || fail "round $i: OpenPGP sign: $(cat sign.txt)"
+    openssl dgst -sha256 -verify pgp-sig.pem -signature pgp.sig data.bin >/dev/null ||
+        fail "round $i: OpenPGP signature does not verify"
+    p11 --token-label "$PIV_LABEL" --login --pin 123456 --sign --mechanism ECDSA-SHA256 --signature-format openssl \
+        --id 01 -i data.bin -o piv.sig >pivsign.txt 2>&1 || fail "round $i: PIV sign: $(cat pivsign.txt)"
+    openssl dgst -sha256 -verify piv-pub.pem -signature piv.sig data.bin >/dev/null ||
+        fail "round $i: PIV signature does not verify"
 done
 echo "OK: 20 rounds without a sharing violation"
