@@ -19,6 +19,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/p11_key.h"
 #include "cli/text_util.h"
 
 namespace cli {
@@ -92,7 +93,7 @@ CliStatus start(const std::string& name, const ParsedArgs& args) {
     if (pid_t pid = runningPid(name)) return cliFail(kExitFailed, "'" + name + "' runs already (pid " + std::to_string(pid) + ")");
     std::string port = args.value("port").value_or("35963");
     std::string bin = args.value("vcard-bin").value_or(std::getenv("MESIGN_VCARD") ? std::getenv("MESIGN_VCARD")
-                                                                                     : MESIGN_VCARD_DEFAULT);
+                                                                                     : installedOrBuilt("mesign-vcard", MESIGN_VCARD_DEFAULT, MESIGN_VCARD_INSTALLED));
     std::error_code ec;
     fs::create_directories(pidFile(name).parent_path(), ec);
     std::string state = (cardDir() / (name + ".state")).string(), log = (cardDir() / (name + ".log")).string();

@@ -2,8 +2,10 @@
 
 #include <libp11.h>
 #include <openssl/err.h>
+#include <openssl/ui.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <cstring>
 
 #include "cli/text_util.h"
@@ -15,17 +17,36 @@ struct P11Key::Handles {
     PKCS11_SLOT* slots = nullptr;
     unsigned int slotCount = 0;
     bool loaded = false;  // PKCS11_CTX_unload crashes on a context whose load failed
+    // A key with CKA_ALWAYS_AUTHENTICATE (PIV 9C) needs the PIN again before each signature: libp11 asks
+    // its UI method, which answers with the PIN given for this command (no second prompt).
+    UI_METHOD* ui = nullptr;
+    core::SecureBytes pin;
     ~Handles() {
         if (slots) PKCS11_release_all_slots(ctx, slots, slotCount);
         if (loaded) PKCS11_CTX_unload(ctx);
         if (ctx) PKCS11_CTX_free(ctx);
+        if (ui) UI_destroy_method(ui);
     }
 };
 
 std::string pkcs11ModulePath(const ParsedArgs& args) {
     if (auto m = args.value("module")) return *m;
     if (const char* env = std::getenv("MESIGN_PKCS11_MODULE"); env && *env) return env;
-    return MESIGN_PKCS11_MODULE_DEFAULT;
+    return installedOrBuilt(MESIGN_PKCS11_MODULE_FROM_BINDIR, MESIGN_PKCS11_MODULE_DEFAULT,
+                            MESIGN_PKCS11_MODULE_INSTALLED);
+}
+
+std::string installedOrBuilt(const char* fromBinDir, const char* buildTree, const char* installed) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    // An installed mesign-token finds its module beside it, wherever the tree was installed (or staged).
+    fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        fs::path candidate = (self.parent_path() / fromBinDir).lexically_normal();
+        if (fs::exists(candidate, ec)) return candidate.string();
+    }
+    if (fs::exists(buildTree, ec)) return buildTree;
+    return installed;
 }
 
 std::string opensslError() {
@@ -46,6 +67,14 @@ std::string trimmed(const char* s) {
     return t;
 }
 
+// libp11's UI reader for the context-specific login: the PIN held in the Handles (its user data).
+int answerWithPin(UI* ui, UI_STRING* uis) {
+    if (UI_get_string_type(uis) != UIT_PROMPT && UI_get_string_type(uis) != UIT_VERIFY) return 1;
+    const auto* pin = static_cast<const core::SecureBytes*>(UI_get0_user_data(ui));
+    if (!pin || pin->empty()) return 0;
+    return UI_set_result_ex(ui, uis, reinterpret_cast<const char*>(pin->data()), static_cast<int>(pin->size())) >= 0;
+}
+
 }  // namespace
 
 CliResult<std::unique_ptr<P11Key>> P11Key::open(const std::string& modulePath, const std::string& serial,
@@ -56,6 +85,10 @@ CliResult<std::unique_ptr<P11Key>> P11Key::open(const std::string& modulePath, c
     auto& h = *key->m_handles;
     h.ctx = PKCS11_CTX_new();
     if (!h.ctx) return cliFail(kExitFailed, "libp11: out of memory");
+    h.pin = pin;
+    h.ui = UI_create_method("mesign-token context-specific PIN");
+    if (!h.ui || UI_method_set_reader(h.ui, answerWithPin) != 0 || PKCS11_set_ui_method(h.ctx, h.ui, &h.pin) != 0)
+        return cliFail(kExitFailed, "libp11: cannot set the PIN callback: " + opensslError());
     if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
         return cliFail(kExitFailed, "cannot load the PKCS#11 module " + modulePath + ": " + opensslError());
     h.loaded = true;

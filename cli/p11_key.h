@@ -15,8 +15,11 @@
 
 namespace cli {
 
-// --module PATH, else $MESIGN_PKCS11_MODULE, else the module this binary was built with.
+// --module PATH, else $MESIGN_PKCS11_MODULE, else the installed module relative to this program (bin/ ->
+// lib/pkcs11/), else the build tree's, else the install path compiled in.
 std::string pkcs11ModulePath(const ParsedArgs& args);
+// That lookup for any companion file: relative to this program's directory, the build tree's, the install path.
+std::string installedOrBuilt(const char* fromBinDir, const char* buildTree, const char* installed);
 
 class P11Key {
 public:

@@ -112,6 +112,25 @@ expect 0 "" "$MT" sign-doc --cms --in doc.pdf --out doc.pdf.p7s --pin-value $PIN
 openssl cms -verify -binary -inform DER -in doc.pdf.p7s -content doc.pdf -CAfile ca.crt -out /dev/null 2>/dev/null \
     || fail "sign-doc --cms of a .pdf is not a detached signature"
 
+step "9C (PIN for every signature, CKA_ALWAYS_AUTHENTICATE): enroll, sign-doc, sign-mail, --pdf without a second prompt"
+expect 0 "generated" "$MT" enroll --slot 9c --key-type rsa2048 --subject "/CN=Signer 9c" --out req-9c.pem --pin-value $PIN
+openssl req -in req-9c.pem -noout -verify >/dev/null 2>&1 || fail "the 9C request does not verify"
+openssl x509 -req -in req-9c.pem -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile user.ext \
+    -out user-9c.crt 2>/dev/null || fail "CA: certificate for 9c"
+expect 0 "written to slot 9c" "$MT" import-cert --slot 9c user-9c.crt
+head -c 2000 /dev/urandom >doc9c.bin
+expect 0 "" "$MT" sign-doc --slot 9c --in doc9c.bin --out doc9c.p7s --pin-fd 3 3<<<$PIN
+openssl cms -verify -binary -inform DER -in doc9c.p7s -content doc9c.bin -CAfile ca.crt -out /dev/null >cms.txt 2>&1 \
+    || fail "9C detached signature: $(cat cms.txt)"
+openssl cms -cmsout -inform DER -in doc9c.p7s -print | grep -q "CN=Signer 9c" || fail "not signed by the 9C certificate"
+printf 'Subject: 9c\n\nSigned with the 9C key.\n' >mail9c.txt
+expect 0 "" "$MT" sign-mail --slot 9c --in mail9c.txt --out mail9c.eml --pin-value $PIN
+openssl cms -verify -CAfile ca.crt -in mail9c.eml -out /dev/null >cms.txt 2>&1 || fail "9C mail: $(cat cms.txt)"
+expect 0 "" "$MT" sign-doc --slot 9c --in doc.pdf --out doc9c.pdf --pin-value $PIN
+pdfsig -nssdir sql:trust doc9c.pdf >pdfsig9c.txt 2>&1 || true
+grep -q "Signer Certificate Common Name: Signer 9c" pdfsig9c.txt && grep -q "Signature is Valid" pdfsig9c.txt \
+    || fail "9C PDF: $(cat pdfsig9c.txt)"
+
 step "a throwaway TSA on 127.0.0.1 (openssl ts -reply), certificate with critical extendedKeyUsage timeStamping"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout tsaca.key -out tsaca.crt -subj "/CN=Test TSA Root" -days 2 \
     -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign 2>/dev/null
