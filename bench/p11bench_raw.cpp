@@ -1,0 +1,104 @@
+// raw-sign: the card's own limit through the same pcscd and reader, without any middleware. SELECT PIV
+// and VERIFY once, then only the APDUs one PIV signature needs, in a loop: GENERAL AUTHENTICATE with
+// short APDUs as this reader offers them (RSA-2048: two chained pieces + one GET RESPONSE; ECDSA P-256:
+// one APDU), VERIFY before each for a PIN-always key (--id 02 = 9C). No PC/SC transaction: the raw
+// upper bound. Signatures are checked with OpenSSL against --cert.
+#include <PCSC/winscard.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "bench/piv_apdus.h"
+
+namespace bench {
+namespace {
+
+class PcscCard {
+  public:
+    explicit PcscCard(const std::string& reader) {
+        if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &m_ctx) != SCARD_S_SUCCESS)
+            fail("SCardEstablishContext");
+        DWORD proto = 0;
+        if (SCardConnect(m_ctx, reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &m_card,
+                         &proto) != SCARD_S_SUCCESS)
+            fail("SCardConnect " + reader);
+        m_pci = proto == SCARD_PROTOCOL_T1 ? SCARD_PCI_T1 : SCARD_PCI_T0;
+    }
+    ~PcscCard() {
+        SCardDisconnect(m_card, SCARD_LEAVE_CARD);
+        SCardReleaseContext(m_ctx);
+    }
+    PcscCard(const PcscCard&) = delete;
+    PcscCard& operator=(const PcscCard&) = delete;
+    Bytes transmit(const Bytes& apdu) {
+        Bytes rsp(258);
+        DWORD n = static_cast<DWORD>(rsp.size());
+        if (SCardTransmit(m_card, m_pci, apdu.data(), static_cast<DWORD>(apdu.size()), nullptr, rsp.data(), &n) !=
+            SCARD_S_SUCCESS)
+            fail("SCardTransmit");
+        rsp.resize(n);
+        return rsp;
+    }
+
+  private:
+    SCARDCONTEXT m_ctx = 0;
+    SCARDHANDLE m_card = 0;
+    const SCARD_IO_REQUEST* m_pci = nullptr;
+};
+
+Bytes spkiOfPem(const std::string& path) {
+    std::unique_ptr<FILE, decltype(&fclose)> f(fopen(path.c_str(), "r"), fclose);
+    if (!f) fail("cannot open " + path);
+    std::unique_ptr<X509, decltype(&X509_free)> x(PEM_read_X509(f.get(), nullptr, nullptr, nullptr), X509_free);
+    if (!x) fail("not a PEM certificate: " + path);
+    int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x.get()), nullptr);
+    Bytes spki(static_cast<std::size_t>(n));
+    unsigned char* q = spki.data();
+    i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x.get()), &q);
+    return spki;
+}
+
+}  // namespace
+
+int runRawSign(const Options& o) {
+    if (o.reader.empty() || o.cert.empty()) fail("raw-sign needs --reader and --cert");
+    const Bytes spki = spkiOfPem(o.cert);
+    const bool rsa = o.mech == "rsa";
+    const uint8_t keyRef = o.keyId == 2 ? 0x9C : 0x9A;
+    const bool pinAlways = keyRef == 0x9C;
+
+    PcscCard card(o.reader);
+    const Transmit tx = [&card](const Bytes& apdu) { return card.transmit(apdu); };
+    selectPiv(tx);
+    verifyPin(tx, o.pin);
+    auto signOne = [&] {
+        if (pinAlways) verifyPin(tx, o.pin);
+        return generalAuthenticate(tx, rsa, keyRef);
+    };
+    verifyRawOrFail(spki, rsa, signOne());
+
+    ApduCounter apdus(o.apduLog);
+    const long a0 = apdus.offset();
+    const auto t0 = Clock::now();
+    long done = 0;
+    while (o.seconds > 0 ? msSince(t0) < o.seconds * 1000 : done < o.iterations) {
+        (void)signOne();
+        ++done;
+    }
+    const double elapsed = msSince(t0);
+    const long a1 = apdus.offset();
+    verifyRawOrFail(spki, rsa, signOne());
+    Json j(o);
+    j.num("signatures", static_cast<double>(done))
+        .num("elapsed_ms", elapsed)
+        .num("ops_per_s", static_cast<double>(done) * 1000.0 / elapsed)
+        .num("latency_ms", elapsed / static_cast<double>(done));
+    if (apdus.enabled())
+        j.num("apdus_per_op", static_cast<double>(apdus.lines(a0, a1)) / static_cast<double>(done));
+    j.print();
+    return 0;
+}
+
+}  // namespace bench
