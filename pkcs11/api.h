@@ -61,6 +61,7 @@ CK_RV generateKeyPair(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_
                       CK_OBJECT_HANDLE_PTR privOut);
 CK_RV createObject(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out);
 CK_RV destroyCertificate(Module& m, Session& s, CK_OBJECT_HANDLE o);
+CK_RV destroyDataObject(Module& m, Session& s, CK_OBJECT_HANDLE o);
 
 // derive_api.cpp
 CK_RV deriveKey(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE base,

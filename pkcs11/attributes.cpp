@@ -59,6 +59,7 @@ constexpr AttrPolicy kRsaPrivate[] = {
 constexpr AttrPolicy kEcPublic[] = {{CKA_EC_PARAMS, A::Readable}, {CKA_EC_POINT, A::Readable}};
 constexpr AttrPolicy kEcPrivate[] = {{CKA_EC_PARAMS, A::Readable}, {CKA_VALUE, A::Sensitive}};
 constexpr AttrPolicy kProfile[] = {{CKA_PROFILE_ID, A::Readable}};
+constexpr AttrPolicy kData[] = {{CKA_APPLICATION, A::Readable}, {CKA_OBJECT_ID, A::Readable}, {CKA_VALUE, A::Readable}};
 constexpr AttrPolicy kSecretKey[] = {
     {CKA_SENSITIVE, A::Readable},        {CKA_ENCRYPT, A::Readable},  {CKA_DECRYPT, A::Readable},
     {CKA_SIGN, A::Readable},             {CKA_VERIFY, A::Readable},   {CKA_WRAP, A::Readable},
@@ -337,6 +338,19 @@ AttributeSet profileAttributes() {
     addStorage(v, CKO_PROFILE, false, "");
     v[CKA_PROFILE_ID] = ckUlong(CKP_PUBLIC_CERTIFICATES_TOKEN);
     return applyPolicy({kStorage, kProfile}, std::move(v));
+}
+
+AttributeSet dataObjectAttributes(const token::DataObjectSpec& spec) {
+    AttributeMap v;
+    addStorage(v, CKO_DATA, spec.pinToRead, spec.label);
+    v[CKA_DESTROYABLE] = ckBool(spec.writable);  // C_DestroyObject deletes it (SO with management key)
+    v[CKA_APPLICATION] = ckString("PIV");
+    v[CKA_OBJECT_ID] = token::dataObjectOid(spec);
+    return applyPolicy({kStorage, kData}, std::move(v));
+}
+
+void setDataValue(AttributeSet& set, Bytes value) {
+    set.values[CKA_VALUE] = std::move(value);
 }
 
 AttributeSet secretKeyAttributes(const SecretKeyOptions& o) {

@@ -1,5 +1,6 @@
 // Changes to the card: C_GenerateKeyPair (on-card RSA / EC keys), C_CreateObject (X.509 certificate
-// into a key slot, checked against the key) and C_DestroyObject of certificates. All need the SO logged
+// into a key slot, checked against the key; PIV data objects into the writable objects) and C_DestroyObject
+// of certificates and writable data objects. All need the SO logged
 // in with the PIV management key or, on an OpenPGP token, PW3 (README.md), in a read/write session.
 #include <optional>
 
@@ -116,6 +117,86 @@ CK_RV checkKeyTemplate(std::span<CK_ATTRIBUTE> t) {
     return CKR_OK;
 }
 
+// A CKO_DATA template: the writable object it names (by CKA_LABEL; none: the first free one) and the value. Everything else must describe what the card can hold. No card I/O here.
+struct DataTemplate {
+    const token::DataObjectSpec* named = nullptr;
+    core::ByteView value;
+};
+
+CK_RV parseDataTemplate(std::span<CK_ATTRIBUTE> t, DataTemplate& out) {
+    const token::DataObjectSpec* byLabel = nullptr;
+    const CK_ATTRIBUTE* valueAttr = nullptr;
+    for (const CK_ATTRIBUTE& a : t) {
+        if (!a.pValue && a.ulValueLen) return CKR_ATTRIBUTE_VALUE_INVALID;
+        switch (a.type) {
+            case CKA_CLASS: break;
+            case CKA_TOKEN:  // data objects live on the card
+            case CKA_DESTROYABLE:
+                if (!readBool(a)) return CKR_ATTRIBUTE_VALUE_INVALID;
+                if (!*readBool(a)) return CKR_TEMPLATE_INCONSISTENT;
+                break;
+            case CKA_PRIVATE:  // the card lets anyone read the writable objects
+            case CKA_MODIFIABLE:
+            case CKA_COPYABLE:
+                if (!readBool(a)) return CKR_ATTRIBUTE_VALUE_INVALID;
+                if (*readBool(a)) return CKR_TEMPLATE_INCONSISTENT;
+                break;
+            case CKA_APPLICATION: {
+                const std::string_view piv = "PIV";
+                core::ByteView v = bytesOf(a.pValue, a.ulValueLen);
+                if (!std::equal(v.begin(), v.end(), piv.begin(), piv.end())) return CKR_ATTRIBUTE_VALUE_INVALID;
+                break;
+            }
+            case CKA_OBJECT_ID:  // the writable objects have none; a standard object's OID is refused
+                if (a.ulValueLen) return CKR_ATTRIBUTE_VALUE_INVALID;
+                break;
+            case CKA_LABEL: {  // the card stores no labels: only a writable object's own name is accepted
+                core::ByteView v = bytesOf(a.pValue, a.ulValueLen);
+                byLabel = nullptr;
+                for (const token::DataObjectSpec& spec : token::dataObjectSpecs())
+                    if (spec.writable && std::equal(v.begin(), v.end(), spec.label.begin(), spec.label.end()))
+                        byLabel = &spec;
+                if (!byLabel) return CKR_ATTRIBUTE_VALUE_INVALID;
+                break;
+            }
+            case CKA_VALUE: valueAttr = &a; break;
+            default: return CKR_ATTRIBUTE_TYPE_INVALID;
+        }
+    }
+    if (!valueAttr) return CKR_TEMPLATE_INCOMPLETE;
+    if (valueAttr->ulValueLen == 0) return CKR_ATTRIBUTE_VALUE_INVALID;  // an empty object is a deleted one
+    out.named = byLabel;
+    out.value = bytesOf(valueAttr->pValue, valueAttr->ulValueLen);
+    return CKR_OK;
+}
+
+CK_RV createDataObject(Module& m, Session& s, std::span<CK_ATTRIBUTE> tmpl, CK_OBJECT_HANDLE_PTR out) {
+    token::Token& tok = s.context().token();
+    if (tok.kind() != token::AppKind::Piv) return CKR_TEMPLATE_INCONSISTENT;  // OpenPGP: no data objects yet
+    DataTemplate dt;
+    if (CK_RV rv = parseDataTemplate(tmpl, dt); rv != CKR_OK) return rv;
+    if (CK_RV rv = requireAdmin(s); rv != CKR_OK) return rv;
+    uint32_t tag = 0;
+    if (dt.named) {
+        tag = dt.named->tag;  // an object already there is replaced, as a certificate is
+    } else {
+        auto present = tok.dataObjects();
+        if (!present) return toCkr(present.error());
+        for (const token::DataObjectSpec& spec : token::dataObjectSpecs()) {
+            if (spec.writable && std::find(present->begin(), present->end(), spec.tag) == present->end()) {
+                tag = spec.tag;
+                break;
+            }
+        }
+        if (!tag) return CKR_DEVICE_MEMORY;  // every writable object is in use
+    }
+    if (auto r = tok.writeDataObject(tag, dt.value); !r) return toCkr(r.error());
+    auto info = tok.info();
+    if (!info) return toCkr(info.error());
+    *out = m.objectHandle(TokenObjectId{s.slot(), info->cardId, ObjectKind::Data, 0, tag});
+    return CKR_OK;
+}
+
 }  // namespace
 
 CK_RV generateKeyPair(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_ATTRIBUTE_PTR pubT, CK_ULONG pubN,
@@ -168,7 +249,8 @@ CK_RV createObject(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG 
     auto tmpl = templateSpan(t, n);
     const CK_ATTRIBUTE* cls = findAttr(tmpl, CKA_CLASS);
     if (!cls) return CKR_TEMPLATE_INCOMPLETE;
-    if (readUlong(*cls) != CKO_CERTIFICATE) return CKR_TEMPLATE_INCONSISTENT;  // only certificates
+    if (readUlong(*cls) == CK_OBJECT_CLASS(CKO_DATA)) return createDataObject(m, *s, tmpl, out);
+    if (readUlong(*cls) != CKO_CERTIFICATE) return CKR_TEMPLATE_INCONSISTENT;  // certificates and data only
     if (const CK_ATTRIBUTE* ct = findAttr(tmpl, CKA_CERTIFICATE_TYPE); ct && readUlong(*ct) != CKC_X_509)
         return CKR_TEMPLATE_INCONSISTENT;
     if (const CK_ATTRIBUTE* tokenAttr = findAttr(tmpl, CKA_TOKEN); tokenAttr && readBool(*tokenAttr) != true)
@@ -202,6 +284,14 @@ CK_RV destroyCertificate(Module& m, Session& s, CK_OBJECT_HANDLE o) {
     std::optional<TokenObjectId> id = m.objectId(o);
     if (!id) return CKR_OBJECT_HANDLE_INVALID;
     if (auto r = s.context().token().deleteCertificate(id->keyRef); !r) return toCkr(r.error());
+    return CKR_OK;
+}
+
+CK_RV destroyDataObject(Module& m, Session& s, CK_OBJECT_HANDLE o) {
+    if (CK_RV rv = requireAdmin(s); rv != CKR_OK) return rv;
+    std::optional<TokenObjectId> id = m.objectId(o);
+    if (!id || id->kind != ObjectKind::Data) return CKR_OBJECT_HANDLE_INVALID;
+    if (auto r = s.context().token().deleteDataObject(id->dataTag); !r) return toCkr(r.error());
     return CKR_OK;
 }
 

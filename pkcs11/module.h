@@ -18,7 +18,7 @@
 
 namespace p11 {
 
-enum class ObjectKind : uint8_t { Certificate, PublicKey, PrivateKey, Profile };
+enum class ObjectKind : uint8_t { Certificate, PublicKey, PrivateKey, Profile, Data };
 
 // What a token-object handle names; handles stay valid while the card (cardId) stays in the slot.
 struct TokenObjectId {
@@ -26,6 +26,7 @@ struct TokenObjectId {
     Bytes cardId;
     ObjectKind kind = ObjectKind::Profile;
     uint8_t keyRef = 0;
+    uint32_t dataTag = 0;  // ObjectKind::Data: the card object's tag
     auto operator<=>(const TokenObjectId&) const = default;
 };
 

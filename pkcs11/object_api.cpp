@@ -4,6 +4,27 @@
 #include "pkcs11/object_store.h"
 
 namespace p11 {
+namespace {
+
+bool wantsValue(std::span<const CK_ATTRIBUTE> t) {
+    return std::any_of(t.begin(), t.end(), [](const CK_ATTRIBUTE& a) { return a.type == CKA_VALUE; });
+}
+
+std::vector<CK_ATTRIBUTE> withoutValue(std::span<const CK_ATTRIBUTE> t) {
+    std::vector<CK_ATTRIBUTE> out;
+    for (const CK_ATTRIBUTE& a : t)
+        if (a.type != CKA_VALUE) out.push_back(a);
+    return out;
+}
+
+// Whether a search with this template can match a data object (else their list is not needed).
+bool mayMatchData(std::span<const CK_ATTRIBUTE> t) {
+    for (const CK_ATTRIBUTE& a : t)
+        if (a.type == CKA_CLASS) return readUlong(a) == CK_OBJECT_CLASS(CKO_DATA);
+    return true;
+}
+
+}  // namespace
 
 CK_RV getAttributeValue(Module& m, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR t, CK_ULONG n) {
     std::shared_ptr<Session> s;
@@ -11,6 +32,8 @@ CK_RV getAttributeValue(Module& m, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_A
     if (!t && n) return CKR_ARGUMENTS_BAD;
     ObjectEntry e;
     if (CK_RV rv = lookupObject(m, *s, o, e); rv != CKR_OK) return rv;
+    if (e.kind == ObjectKind::Data && wantsValue(templateSpan(t, n)))
+        if (CK_RV rv = loadDataValue(*s, e); rv != CKR_OK) return rv;
     return readAttributes(e.attributes, templateSpan(t, n));
 }
 
@@ -43,6 +66,7 @@ CK_RV getObjectSize(Module& m, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ULONG
     if (!size) return CKR_ARGUMENTS_BAD;
     ObjectEntry e;
     if (CK_RV rv = lookupObject(m, *s, o, e); rv != CKR_OK) return rv;
+    if (CK_RV rv = loadDataValue(*s, e); rv != CKR_OK) return rv;
     CK_ULONG total = 0;
     for (const auto& [type, value] : e.attributes.values) total += value.size();
     *size = total;
@@ -56,6 +80,7 @@ CK_RV destroyObject(Module& m, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o) {
     if (CK_RV rv = lookupObject(m, *s, o, e); rv != CKR_OK) return rv;
     if (!e.sessionObject) {
         if (e.kind == ObjectKind::Certificate) return destroyCertificate(m, *s, o);
+        if (e.kind == ObjectKind::Data && e.attributes.boolean(CKA_DESTROYABLE)) return destroyDataObject(m, *s, o);
         return CKR_ACTION_PROHIBITED;  // keys and the profile stay
     }
     TokenContext& ctx = s->context();
@@ -71,10 +96,17 @@ CK_RV findObjectsInit(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULO
     std::lock_guard lock(s->mutex);
     if (s->find) return CKR_OPERATION_ACTIVE;
     std::vector<ObjectEntry> all;
-    if (CK_RV rv = visibleObjects(m, *s, all); rv != CKR_OK) return rv;
+    const auto tmpl = templateSpan(t, n);
+    if (CK_RV rv = visibleObjects(m, *s, all, mayMatchData(tmpl)); rv != CKR_OK) return rv;
     FindOperation op;
-    for (const ObjectEntry& e : all)
-        if (matchesTemplate(e.attributes, templateSpan(t, n))) op.results.push_back(e.handle);
+    for (ObjectEntry& e : all) {
+        // A data object's value is read from the card only when the search compares it.
+        if (e.kind == ObjectKind::Data && wantsValue(tmpl) && matchesTemplate(e.attributes, withoutValue(tmpl))) {
+            if (CK_RV rv = loadDataValue(*s, e); rv == CKR_OBJECT_HANDLE_INVALID) continue;
+            else if (rv != CKR_OK) return rv;
+        }
+        if (matchesTemplate(e.attributes, tmpl)) op.results.push_back(e.handle);
+    }
     s->find = std::move(op);
     return CKR_OK;
 }

@@ -7,11 +7,12 @@ namespace {
 
 void addTokenObject(Module& m, Session& s, const Bytes& cardId, ObjectKind kind, uint8_t ref,
                     const token::KeyObject* key, AttributeSet attrs, bool showPrivate,
-                    std::vector<ObjectEntry>& out) {
+                    std::vector<ObjectEntry>& out, uint32_t dataTag = 0) {
     if (attrs.boolean(CKA_PRIVATE) && !showPrivate) return;
     ObjectEntry e;
-    e.handle = m.objectHandle(TokenObjectId{s.slot(), cardId, kind, ref});
+    e.handle = m.objectHandle(TokenObjectId{s.slot(), cardId, kind, ref, dataTag});
     e.kind = kind;
+    e.dataTag = dataTag;
     e.attributes = std::move(attrs);
     if (key) e.key = *key;
     out.push_back(std::move(e));
@@ -19,7 +20,7 @@ void addTokenObject(Module& m, Session& s, const Bytes& cardId, ObjectKind kind,
 
 }  // namespace
 
-CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out) {
+CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool withData) {
     token::Token& tok = s.context().token();
     auto info = tok.info();
     if (!info) return toCkr(info.error());
@@ -38,6 +39,16 @@ CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out) {
             addTokenObject(m, s, cardId, ObjectKind::PublicKey, ref, &k, publicKeyAttributes(k, app), showPrivate, out);
         addTokenObject(m, s, cardId, ObjectKind::PrivateKey, ref, &k, privateKeyAttributes(k, app), showPrivate, out);
     }
+    if (withData) {
+        auto tags = tok.dataObjects();
+        if (!tags) return toCkr(tags.error());
+        for (uint32_t tag : *tags) {
+            const token::DataObjectSpec* spec = token::findDataObject(tag);
+            if (!spec) continue;
+            addTokenObject(m, s, cardId, ObjectKind::Data, 0, nullptr, dataObjectAttributes(*spec), showPrivate,
+                           out, tag);
+        }
+    }
     TokenContext& ctx = s.context();
     std::lock_guard lock(ctx.mutex);
     for (const auto& [h, obj] : ctx.sessionObjects) {
@@ -54,13 +65,24 @@ CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out) {
 
 CK_RV lookupObject(Module& m, Session& s, CK_OBJECT_HANDLE h, ObjectEntry& out) {
     std::vector<ObjectEntry> all;
-    if (CK_RV rv = visibleObjects(m, s, all); rv != CKR_OK) return rv;
+    std::optional<TokenObjectId> id = m.objectId(h);
+    const bool data = id && id->kind == ObjectKind::Data;
+    if (CK_RV rv = visibleObjects(m, s, all, data); rv != CKR_OK) return rv;
     for (ObjectEntry& e : all) {
         if (e.handle != h) continue;
         out = std::move(e);
         return CKR_OK;
     }
     return CKR_OBJECT_HANDLE_INVALID;
+}
+
+CK_RV loadDataValue(Session& s, ObjectEntry& e) {
+    if (e.sessionObject || e.kind != ObjectKind::Data) return CKR_OK;
+    auto value = s.context().token().readDataObject(e.dataTag);
+    if (!value) return toCkr(value.error());
+    if (!*value) return CKR_OBJECT_HANDLE_INVALID;  // deleted by another program since it was listed
+    setDataValue(e.attributes, std::move(**value));
+    return CKR_OK;
 }
 
 CK_RV lookupPrivateKey(Module& m, Session& s, CK_OBJECT_HANDLE h, KeyHandle& out) {

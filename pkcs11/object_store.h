@@ -15,12 +15,16 @@ struct ObjectEntry {
     bool sessionObject = false;
     AttributeSet attributes;
     std::optional<token::KeyObject> key;  // token keys and certificates
+    uint32_t dataTag = 0;                 // data objects
 };
 
-// Private objects are listed only while the user is logged in.
-CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out);
+// Private objects are listed only while the user is logged in. Data objects only `withData` (finding out
+// which exist costs APDUs the first time: asked only when a search can match CKO_DATA).
+CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool withData = false);
 // CKR_OBJECT_HANDLE_INVALID when the handle names nothing visible in this session.
 CK_RV lookupObject(Module& m, Session& s, CK_OBJECT_HANDLE h, ObjectEntry& out);
+// CKA_VALUE of a data object entry, read from the card (CKR_OK and nothing done for other objects).
+CK_RV loadDataValue(Session& s, ObjectEntry& e);
 // A private key for sign/decrypt/derive; CKR_KEY_HANDLE_INVALID when not one.
 CK_RV lookupPrivateKey(Module& m, Session& s, CK_OBJECT_HANDLE h, KeyHandle& out);
 

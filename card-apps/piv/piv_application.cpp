@@ -1,5 +1,6 @@
 #include "card-apps/piv/piv_application.h"
 
+#include "card-apps/piv/piv_data_objects.h"
 #include "card-apps/piv/piv_public_key.h"
 #include "core/base/log.h"
 
@@ -413,6 +414,42 @@ core::Status PivApplication::writeCertificate(uint8_t keyRef, ByteView der) {
 
 core::Status PivApplication::deleteCertificate(uint8_t keyRef) {
     return run(Retry::Never, [&] { return m_card.deleteCertificate(keyRef); });
+}
+
+core::Result<std::vector<uint32_t>> PivApplication::dataObjectsPresent(bool withPinProtected) {
+    return run(Retry::IfReset, [&]() -> core::Result<std::vector<uint32_t>> {
+        std::vector<uint32_t> out;
+        for (const DataObjectSpec& spec : dataObjectSpecs()) {
+            if (spec.pinToRead && !withPinProtected) continue;
+            auto head = m_card.probeObjectTag(spec.tag);
+            if (!head) {
+                if (isConnectionError(head.error())) return fail(head.error());
+                // 6982 (PIN not verified) or a card that does not know the tag: not listed.
+                continue;
+            }
+            // Absent, or present and empty (53 00 / 7E 00: deleted): not listed.
+            if (!*head || (*head)->size() < 2 || ((*head)->size() == 2 && (**head)[1] == 0)) continue;
+            out.push_back(spec.tag);
+        }
+        return out;
+    });
+}
+
+core::Result<std::optional<Bytes>> PivApplication::readDataObject(uint32_t tag) {
+    if (!findDataObject(tag)) return fail(Errc::InvalidArgument, "not a PIV data object we list");
+    return run(Retry::IfReset, [&]() -> core::Result<std::optional<Bytes>> {
+        auto content = m_card.getDataIfPresent(tag);
+        if (!content) return fail(content.error());
+        if (!*content || (*content)->empty()) return std::optional<Bytes>();
+        return content;
+    });
+}
+
+core::Status PivApplication::writeDataObject(uint32_t tag, ByteView content) {
+    const DataObjectSpec* spec = findDataObject(tag);
+    if (!spec || !spec->writable) return fail(Errc::InvalidArgument, "this PIV data object is not writable");
+    if (content.size() > kMaxObjectContent) return fail(Errc::NoSpace, "data object larger than a card object");
+    return run(Retry::Never, [&] { return m_card.putData(tag, content); });
 }
 
 }  // namespace piv

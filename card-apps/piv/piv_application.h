@@ -36,6 +36,14 @@ class PivApplication final : public cardapp::CardApplication {
     // Keys known from elsewhere (a cache): their algorithms spare the probe before a key operation.
     void learnKeys(const std::vector<cardapp::KeyInfo>& keys);
 
+    // Data objects (piv_data_objects.h): the tags of those present, one short GET DATA each; objects that
+    // need the PIN are asked only with `withPinProtected` (and skipped while the card refuses them).
+    core::Result<std::vector<uint32_t>> dataObjectsPresent(bool withPinProtected);
+    // The object's content as PUT DATA takes it (53 removed); nullopt when absent or empty.
+    core::Result<std::optional<Bytes>> readDataObject(uint32_t tag);
+    // Writable objects only (InvalidArgument otherwise); needs the management key. Empty content deletes.
+    core::Status writeDataObject(uint32_t tag, ByteView content);
+
     core::Result<Bytes> sign(uint8_t keyRef, ByteView input) override;
     core::Result<Bytes> decipher(uint8_t keyRef, ByteView ciphertext) override;
     core::Result<Bytes> deriveEcdh(uint8_t keyRef, ByteView peerPoint) override;

@@ -35,7 +35,7 @@ constexpr uint64_t kLatestTime = 32503680000;  // year 3000: keeps the conversio
 
 // Body tags (one byte, private class). Card: 01..04 inside nothing; keys: E5 with 01..0A inside.
 enum : apdu::Tag {
-    kApplication = 0xC1, kCardId = 0xC2, kSerial = 0xC3, kWritten = 0xC4, kKey = 0xE5,
+    kApplication = 0xC1, kCardId = 0xC2, kSerial = 0xC3, kWritten = 0xC4, kKey = 0xE5, kDataObjects = 0xC6,
     kRef = 0xC1, kLabel = 0xC2, kAlgorithm = 0xC3, kSpki = 0xC4, kUsage = 0xC5, kPinPolicy = 0xC6,
     kGenerated = 0xC7, kHasCertificate = 0xC8, kCertificate = 0xC9, kCertificateTag = 0xCA,
 };
@@ -192,7 +192,7 @@ fs::path ObjectCache::fileFor(const CacheIdentity& id) const {
 }
 
 core::Bytes ObjectCache::encode(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys,
-                                Clock::time_point written) {
+                                Clock::time_point written, const std::vector<uint32_t>* dataObjects) {
     apdu::TlvBuilder b;
     b.add(kApplication, textView(id.application)).add(kCardId, id.cardId).add(kSerial, textView(id.serial));
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(written.time_since_epoch()).count();
@@ -207,6 +207,15 @@ core::Bytes ObjectCache::encode(const CacheIdentity& id, const std::vector<carda
         if (!k.certificate.empty()) b.add(kCertificate, k.certificate);
         if (!k.certificateTag.empty()) b.add(kCertificateTag, k.certificateTag);
         b.end();
+    }
+    if (dataObjects) {  // three bytes per tag
+        core::Bytes tags;
+        for (uint32_t t : *dataObjects) {
+            tags.push_back(uint8_t(t >> 16));
+            tags.push_back(uint8_t(t >> 8));
+            tags.push_back(uint8_t(t));
+        }
+        b.add(kDataObjects, tags);
     }
     core::Bytes out(kMagic, kMagic + sizeof kMagic);
     out.push_back(kVersion);
@@ -246,6 +255,14 @@ core::Result<ObjectCache::Decoded> ObjectCache::decode(ByteView file) {
                 d.keys.push_back(std::move(*k));
                 break;
             }
+            case kDataObjects: {
+                if (t.value.size() % 3) return fail(malformed("bad data object list"));
+                std::vector<uint32_t> tags;
+                for (std::size_t i = 0; i < t.value.size(); i += 3)
+                    tags.push_back(uint32_t(t.value[i]) << 16 | uint32_t(t.value[i + 1]) << 8 | t.value[i + 2]);
+                d.dataObjects = std::move(tags);
+                break;
+            }
             default: break;
         }
     }
@@ -254,6 +271,12 @@ core::Result<ObjectCache::Decoded> ObjectCache::decode(ByteView file) {
 }
 
 std::optional<std::vector<cardapp::KeyInfo>> ObjectCache::load(const CacheIdentity& id) const {
+    auto d = loadEntry(id);
+    if (!d) return std::nullopt;
+    return std::move(d->keys);
+}
+
+std::optional<ObjectCache::Decoded> ObjectCache::loadEntry(const CacheIdentity& id) const {
     if (m_mode == Mode::WriteOnly || id.cardId.empty()) return std::nullopt;
     const fs::path path = fileFor(id);
     auto data = readOwnFile(path);
@@ -269,10 +292,12 @@ std::optional<std::vector<cardapp::KeyInfo>> ObjectCache::load(const CacheIdenti
     }
     const auto now = Clock::now();
     if (d->written > now + kClockSkew || now - d->written > m_lifetime) return std::nullopt;  // stale
-    return std::move(d->keys);
+    return std::move(*d);
 }
 
-void ObjectCache::store(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys) const {
+void ObjectCache::store(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys,
+                        const std::vector<uint32_t>* dataObjects,
+                        std::optional<Clock::time_point> written) const {
     if (id.cardId.empty()) return;
     if (!ensurePrivateDirectory(m_dir)) {
         MESIGN_LOG("token", Info, "object cache: directory " + m_dir.string() + " unusable; not cached");
@@ -285,7 +310,7 @@ void ObjectCache::store(const CacheIdentity& id, const std::vector<cardapp::KeyI
         MESIGN_LOG("token", Info, "object cache: cannot create a file in " + m_dir.string());
         return;
     }
-    const core::Bytes data = encode(id, keys, Clock::now());
+    const core::Bytes data = encode(id, keys, written.value_or(Clock::now()), dataObjects);
     const bool ok = writeAll(fd, data) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok || ::rename(tmpl.c_str(), path.c_str()) != 0) {

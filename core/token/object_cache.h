@@ -43,20 +43,29 @@ public:
     const std::filesystem::path& directory() const { return m_dir; }
     std::filesystem::path fileFor(const CacheIdentity& id) const;
 
-    // The keys stored for this card, or nullopt (missing, unusable, stale: see above; never an error).
-    std::optional<std::vector<cardapp::KeyInfo>> load(const CacheIdentity& id) const;
-    // Replaces the card's entry. Failures are logged and otherwise ignored (the cache is an optimisation).
-    void store(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys) const;
-    void erase(const CacheIdentity& id) const;
-
-    // The file format, exposed for tests: encode() output is what store() writes.
-    static core::Bytes encode(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys,
-                              std::chrono::system_clock::time_point written);
     struct Decoded {
         CacheIdentity id;
         std::chrono::system_clock::time_point written;
         std::vector<cardapp::KeyInfo> keys;
+        // Tags of the public data objects present (PIV CKO_DATA); nullopt: not probed when written.
+        std::optional<std::vector<uint32_t>> dataObjects;
     };
+    // The keys stored for this card, or nullopt (missing, unusable, stale: see above; never an error).
+    std::optional<std::vector<cardapp::KeyInfo>> load(const CacheIdentity& id) const;
+    // The whole entry (same checks as load()).
+    std::optional<Decoded> loadEntry(const CacheIdentity& id) const;
+    // Replaces the card's entry. Failures are logged and otherwise ignored (the cache is an optimisation).
+    // `written` (default: now) lets an addition to an entry keep the entry's age: the lifetime bounds how
+    // long the card was last read in full, not how long ago something was added.
+    void store(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys,
+               const std::vector<uint32_t>* dataObjects = nullptr,
+               std::optional<std::chrono::system_clock::time_point> written = std::nullopt) const;
+    void erase(const CacheIdentity& id) const;
+
+    // The file format, exposed for tests: encode() output is what store() writes.
+    static core::Bytes encode(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys,
+                              std::chrono::system_clock::time_point written,
+                              const std::vector<uint32_t>* dataObjects = nullptr);
     static core::Result<Decoded> decode(core::ByteView file);
 
 private:

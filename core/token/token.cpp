@@ -128,8 +128,11 @@ core::Result<TokenInfo> Token::info() {
 }
 
 core::Result<std::vector<KeyObject>> Token::objects() {
-    return guarded(m_impl->mutex, [&]() -> core::Result<std::vector<KeyObject>> {
-        Impl& d = *m_impl;
+    return guarded(m_impl->mutex, [&] { return m_impl->loadObjects(); });
+}
+
+core::Result<std::vector<KeyObject>> Token::Impl::loadObjects() {
+        Impl& d = *this;
         if (d.objects && !d.removed) return *d.objects;
         bool fromDisk = false;
         auto keys = d.run([&]() -> core::Result<std::vector<cardapp::KeyInfo>> {
@@ -159,7 +162,6 @@ core::Result<std::vector<KeyObject>> Token::objects() {
         d.objects = std::move(out);
         d.objectsFromDisk = fromDisk;
         return *d.objects;
-    });
 }
 
 uint64_t Token::generation() const {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "card-apps/common/card_application.h"
+#include "card-apps/piv/piv_data_objects.h"
 #include "core/crypto/certificate.h"
 #include "core/crypto/public_key.h"
 #include "core/token/card_app_registry.h"
@@ -34,6 +35,13 @@ struct TokenInfo {
     cardapp::PinStatus soPin;    // PIV: the PUK; OpenPGP: PW3
     std::size_t minPinLength = 6, maxPinLength = 8;
 };
+
+// The PIV data objects the module lists (which exist, which need the PIN, which may be written).
+using piv::DataObjectSpec;
+using piv::dataObjectSpecs;
+using piv::dataObjectOid;
+using piv::findDataObjectByOid;
+using piv::findDataObject;
 
 // A populated key slot with what is known of it.
 struct KeyObject {
@@ -74,6 +82,16 @@ public:
     core::Result<std::vector<KeyObject>> objects();
     // Increments whenever objects() may have changed (keygen, certificate write/delete, card swap).
     uint64_t generation() const;
+
+    // PIV data objects (piv_data_objects.h; other applications: none): the tags of those present. The public
+    // ones are probed once per card (one short GET DATA each) and kept with the key list in the disk cache;
+    // those that need the PIN are probed only while the user is logged in and never written to disk.
+    core::Result<std::vector<uint32_t>> dataObjects();
+    // Content (as written); nullopt when the object is absent.
+    core::Result<std::optional<Bytes>> readDataObject(uint32_t tag);
+    // Writable objects only; need SO (management key). Empty content is refused: deleteDataObject.
+    core::Status writeDataObject(uint32_t tag, ByteView content);
+    core::Status deleteDataObject(uint32_t tag);
 
     // One login at a time: user while SO is logged in (or the reverse) → Errc::ConditionsNotSatisfied.
     core::Status loginUser(ByteView pin);

@@ -35,8 +35,9 @@ bool storedKey(const std::vector<cardapp::KeyInfo>& keys, uint8_t ref) {
 std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
     piv::PivApplication* pivApp = piv();  // only PIV lists are cached (OpenPGP lists cost a few APDUs)
     if (!diskCache || !identity || !pivApp) return std::nullopt;
-    auto keys = diskCache->load(cacheIdentity(*identity));
-    if (!keys) return std::nullopt;
+    auto entry = diskCache->loadEntry(cacheIdentity(*identity));
+    if (!entry) return std::nullopt;
+    std::vector<cardapp::KeyInfo>* keys = &entry->keys;
     std::vector<uint8_t> refs;
     for (const piv::SlotInfo& s : piv::kSlots)
         if (s.ref < piv::key::kRetiredFirst || s.ref > piv::key::kRetiredLast) refs.push_back(s.ref);
@@ -73,16 +74,30 @@ std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
         }
     }
     pivApp->learnKeys(*keys);
-    return keys;
+    diskWritten = entry->written;
+    publicData = entry->dataObjects;
+    return std::move(entry->keys);
 }
 
 void Token::Impl::storeCachedKeys(const std::vector<cardapp::KeyInfo>& keys) {
-    if (diskCache && identity && kind == AppKind::Piv) diskCache->store(cacheIdentity(*identity), keys);
+    if (!diskCache || !identity || kind != AppKind::Piv) return;
+    diskWritten = std::chrono::system_clock::now();
+    diskCache->store(cacheIdentity(*identity), keys, publicData ? &*publicData : nullptr, diskWritten);
+}
+
+void Token::Impl::storeCachedDataObjects() {
+    if (!diskCache || !identity || kind != AppKind::Piv || !objects || !diskWritten || !publicData) return;
+    std::vector<cardapp::KeyInfo> keys;
+    for (const KeyObject& k : *objects) keys.push_back(k.key);
+    diskCache->store(cacheIdentity(*identity), keys, &*publicData, diskWritten);
 }
 
 void Token::Impl::forgetObjects() {
     objects.reset();
     objectsFromDisk = false;
+    diskWritten.reset();
+    publicData.reset();
+    privateData.reset();
     if (diskCache && identity) diskCache->erase(cacheIdentity(*identity));
 }
 

@@ -44,6 +44,10 @@ struct Token::Impl {
     Clock::time_point infoTime;
     std::optional<std::vector<KeyObject>> objects;
     bool objectsFromDisk = false;  // `objects` came from the disk cache: a failing key operation drops it
+    // When the disk entry describing `objects` was written (additions keep that age), if there is one.
+    std::optional<std::chrono::system_clock::time_point> diskWritten;
+    std::optional<std::vector<uint32_t>> publicData;   // present data objects readable without the PIN
+    std::optional<std::vector<uint32_t>> privateData;  // present PIN-protected ones (probed while logged in)
     std::map<uint8_t, Bytes>
         generatedSpki;                 // keys generated through us: their SPKI beats a stale certificate
     core::SecureBytes puk;             // SO login with the PUK (for unblockWithSoLogin)
@@ -75,10 +79,14 @@ struct Token::Impl {
     // Errc::CardReset once if a reset dropped the login since the last report or login.
     core::Status takeLostLogin();
     core::Status requireSoManagementKey(const char* what) const;
+    // objects(), with `mutex` held.
+    core::Result<std::vector<KeyObject>> loadObjects();
     // --- token_cache.cpp; callers hold `mutex`, inside run() for the first ---
     // The key list from the disk cache if the card's certificate tags still match, else nullopt.
     std::optional<std::vector<cardapp::KeyInfo>> loadCachedKeys();
     void storeCachedKeys(const std::vector<cardapp::KeyInfo>& keys);
+    // Adds the public data-object list to the disk entry of the current key list (keeping its age).
+    void storeCachedDataObjects();
     // After our own card writes, or when a cached key proved wrong: the next objects() reads the card.
     void forgetObjects();
     // token.cpp: sign / decipher / derive, with an optional context-specific PIN.

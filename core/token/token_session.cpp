@@ -111,11 +111,15 @@ void Token::Impl::dropLogin(bool reportLater) {
     if (was != LoginState::None && reportLater) loginLostUnreported = true;
     core::SecureBytes().swap(puk);  // frees (and so wipes) the PUK's storage
     info.reset();
+    privateData.reset();  // probed again at the next login
 }
 
 void Token::Impl::dropCaches() {
     info.reset();
     objects.reset();
+    diskWritten.reset();
+    publicData.reset();
+    privateData.reset();
     generatedSpki.clear();
 }
 

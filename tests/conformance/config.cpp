@@ -40,6 +40,7 @@ Config readConfig() {
     c.slotLabel = setting(args, "p11-slot-label", "MESIGN_P11_SLOT_LABEL", "");
     c.userPin = setting(args, "p11-user-pin", "MESIGN_P11_USER_PIN", "123456");
     c.soPin = setting(args, "p11-so-pin", "MESIGN_P11_SO_PIN", "12345678");
+    c.dataPin = setting(args, "p11-data-pin", "MESIGN_P11_DATA_PIN", "");
     return c;
 }
 

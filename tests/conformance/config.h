@@ -4,6 +4,8 @@
 //   --p11-slot-label=LABEL   MESIGN_P11_SLOT_LABEL  token label to test; default: first slot with a token
 //                            MESIGN_P11_USER_PIN    user PIN (default 123456)
 //                            MESIGN_P11_SO_PIN      SO PIN (default 12345678)
+//                            MESIGN_P11_DATA_PIN    PIN of the profile's dataObjectWriter (default: the user
+//                                                   PIN for CKU_USER, the SO PIN for CKU_SO)
 #pragma once
 
 #include <string>
@@ -16,6 +18,7 @@ struct Config {
     std::string slotLabel;  // empty: first slot with a token
     std::string userPin;
     std::string soPin;
+    std::string dataPin;  // empty: see above
 };
 
 // Read once; gtest_main owns argv, so flags are taken from /proc/self/cmdline (gtest ignores unknown flags).

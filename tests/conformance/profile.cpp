@@ -18,6 +18,8 @@ Profile softhsm() {
     p.forkChildCall = CKR_OK;
     p.forkChildInitialize = CKR_CRYPTOKI_ALREADY_INITIALIZED;
     p.singlePartSignUpdate = CKR_OPERATION_NOT_INITIALIZED;
+    p.dataObjectWriter = CKU_USER;
+    p.dataObjectCreateNotLoggedIn = CKR_OK;  // public token objects need no login
     return p;
 }
 
@@ -33,6 +35,9 @@ Profile mesign() {
     p.forkChildCall = CKR_CRYPTOKI_NOT_INITIALIZED;  // pid check at every entry point (§2)
     p.forkChildInitialize = CKR_OK;
     p.singlePartSignUpdate = CKR_OPERATION_NOT_INITIALIZED;  // same choice as SoftHSM; confirm with pkcs11/
+    p.dataObjectWriter = CKU_SO;  // PUT DATA needs the management key (MESIGN_P11_DATA_PIN)
+    p.dataObjectCreateNotLoggedIn = CKR_USER_NOT_LOGGED_IN;
+    p.pivDataObjects = true;
     return p;
 }
 

@@ -31,6 +31,12 @@ struct Profile {
     CK_RV forkChildCall = CKR_CRYPTOKI_NOT_INITIALIZED;
     // ... and this one from its own C_Initialize(NULL).
     CK_RV forkChildInitialize = CKR_OK;
+    // Who may create token data objects (CKO_DATA), and what C_CreateObject of a public one answers in a R/W
+    // session nobody logged in to (SoftHSM: anyone may; a PIV card: only the management-key holder).
+    CK_USER_TYPE dataObjectWriter = CKU_USER;
+    CK_RV dataObjectCreateNotLoggedIn = CKR_OK;
+    // The token lists a PIV card's data objects (CHUID ...) with fixed labels. Filter: DataObjectTest.Piv*
+    bool pivDataObjects = false;
     // C_SignUpdate after C_SignInit(CKM_RSA_PKCS), a single-part-only mechanism (spec names no code, §8).
     CK_RV singlePartSignUpdate = CKR_OPERATION_NOT_INITIALIZED;
 };

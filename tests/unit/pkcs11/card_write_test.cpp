@@ -89,9 +89,12 @@ TEST_F(CardWriteTest, TemplateChecks) {
     Bytes k1 = core::hexBytes("06052B8104000A");  // secp256k1
     CK_ATTRIBUTE ecT[] = {{CKA_EC_PARAMS, k1.data(), k1.size()}};
     EXPECT_EQ(m_fl->C_GenerateKeyPair(m_h, &ec, ecT, 1, nullptr, 0, &a, &b), CKR_CURVE_NOT_SUPPORTED);
+    CK_OBJECT_CLASS secret = CKO_SECRET_KEY;
+    CK_ATTRIBUTE sk[] = {{CKA_CLASS, &secret, sizeof secret}};
+    EXPECT_EQ(m_fl->C_CreateObject(m_h, sk, 1, &a), CKR_TEMPLATE_INCONSISTENT);
     CK_OBJECT_CLASS data = CKO_DATA;
     CK_ATTRIBUTE d[] = {{CKA_CLASS, &data, sizeof data}};
-    EXPECT_EQ(m_fl->C_CreateObject(m_h, d, 1, &a), CKR_TEMPLATE_INCONSISTENT);
+    EXPECT_EQ(m_fl->C_CreateObject(m_h, d, 1, &a), CKR_TEMPLATE_INCOMPLETE) << "a data object needs CKA_VALUE";
     CK_MECHANISM_INFO mi;
     CK_SLOT_ID id = 0;
     CK_ULONG n = 1;

@@ -27,16 +27,19 @@ CK_ULONG ulong(const Bytes& b) {
 
 TEST_F(ObjectTest, PublicObjectsBeforeLoginPrivateAfter) {
     CK_SESSION_HANDLE h = open(false);
-    // profile + 2 certificates + 2 public keys + the 9E private key (CKA_PRIVATE false)
-    EXPECT_EQ(find(h).size(), 6u);
+    // The virtual card's public data objects: CCC, CHUID, Discovery (CKO_DATA, listed before login).
+    CK_OBJECT_CLASS dataClass = CKO_DATA;
+    EXPECT_EQ(find(h, {{CKA_CLASS, &dataClass, sizeof dataClass}}).size(), 3u);
+    // profile + 2 certificates + 2 public keys + the 9E private key (CKA_PRIVATE false) + 3 data objects
+    EXPECT_EQ(find(h).size(), 9u);
     CK_OBJECT_CLASS priv = CKO_PRIVATE_KEY;
     auto keys = find(h, {{CKA_CLASS, &priv, sizeof priv}});
     ASSERT_EQ(keys.size(), 1u);
     EXPECT_EQ(attribute(h, keys[0], CKA_ID), Bytes{0x04});
     loginUser(h);
-    EXPECT_EQ(find(h).size(), 7u);
+    EXPECT_EQ(find(h).size(), 10u);
     ASSERT_EQ(m_fl->C_Logout(h), CKR_OK);
-    EXPECT_EQ(find(h).size(), 6u);
+    EXPECT_EQ(find(h).size(), 9u);
 }
 
 TEST_F(ObjectTest, IdsLinkCertificatePublicAndPrivateKey) {
