@@ -206,10 +206,49 @@ core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& sl
     return std::optional<KeyInfo>(std::move(k));
 }
 
+// Retired slots: only as many as the Key History object counts (SP 800-73-4 Part 1 §3.3.2: retired keys
+// fill 82, 83, ... in order), none without one, as OpenSC does: one GET DATA instead of one probe per
+// retired slot. An unreadable or malformed Key History falls back to probing all twenty.
+core::Result<int> PivApplication::retiredSlotsInUse() {
+    auto kh = m_card.readKeyHistory();
+    if (!kh) {
+        if (isConnectionError(kh.error())) return fail(kh.error());
+        MESIGN_LOG("piv", Info, "Key History unusable (" + kh.error().message + "): probing every retired slot");
+        return int(key::kRetiredLast - key::kRetiredFirst + 1);
+    }
+    if (!*kh) return 0;
+    return (*kh)->keysWithOnCardCerts + (*kh)->keysWithOffCardCerts;
+}
+
+// Our own key or certificate in retired slot `ref`: the Key History object must count it, or a later
+// listing (ours or OpenSC's) would not look there. Needs the management key (held during keygen / writes).
+core::Status PivApplication::coverInKeyHistory(uint8_t ref, bool onCardCertificate) {
+    if (ref < key::kRetiredFirst || ref > key::kRetiredLast) return {};
+    const int needed = ref - key::kRetiredFirst + 1;
+    auto kh = m_card.readKeyHistory();
+    if (!kh && isConnectionError(kh.error())) return fail(kh.error());
+    KeyHistory h = (kh && *kh) ? **kh : KeyHistory{};
+    const int have = h.keysWithOnCardCerts + h.keysWithOffCardCerts;
+    if (have >= needed && (!onCardCertificate || h.keysWithOnCardCerts > 0)) return {};
+    // The counts only say how many retired slots are used; keep the total covering `ref`.
+    if (onCardCertificate && h.keysWithOnCardCerts == 0) {
+        h.keysWithOnCardCerts = 1;
+        if (h.keysWithOffCardCerts > 0) --h.keysWithOffCardCerts;
+    }
+    const int total = h.keysWithOnCardCerts + h.keysWithOffCardCerts;
+    if (total < needed) h.keysWithOffCardCerts = uint8_t(h.keysWithOffCardCerts + (needed - total));
+    return m_card.putData(obj::kKeyHistory, encodeKeyHistory(h));
+}
+
 core::Result<std::vector<KeyInfo>> PivApplication::keys() {
     return run(Retry::IfReset, [&]() -> core::Result<std::vector<KeyInfo>> {
         std::vector<KeyInfo> out;
+        auto retired = retiredSlotsInUse();
+        if (!retired) return fail(retired.error());
         for (const SlotInfo& slot : kSlots) {
+            if (slot.ref >= key::kRetiredFirst && slot.ref <= key::kRetiredLast &&
+                slot.ref - key::kRetiredFirst >= *retired)
+                continue;
             auto k = probeKey(slot);
             if (!k) return fail(k.error());
             if (*k) out.push_back(std::move(**k));
@@ -383,7 +422,13 @@ core::Result<KeyInfo> PivApplication::generateKey(uint8_t keyRef, KeyAlgorithm a
 core::Result<KeyInfo> PivApplication::generateKey(uint8_t keyRef, KeyAlgorithm alg, GenerateOptions opts) {
     const SlotInfo* slot = findSlot(keyRef);
     if (!slot) return fail(Errc::InvalidArgument, "not a PIV asymmetric key slot");
-    auto spki = run(Retry::Never, [&] { return m_card.generateKey(keyRef, alg, opts); });
+    auto spki = run(Retry::Never, [&]() -> core::Result<Bytes> {
+        auto r = m_card.generateKey(keyRef, alg, opts);
+        if (!r) return r;
+        if (auto st = coverInKeyHistory(keyRef, false); !st)
+            MESIGN_LOG("piv", Warn, "Key History not updated: " + st.error().message);
+        return r;
+    });
     if (!spki) return fail(spki.error());
     // The old certificate (if any) is left on the card: the caller writes the new one.
     KeyInfo k;
@@ -405,7 +450,12 @@ core::Status PivApplication::writeCertificate(uint8_t keyRef, ByteView der) {
     auto plain = encodeCertificateContainer(der, false);
     if (!plain) return fail(plain.error());
     const bool compress = plain->size() > kMaxObjectContent;
-    auto st = run(Retry::Never, [&] { return m_card.putCertificate(keyRef, der, compress); });
+    auto st = run(Retry::Never, [&]() -> core::Status {
+        MESIGN_TRY(m_card.putCertificate(keyRef, der, compress));
+        if (auto kh = coverInKeyHistory(keyRef, true); !kh)
+            MESIGN_LOG("piv", Warn, "Key History not updated: " + kh.error().message);
+        return {};
+    });
     if (!st) return st;
     // The certificate becomes the source of the key's algorithm only when nothing better is known.
     if (auto a = algorithmFromSpki(*spki); a && !m_algorithms.contains(keyRef)) m_algorithms[keyRef] = *a;

@@ -82,6 +82,8 @@ class PivApplication final : public cardapp::CardApplication {
     void noteReset();
     core::Result<cardapp::KeyAlgorithm> keyAlgorithm(uint8_t keyRef, std::size_t inputSize);
     core::Result<std::optional<cardapp::KeyInfo>> probeKey(const SlotInfo& slot);
+    core::Result<int> retiredSlotsInUse();
+    core::Status coverInKeyHistory(uint8_t ref, bool onCardCertificate);
     core::Result<cardapp::ApplicationIdentity> readIdentity();
     core::Result<Bytes> privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin, int op);
 

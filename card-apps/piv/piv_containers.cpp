@@ -128,6 +128,17 @@ core::Result<KeyHistory> decodeKeyHistory(ByteView content) {
     return h;
 }
 
+Bytes encodeKeyHistory(const KeyHistory& h) {
+    apdu::TlvBuilder b;
+    b.addByte(tag::kKeysWithOnCardCerts, h.keysWithOnCardCerts);
+    b.addByte(tag::kKeysWithOffCardCerts, h.keysWithOffCardCerts);
+    if (!h.offCardCertUrl.empty())
+        b.add(tag::kOffCardCertUrl,
+              ByteView(reinterpret_cast<const uint8_t*>(h.offCardCertUrl.data()), h.offCardCertUrl.size()));
+    b.add(tag::kErrorDetection, ByteView());
+    return b.take();
+}
+
 core::Result<std::optional<Bytes>> decodeCertificateContainer(ByteView content) {
     if (content.empty()) return std::optional<Bytes>();  // created but unused object
     auto items = objects(content, "certificate container");

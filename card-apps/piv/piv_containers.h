@@ -50,6 +50,7 @@ struct KeyHistory {
     std::string offCardCertUrl;
 };
 core::Result<KeyHistory> decodeKeyHistory(ByteView content);
+Bytes encodeKeyHistory(const KeyHistory& h);  // C1, C2, F3 (when set), FE
 
 // Certificate containers: 70 cert, 71 CertInfo, FE. nullopt for an empty object or empty 70.
 // CertInfo 01 (or 80 on old cards) means gzip; the result is always the DER certificate.
