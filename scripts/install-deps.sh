@@ -28,6 +28,7 @@ PACKAGES=(
   libpodofo-dev              # cli/: PDF signatures (the CMS comes from OpenSSL)
   udev umockdev              # udev/: udevadm checks the generated rules against a mocked device
   dpkg-dev fakeroot file     # CPack's .deb generator (dpkg-shlibdeps) and its checks
+  help2man                   # docs/man: man pages from the programs' --help (cmake/install.cmake)
   # tray/ (Qt 6 Widgets) and its tests: offscreen and Xvfb platforms, a real tray (trayer), clicks
   # (xdotool), a freedesktop notification daemon (python3-dbusmock inside dbus-run-session)
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
