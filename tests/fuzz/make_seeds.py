@@ -153,3 +153,19 @@ seeds("p11_attributes", {
     "openpgp-sig": b"\x01\x01\x01\x00" + chunk(spki) + chunk(b"") + tmpl,
     "profile": b"\x00\x00\x00\x00\x00\x00" + bytes([0, 0, 1, 9]),
 })
+
+
+# md_file_system: name, cmapfile bytes, then the card's answers (SELECT, GET VERSION, CHUID, certificates).
+md_select = h("61114F0600001000010079074F05A000000308") + h("9000")
+md_chuid = tlv(0x53, tlv(0x30, h("D4E739DA739CED39CE739D836858210842108421C84210C3EB")) + tlv(0x34, bytes(range(16)))
+               + tlv(0x35, b"20301231") + tlv(0x3E, b"") + tlv(0xFE, b"")) + h("9000")
+md_cert = tlv(0x53, tlv(0x70, cert) + tlv(0x71, b"\x00") + tlv(0xFE, b""))
+md_cert_answers = ([md_cert[:256] + bytes([0x61, len(md_cert) - 256]), md_cert[256:] + h("9000")]
+                   if len(md_cert) > 256 else [md_cert + h("9000")])
+md_head = apdus(md_select, h("0504039000"), md_chuid)
+seeds("md_file_system", {
+    "select-only": chunk(b"cardid") + chunk(b"") + apdus(md_select),
+    "chuid": chunk(b"cardcf") + chunk(bytes(86)) + md_head,
+    "chuid-cert": chunk(b"ksc00") + chunk(bytes(86)) + md_head + apdus(*md_cert_answers) * 4,
+    "bad-name": chunk(b"../mscp/cmapfile") + chunk(b"\x01" * 87) + md_head,
+})
