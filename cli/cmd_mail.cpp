@@ -171,6 +171,7 @@ CliStatus encryptDoc(const ParsedArgs& args) {
         Tokens tokens;
         auto t = tokens.select(args.positional.empty() ? std::nullopt : std::optional(args.positional.front()));
         if (!t) return std::unexpected(t.error());
+        if (!args.value("slot") && t->info.application == "OpenPGP") *slot = kOpenPgpDec;
         auto objects = t->token->objects();
         if (!objects) return cliFail(objects.error(), "cannot read the token's keys");
         for (const auto& k : *objects) {

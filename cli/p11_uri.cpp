@@ -80,6 +80,7 @@ std::string percentEncode(std::string_view value) {
 
 std::optional<uint8_t> ckaIdForKeyRef(uint8_t keyRef) {
     switch (keyRef) {
+    case kOpenPgpSig: case kOpenPgpDec: case kOpenPgpAut: return keyRef;  // the module's OpenPGP CKA_IDs
     case 0x9A: return 1;
     case 0x9C: return 2;
     case 0x9D: return 3;
@@ -98,6 +99,9 @@ std::optional<uint8_t> keyRefForCkaId(uint8_t id) {
 }
 
 CliResult<uint8_t> parseSlotName(std::string_view name) {
+    if (name == "sig") return kOpenPgpSig;
+    if (name == "dec") return kOpenPgpDec;
+    if (name == "aut") return kOpenPgpAut;
     if (name.size() == 2) {
         int hi = hexDigit(name[0]), lo = hexDigit(name[1]);
         if (hi >= 0 && lo >= 0) {
@@ -105,10 +109,13 @@ CliResult<uint8_t> parseSlotName(std::string_view name) {
             if (ckaIdForKeyRef(ref)) return ref;
         }
     }
-    return cliFail(kExitUsage, "unknown key slot '" + std::string(name) + "' (9a, 9c, 9d, 9e or 82..95)");
+    return cliFail(kExitUsage, "unknown key slot '" + std::string(name) + "' (PIV: 9a, 9c, 9d, 9e or 82..95; OpenPGP: sig, dec, aut)");
 }
 
 std::string slotName(uint8_t keyRef) {
+    if (keyRef == kOpenPgpSig) return "sig";
+    if (keyRef == kOpenPgpDec) return "dec";
+    if (keyRef == kOpenPgpAut) return "aut";
     char buf[4];
     std::snprintf(buf, sizeof buf, "%02x", keyRef);
     return buf;

@@ -24,6 +24,8 @@ std::string percentEncode(std::string_view value);
 
 // PIV key reference ↔ CKA_ID byte (our module's numbering); nullopt for references without an id.
 std::optional<uint8_t> ckaIdForKeyRef(uint8_t keyRef);
+// OpenPGP card keys as core/token numbers them (and the module's CKA_ID): --slot sig | dec | aut.
+inline constexpr uint8_t kOpenPgpSig = 0x01, kOpenPgpDec = 0x02, kOpenPgpAut = 0x03;
 std::optional<uint8_t> keyRefForCkaId(uint8_t id);
 // "9a", "9c", "82" ↔ key reference; usage error for anything else.
 CliResult<uint8_t> parseSlotName(std::string_view name);

@@ -45,6 +45,9 @@ CliResult<SlotKey> openSlotKey(const ParsedArgs& args, const char* defaultSlot) 
     Tokens tokens;
     auto t = tokens.select(args.positional.empty() ? std::nullopt : std::optional(args.positional.front()));
     if (!t) return std::unexpected(t.error());
+    // Without --slot, an OpenPGP token signs with its signature key and decrypts with its decryption key.
+    if (!args.value("slot") && t->info.application == "OpenPGP")
+        *slot = std::string_view(defaultSlot) == "9d" ? kOpenPgpDec : kOpenPgpSig;
     auto objects = t->token->objects();
     if (!objects) return cliFail(objects.error(), "cannot read the token's keys");
     core::Bytes certDer;

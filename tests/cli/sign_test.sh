@@ -20,6 +20,8 @@ fail() {
     echo "FAIL: $*" >&2
     exit 1
 }
+# grep for pipelines: reads all its input (grep -q would stop early and SIGPIPE the producer under pipefail).
+has() { grep "$@" >/dev/null; }
 step() { echo "== [${SECONDS}s] $*"; }
 expect() {  # expect CODE STDERR-REGEX CMD...
     local code=$1 pattern=$2 rc=0
@@ -40,8 +42,8 @@ trap cleanup EXIT
 step "a virtual PIV card with an RSA key in 9A and an EC P-256 key in 9E, certificates from a throwaway CA"
 "$VCARD" --init piv --port "$MESIGN_VPCD_PORT" "$W/card.state" >>"$W/vcard.log" 2>&1 &
 VCARD_PID=$!
-for _ in $(seq 100); do "$MT" list 2>/dev/null | grep -q "Token " && break; sleep 0.1; done
-"$MT" list | grep -q "Token " || fail "the virtual card did not appear"
+for _ in $(seq 100); do "$MT" list 2>/dev/null | has "Token " && break; sleep 0.1; done
+"$MT" list | has "Token " || fail "the virtual card did not appear"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj "/CN=Sign Test CA" -days 2 \
     -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 printf 'keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\nsubjectAltName=email:signer@example.test\n' >user.ext
@@ -122,7 +124,7 @@ head -c 2000 /dev/urandom >doc9c.bin
 expect 0 "" "$MT" sign-doc --slot 9c --in doc9c.bin --out doc9c.p7s --pin-fd 3 3<<<$PIN
 openssl cms -verify -binary -inform DER -in doc9c.p7s -content doc9c.bin -CAfile ca.crt -out /dev/null >cms.txt 2>&1 \
     || fail "9C detached signature: $(cat cms.txt)"
-openssl cms -cmsout -inform DER -in doc9c.p7s -print | grep -q "CN=Signer 9c" || fail "not signed by the 9C certificate"
+openssl cms -cmsout -inform DER -in doc9c.p7s -print | has "CN=Signer 9c" || fail "not signed by the 9C certificate"
 printf 'Subject: 9c\n\nSigned with the 9C key.\n' >mail9c.txt
 expect 0 "" "$MT" sign-mail --slot 9c --in mail9c.txt --out mail9c.eml --pin-value $PIN
 openssl cms -verify -CAfile ca.crt -in mail9c.eml -out /dev/null >cms.txt 2>&1 || fail "9C mail: $(cat cms.txt)"
@@ -222,7 +224,7 @@ certutil -N -d sql:nssdb --empty-password
 expect 0 "" "$MT" register-nss --db sql:nssdb
 grep -q "^sql:nssdb: registered \"MeSign Token\" ($MESIGN_PKCS11_MODULE)" out.txt || fail "register-nss: $(cat out.txt)"
 modutil -dbdir sql:nssdb -list >modutil.txt 2>&1 || fail "modutil -list: $(cat modutil.txt)"
-grep -A1 "^ *[0-9]*\. MeSign Token$" modutil.txt | grep -q "library name: $MESIGN_PKCS11_MODULE" || fail "modutil: $(cat modutil.txt)"
+grep -A1 "^ *[0-9]*\. MeSign Token$" modutil.txt | has "library name: $MESIGN_PKCS11_MODULE" || fail "modutil: $(cat modutil.txt)"
 LABEL=$("$MT" list --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["readers"][0]["tokens"][0]["label"])')
 certutil -L -d sql:nssdb -h "$LABEL" >certutil.txt 2>&1 || fail "certutil -L -h: $(cat certutil.txt)"
 grep -q "^$LABEL:" certutil.txt || fail "NSS sees no certificate on the token: $(cat certutil.txt)"
@@ -239,7 +241,7 @@ HOME=$W/home expect 0 "" "$MT" register-nss
 grep -q "firefox/empty" out.txt && fail "a directory without a database was touched: $(cat out.txt)"
 HOME=$W/home expect 0 "" "$MT" register-nss --remove
 [ "$(grep -c ': removed "MeSign Token"' out.txt)" = 3 ] || fail "register-nss --remove: $(cat out.txt)"
-modutil -dbdir sql:home/.pki/nssdb -list 2>/dev/null | grep -q "MeSign Token" && fail "still registered after --remove"
+modutil -dbdir sql:home/.pki/nssdb -list 2>/dev/null | has "MeSign Token" && fail "still registered after --remove"
 mkdir empty-home
 HOME=$W/empty-home expect 1 "no NSS database found" "$MT" register-nss
 expect 1 "modutil failed" "$MT" register-nss --db sql:$W/no-such-dir

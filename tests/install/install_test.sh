@@ -11,6 +11,8 @@ fail() {
     echo "FAIL: $*" >&2
     exit 1
 }
+# grep for pipelines: reads all its input (grep -q would stop early and SIGPIPE the producer under pipefail).
+has() { grep "$@" >/dev/null; }
 rm -rf "$W"
 mkdir -p "$W"
 STAGE=$W/stage
@@ -52,7 +54,7 @@ grep -v "^$STAGE/" manifest.txt && fail "files installed outside the prefix (abo
 echo "== the staged files work"
 grep -qx "module: $STAGE/$LIBDIR/pkcs11/libmesign-pkcs11.so" "$STAGE/$DATADIR/p11-kit/modules/mesign.module" \
     || fail "mesign.module: $(cat "$STAGE/$DATADIR/p11-kit/modules/mesign.module")"
-"$STAGE/$BINDIR/mesign-token" --help | grep -q "register-nss" || fail "the staged mesign-token does not run"
+"$STAGE/$BINDIR/mesign-token" --help | has "register-nss" || fail "the staged mesign-token does not run"
 # The installed CLI finds the installed module on its own (no --module, no MESIGN_PKCS11_MODULE).
 mkdir nssdb
 certutil -N -d sql:nssdb --empty-password
@@ -64,9 +66,9 @@ if [ "$MAN" = 1 ]; then
     for c in list info enroll sign-mail sign-doc verify vcard doctor register-nss; do
         grep -qx "\.SS $c" "$STAGE/$MANDIR/man1/mesign-token.1" || fail "the mesign-token man page has no section for $c"
     done
-    LC_ALL=C MANWIDTH=120 man -l "$STAGE/$MANDIR/man1/mesign-token.1" 2>/dev/null | grep -q "incremental update" \
+    LC_ALL=C MANWIDTH=120 man -l "$STAGE/$MANDIR/man1/mesign-token.1" 2>/dev/null | has "incremental update" \
         || fail "the mesign-token man page lacks sign-doc's help text"
-    LC_ALL=C MANWIDTH=120 man -l "$STAGE/$MANDIR/man1/mesign-vcard.1" 2>/dev/null | grep -q "STATE_FILE" \
+    LC_ALL=C MANWIDTH=120 man -l "$STAGE/$MANDIR/man1/mesign-vcard.1" 2>/dev/null | has "STATE_FILE" \
         || fail "the mesign-vcard man page lacks its usage"
 fi
 
@@ -82,8 +84,8 @@ deb=$(ls "$W"/pkg/*.deb)
 [ "$(echo "$deb" | wc -l)" = 1 ] || fail "expected one .deb: $deb"
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./usr/||' | sort >deb.txt
 diff -u expected.txt deb.txt || fail "the .deb's files differ from the expected list (- expected, + .deb)"
-dpkg-deb -f "$deb" Depends | grep -q "pcscd" || fail "the .deb does not depend on pcscd: $(dpkg-deb -f "$deb" Depends)"
-dpkg-deb -f "$deb" Depends | grep -q "libssl3" || fail "no shared-library dependencies: $(dpkg-deb -f "$deb" Depends)"
+dpkg-deb -f "$deb" Depends | has "pcscd" || fail "the .deb does not depend on pcscd: $(dpkg-deb -f "$deb" Depends)"
+dpkg-deb -f "$deb" Depends | has "libssl3" || fail "no shared-library dependencies: $(dpkg-deb -f "$deb" Depends)"
 dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/$DATADIR/p11-kit/modules/mesign.module" | \
     grep -qx "module: /usr/$LIBDIR/pkcs11/libmesign-pkcs11.so" || fail "the .deb's mesign.module has the wrong path"
 echo "ALL PASSED"
