@@ -24,7 +24,8 @@ Pkey fromSpki(ByteView der) {
 Bytes encodedPublic(EVP_PKEY* key) {
     Bytes out(200);
     std::size_t n = 0;
-    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out.data(), out.size(), &n) != 1)
+    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out.data(), out.size(),
+                                        &n) != 1)
         return {};
     out.resize(n);
     return out;
@@ -86,8 +87,8 @@ bool verify(ByteView spki, const std::string& mdName, ByteView data, ByteView si
     Pkey key = fromSpki(spki);
     MdCtx md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     if (!key || !md) return false;
-    if (EVP_DigestVerifyInit_ex(md.get(), nullptr, mdName.empty() ? nullptr : mdName.c_str(), nullptr, nullptr,
-                                key.get(), nullptr) != 1)
+    if (EVP_DigestVerifyInit_ex(md.get(), nullptr, mdName.empty() ? nullptr : mdName.c_str(), nullptr,
+                                nullptr, key.get(), nullptr) != 1)
         return false;
     return EVP_DigestVerify(md.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
 }
@@ -119,7 +120,8 @@ std::pair<Bytes, Bytes> ecdhWithHostKey(ByteView cardSpki) {
     if (!mine) return {};
     PkeyCtx ctx(EVP_PKEY_CTX_new(mine.get(), nullptr), EVP_PKEY_CTX_free);
     std::size_t len = 0;
-    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 || EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1 ||
+    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 ||
+        EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1 ||
         EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1)
         return {};
     Bytes secret(len);
@@ -153,8 +155,8 @@ Bytes certificateFor(ByteView spki, const std::string& commonName) {
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600L * 24 * 30);
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(commonName.c_str()),
-                               -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(commonName.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
     X509_set_pubkey(cert.get(), subject.get());
     if (X509_sign(cert.get(), issuer.get(), EVP_sha256()) <= 0) return {};
@@ -167,12 +169,15 @@ Bytes certificateFor(ByteView spki, const std::string& commonName) {
 
 std::pair<Bytes, Bytes> newPrivateKey(const std::string& kind) {
     Pkey key(nullptr, EVP_PKEY_free);
-    if (kind == "RSA") key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(2048)));
-    else if (kind == "P-256" || kind == "P-384") key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", kind.c_str()));
-    else key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, kind.c_str()));
+    if (kind == "RSA")
+        key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(2048)));
+    else if (kind == "P-256" || kind == "P-384")
+        key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", kind.c_str()));
+    else
+        key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, kind.c_str()));
     if (!key) return {};
     std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> p8(EVP_PKEY2PKCS8(key.get()),
-                                                                                PKCS8_PRIV_KEY_INFO_free);
+                                                                                 PKCS8_PRIV_KEY_INFO_free);
     unsigned char* der = nullptr;
     int n = p8 ? i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &der) : -1;
     Bytes priv(der, der + (n > 0 ? n : 0));

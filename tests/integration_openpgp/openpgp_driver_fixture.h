@@ -19,7 +19,9 @@ using core::Bytes;
 using core::ByteView;
 using core::Errc;
 
-inline Bytes text(std::string_view s) { return Bytes(s.begin(), s.end()); }
+inline Bytes text(std::string_view s) {
+    return Bytes(s.begin(), s.end());
+}
 
 inline const Bytes kPw1 = text("123456");
 inline const Bytes kPw3 = text("12345678");

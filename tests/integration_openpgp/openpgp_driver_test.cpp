@@ -364,7 +364,8 @@ TEST_F(OpenPgpDriverTest, KeyImportIntoEachSlot) {
     EXPECT_EQ(noAdmin.error().code, Errc::SecurityNotSatisfied) << noAdmin.error().describe();
 
     ASSERT_TRUE(app().authenticateAdmin(kPw3));
-    for (auto [ref, priv, spki] : {std::tuple{uint8_t{1}, &sigPriv, &sigSpki}, {uint8_t{2}, &decPriv, &decSpki},
+    for (auto [ref, priv, spki] : {std::tuple{uint8_t{1}, &sigPriv, &sigSpki},
+                                   {uint8_t{2}, &decPriv, &decSpki},
                                    {uint8_t{3}, &autPriv, &autSpki}}) {
         auto info = app().importKey(ref, *priv);
         ASSERT_TRUE(info) << int(ref) << ": " << info.error().describe();

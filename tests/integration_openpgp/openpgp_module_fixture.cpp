@@ -63,8 +63,10 @@ void OpenPgpModuleFixture::startModule() {
             CK_TOKEN_INFO ti{};
             if (m_fl->C_GetTokenInfo(id, &ti) != CKR_OK) continue;
             const std::string model = trimmed(ti.model, sizeof ti.model);
-            if (model == "OpenPGP") m_pgpSlot = id;
-            else if (model == "PIV") m_pivSlot = id;
+            if (model == "OpenPGP")
+                m_pgpSlot = id;
+            else if (model == "PIV")
+                m_pivSlot = id;
         }
         if (m_pgpSlot != ~0UL && m_pivSlot != ~0UL) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -86,10 +88,12 @@ CK_SESSION_HANDLE OpenPgpModuleFixture::open(CK_SLOT_ID slot, bool readWrite) {
 }
 
 CK_RV OpenPgpModuleFixture::login(CK_SESSION_HANDLE h, CK_USER_TYPE who, const std::string& pin) {
-    return m_fl->C_Login(h, who, reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(pin.data())), pin.size());
+    return m_fl->C_Login(h, who, reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(pin.data())),
+                         pin.size());
 }
 
-std::optional<CK_OBJECT_HANDLE> OpenPgpModuleFixture::find(CK_SESSION_HANDLE h, CK_OBJECT_CLASS cls, uint8_t id) {
+std::optional<CK_OBJECT_HANDLE> OpenPgpModuleFixture::find(CK_SESSION_HANDLE h, CK_OBJECT_CLASS cls,
+                                                           uint8_t id) {
     CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_ID, &id, 1}};
     EXPECT_EQ(m_fl->C_FindObjectsInit(h, t, 2), CKR_OK);
     CK_OBJECT_HANDLE found[2] = {};
@@ -103,7 +107,8 @@ std::optional<CK_OBJECT_HANDLE> OpenPgpModuleFixture::find(CK_SESSION_HANDLE h, 
 
 Bytes OpenPgpModuleFixture::attribute(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type) {
     CK_ATTRIBUTE a{type, nullptr, 0};
-    if (m_fl->C_GetAttributeValue(h, obj, &a, 1) != CKR_OK || a.ulValueLen == CK_UNAVAILABLE_INFORMATION) return {};
+    if (m_fl->C_GetAttributeValue(h, obj, &a, 1) != CKR_OK || a.ulValueLen == CK_UNAVAILABLE_INFORMATION)
+        return {};
     Bytes v(a.ulValueLen);
     a.pValue = v.data();
     EXPECT_EQ(m_fl->C_GetAttributeValue(h, obj, &a, 1), CKR_OK);
@@ -117,10 +122,12 @@ Bytes OpenPgpModuleFixture::generate(CK_SESSION_HANDLE h, uint8_t id, CK_MECHANI
     CK_BBOOL yes = CK_TRUE;
     std::vector<CK_ATTRIBUTE> pub{{CKA_ID, &id, 1}, {CKA_TOKEN, &yes, sizeof yes}};
     if (bits) pub.push_back({CKA_MODULUS_BITS, &bits, sizeof bits});
-    if (!ecParams.empty()) pub.push_back({CKA_EC_PARAMS, const_cast<uint8_t*>(ecParams.data()), ecParams.size()});
+    if (!ecParams.empty())
+        pub.push_back({CKA_EC_PARAMS, const_cast<uint8_t*>(ecParams.data()), ecParams.size()});
     std::vector<CK_ATTRIBUTE> priv{{CKA_ID, &id, 1}, {CKA_TOKEN, &yes, sizeof yes}};
     CK_OBJECT_HANDLE pubH = 0, privH = 0;
-    CK_RV rv = m_fl->C_GenerateKeyPair(h, &m, pub.data(), pub.size(), priv.data(), priv.size(), &pubH, &privH);
+    CK_RV rv =
+        m_fl->C_GenerateKeyPair(h, &m, pub.data(), pub.size(), priv.data(), priv.size(), &pubH, &privH);
     EXPECT_EQ(rv, CKR_OK) << "C_GenerateKeyPair mechanism 0x" << std::hex << mech << " in " << int(id);
     if (rv != CKR_OK) return {};
     return attribute(h, pubH, CKA_PUBLIC_KEY_INFO);
@@ -150,7 +157,8 @@ CK_RV OpenPgpModuleFixture::decrypt(CK_SESSION_HANDLE h, uint8_t id, ByteView cr
     if (CK_RV rv = m_fl->C_DecryptInit(h, &m, *key); rv != CKR_OK) return rv;
     plain.assign(512, 0);
     CK_ULONG n = plain.size();
-    CK_RV rv = m_fl->C_Decrypt(h, const_cast<uint8_t*>(cryptogram.data()), cryptogram.size(), plain.data(), &n);
+    CK_RV rv =
+        m_fl->C_Decrypt(h, const_cast<uint8_t*>(cryptogram.data()), cryptogram.size(), plain.data(), &n);
     plain.resize(rv == CKR_OK ? n : 0);
     return rv;
 }

@@ -21,7 +21,7 @@ using core::Bytes;
 using core::ByteView;
 
 inline const std::string kUserPin = "123456";
-inline const std::string kAdminPin = "12345678";                                      // OpenPGP PW3
+inline const std::string kAdminPin = "12345678";                                               // OpenPGP PW3
 inline const std::string kManagementKey = "010203040506070801020304050607080102030405060708";  // PIV
 
 class OpenPgpModuleFixture : public VcardFixture {

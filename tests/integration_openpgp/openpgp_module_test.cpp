@@ -21,12 +21,13 @@ const Bytes kP384 = core::hexBytes("06052B81040022");
 class OpenPgpModuleTest : public OpenPgpModuleFixture {
   protected:
     CK_RV initPin(CK_SESSION_HANDLE h, const std::string& pin) {
-        return p11()->C_InitPIN(h, reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(pin.data())), pin.size());
+        return p11()->C_InitPIN(h, reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(pin.data())),
+                                pin.size());
     }
     CK_RV setPin(CK_SESSION_HANDLE h, const std::string& oldPin, const std::string& newPin) {
-        return p11()->C_SetPIN(h, reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(oldPin.data())),
-                               oldPin.size(), reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(newPin.data())),
-                               newPin.size());
+        return p11()->C_SetPIN(
+            h, reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(oldPin.data())), oldPin.size(),
+            reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(newPin.data())), newPin.size());
     }
     CK_FLAGS tokenFlags() {
         CK_TOKEN_INFO ti{};
@@ -112,15 +113,20 @@ TEST_F(OpenPgpModuleTest, KeysGeneratedInEverySlotSignDecryptAndDerive) {
         ASSERT_EQ(login(h, CKU_USER, kUserPin), CKR_OK);
         auto key = find(h, CKO_PRIVATE_KEY, 0x01);
         ASSERT_TRUE(key);
-        EXPECT_EQ(attribute(h, *key, CKA_ALWAYS_AUTHENTICATE), Bytes{CK_TRUE}) << "PW1 valid for one signature";
+        EXPECT_EQ(attribute(h, *key, CKA_ALWAYS_AUTHENTICATE), Bytes{CK_TRUE})
+            << "PW1 valid for one signature";
         // Without the context-specific login the card would refuse: the module says so first.
         EXPECT_EQ(sign(h, 0x01, c.mech, kData, sig, false), CKR_USER_NOT_LOGGED_IN);
         ASSERT_EQ(sign(h, 0x01, c.mech, kData, sig), CKR_OK);
         bool ok = false;
-        if (c.mech == CKM_SHA256_RSA_PKCS) ok = hc::verify(spki, "SHA256", kData, sig);
-        else if (c.mech == CKM_ECDSA_SHA256) ok = hc::verifyEcdsaRawHash(spki, hc::sha256(kData), sig);
-        else if (c.mech == CKM_ECDSA_SHA384) ok = hc::verifyEcdsaRawHash(spki, hc::sha384(kData), sig);
-        else ok = hc::verify(spki, "", kData, sig);
+        if (c.mech == CKM_SHA256_RSA_PKCS)
+            ok = hc::verify(spki, "SHA256", kData, sig);
+        else if (c.mech == CKM_ECDSA_SHA256)
+            ok = hc::verifyEcdsaRawHash(spki, hc::sha256(kData), sig);
+        else if (c.mech == CKM_ECDSA_SHA384)
+            ok = hc::verifyEcdsaRawHash(spki, hc::sha384(kData), sig);
+        else
+            ok = hc::verify(spki, "", kData, sig);
         EXPECT_TRUE(ok) << "OpenSSL rejects the signature";
         ASSERT_EQ(p11()->C_Logout(h), CKR_OK);
     }
@@ -191,7 +197,8 @@ TEST_F(OpenPgpModuleTest, CertificateImportNeedsPw3AndShowsUp) {
     CK_OBJECT_HANDLE obj = 0;
     ASSERT_EQ(p11()->C_Logout(h), CKR_OK);
     ASSERT_EQ(login(h, CKU_USER, kUserPin), CKR_OK);
-    EXPECT_EQ(p11()->C_CreateObject(h, t, 5, &obj), CKR_USER_NOT_LOGGED_IN) << "certificate import needs the SO";
+    EXPECT_EQ(p11()->C_CreateObject(h, t, 5, &obj), CKR_USER_NOT_LOGGED_IN)
+        << "certificate import needs the SO";
     ASSERT_EQ(p11()->C_Logout(h), CKR_OK);
     ASSERT_EQ(login(h, CKU_SO, kAdminPin), CKR_OK);
     ASSERT_EQ(p11()->C_CreateObject(h, t, 5, &obj), CKR_OK);
