@@ -85,6 +85,13 @@ openssl pkey -pubin -inform DER -in piv-pub.der -out piv-pub.pem || fail "openss
 for i in $(seq 20); do
     LC_ALL=C gpg --card-status >gpg.txt 2>&1 || fail "round $i: gpg --card-status: $(tail -5 gpg.txt)"
     grep -q 'Application ID' gpg.txt || fail "round $i: gpg saw no OpenPGP card: $(tail -5 gpg.txt)"
+    if [ "$i" = 1 ]; then  # what our module generated, as gpg sees it (attributes C1-C3, fingerprints C7-C9)
+        grep -q '^Key attributes ...: rsa2048 rsa2048 ed25519$' gpg.txt ||
+            fail "gpg shows other key attributes: $(grep 'Key attributes' gpg.txt)"
+        if grep -q -e '^Signature key ....: \[none\]' -e '^Authentication key: \[none\]' gpg.txt; then
+            fail "gpg misses a key our module generated: $(grep -A1 -e '^Signature key' -e '^Authentication key' gpg.txt)"
+        fi
+    fi
     counter=$(sed -n 's/^Signature counter : *\([0-9]*\).*/\1/p' gpg.txt)
     [ "$counter" = "$i" ] || fail "round $i: gpg shows signature counter '$counter', expected $i"
     p11 --token-label "$PGP_LABEL" --login --pin 123456 --sign --mechanism SHA256-RSA-PKCS --id 01 -i data.bin \
