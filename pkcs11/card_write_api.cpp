@@ -191,9 +191,9 @@ CK_RV createDataObject(Module& m, Session& s, std::span<CK_ATTRIBUTE> tmpl, CK_O
         if (!tag) return CKR_DEVICE_MEMORY;  // every writable object is in use
     }
     if (auto r = tok.writeDataObject(tag, dt.value); !r) return toCkr(r.error());
-    auto info = tok.info();
-    if (!info) return toCkr(info.error());
-    *out = m.objectHandle(TokenObjectId{s.slot(), info->cardId, ObjectKind::Data, 0, tag});
+    auto cardId = tok.cardId();
+    if (!cardId) return toCkr(cardId.error());
+    *out = m.objectHandle(TokenObjectId{s.slot(), *cardId, ObjectKind::Data, 0, tag});
     return CKR_OK;
 }
 
@@ -235,10 +235,10 @@ CK_RV generateKeyPair(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_
     if ((rv = chooseSlot(app, pub, priv, *present, ref)) != CKR_OK) return rv;
     auto key = tok.generateKey(ref, alg);
     if (!key) return toCkr(key.error());
-    auto info = tok.info();
-    if (!info) return toCkr(info.error());
-    *pubOut = m.objectHandle(TokenObjectId{s->slot(), info->cardId, ObjectKind::PublicKey, ref});
-    *privOut = m.objectHandle(TokenObjectId{s->slot(), info->cardId, ObjectKind::PrivateKey, ref});
+    auto cardId = tok.cardId();
+    if (!cardId) return toCkr(cardId.error());
+    *pubOut = m.objectHandle(TokenObjectId{s->slot(), *cardId, ObjectKind::PublicKey, ref});
+    *privOut = m.objectHandle(TokenObjectId{s->slot(), *cardId, ObjectKind::PrivateKey, ref});
     return CKR_OK;
 }
 
@@ -273,9 +273,9 @@ CK_RV createObject(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG 
     if (key->publicKey && !crypto::certificateMatchesKey(*cert, key->publicKey->spki))
         return CKR_ATTRIBUTE_VALUE_INVALID;  // the certificate is for another key
     if (auto r = tok.writeCertificate(*ref, der); !r) return toCkr(r.error());
-    auto info = tok.info();
-    if (!info) return toCkr(info.error());
-    *out = m.objectHandle(TokenObjectId{s->slot(), info->cardId, ObjectKind::Certificate, *ref});
+    auto cardId = tok.cardId();
+    if (!cardId) return toCkr(cardId.error());
+    *out = m.objectHandle(TokenObjectId{s->slot(), *cardId, ObjectKind::Certificate, *ref});
     return CKR_OK;
 }
 

@@ -22,12 +22,12 @@ void addTokenObject(Module& m, Session& s, const Bytes& cardId, ObjectKind kind,
 
 CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool withData) {
     token::Token& tok = s.context().token();
-    auto info = tok.info();
-    if (!info) return toCkr(info.error());
+    auto id = tok.cardId();  // not info(): that would read the PIN status
+    if (!id) return toCkr(id.error());
     auto objects = tok.objects();
     if (!objects) return toCkr(objects.error());
     bool showPrivate = s.login() == LoginState::User;
-    const Bytes& cardId = info->cardId;
+    const Bytes& cardId = *id;
     const token::AppKind app = tok.kind();
     out.clear();
     addTokenObject(m, s, cardId, ObjectKind::Profile, 0, nullptr, profileAttributes(), showPrivate, out);

@@ -91,6 +91,7 @@ void PivApplication::noteReset() {
     m_adminAuthenticated = false;
     m_identity.reset();
     m_algorithms.clear();
+    m_knownObjects.clear();
 }
 
 bool PivApplication::takeStateLost() {
@@ -115,6 +116,7 @@ core::Result<cardapp::ApplicationIdentity> PivApplication::readIdentity() {
     }
     auto chuid = m_card.readChuid();
     if (!chuid && isConnectionError(chuid.error())) return fail(chuid.error());
+    if (chuid) m_knownObjects[obj::kChuid] = chuid->has_value();
     if (!chuid) MESIGN_LOG("piv", Warn, "unreadable CHUID: " + chuid.error().message);
     if (chuid && *chuid) {
         const Chuid& c = **chuid;
@@ -216,6 +218,7 @@ core::Result<int> PivApplication::retiredSlotsInUse() {
         MESIGN_LOG("piv", Info, "Key History unusable (" + kh.error().message + "): probing every retired slot");
         return int(key::kRetiredLast - key::kRetiredFirst + 1);
     }
+    m_knownObjects[obj::kKeyHistory] = kh->has_value();
     if (!*kh) return 0;
     return (*kh)->keysWithOnCardCerts + (*kh)->keysWithOffCardCerts;
 }
@@ -237,7 +240,9 @@ core::Status PivApplication::coverInKeyHistory(uint8_t ref, bool onCardCertifica
     }
     const int total = h.keysWithOnCardCerts + h.keysWithOffCardCerts;
     if (total < needed) h.keysWithOffCardCerts = uint8_t(h.keysWithOffCardCerts + (needed - total));
-    return m_card.putData(obj::kKeyHistory, encodeKeyHistory(h));
+    MESIGN_TRY(m_card.putData(obj::kKeyHistory, encodeKeyHistory(h)));
+    m_knownObjects[obj::kKeyHistory] = true;
+    return {};
 }
 
 core::Result<std::vector<KeyInfo>> PivApplication::keys() {
@@ -471,6 +476,10 @@ core::Result<std::vector<uint32_t>> PivApplication::dataObjectsPresent(bool with
         std::vector<uint32_t> out;
         for (const DataObjectSpec& spec : dataObjectSpecs()) {
             if (spec.pinToRead && !withPinProtected) continue;
+            if (auto known = m_knownObjects.find(spec.tag); known != m_knownObjects.end()) {
+                if (known->second) out.push_back(spec.tag);
+                continue;
+            }
             auto head = m_card.probeObjectTag(spec.tag);
             if (!head) {
                 if (isConnectionError(head.error())) return fail(head.error());

@@ -94,6 +94,9 @@ class PivApplication final : public cardapp::CardApplication {
     bool m_stateLost = false;
     std::optional<cardapp::ApplicationIdentity> m_identity;
     std::map<uint8_t, cardapp::KeyAlgorithm> m_algorithms;  // learnt from certificates / metadata / keygen
+    // Data objects read anyway (CHUID for the identity, Key History for the retired slots): present or not,
+    // known without a probe until the next reset.
+    std::map<uint32_t, bool> m_knownObjects;
 };
 
 }  // namespace piv

@@ -127,6 +127,18 @@ core::Result<TokenInfo> Token::info() {
     });
 }
 
+core::Result<Bytes> Token::cardId() {
+    return guarded(m_impl->mutex, [&]() -> core::Result<Bytes> {
+        Impl& d = *m_impl;
+        // Connected: the identity was read at connect and re-checked after every reset (checkIdentity).
+        if (d.app && d.identity && !d.removed) return d.identity->cardId;
+        return d.run([&]() -> core::Result<Bytes> {
+            if (!d.identity) return fail(Errc::Internal, "the card's identity is unknown");
+            return d.identity->cardId;
+        });
+    });
+}
+
 core::Result<std::vector<KeyObject>> Token::objects() {
     return guarded(m_impl->mutex, [&] { return m_impl->loadObjects(); });
 }

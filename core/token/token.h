@@ -75,6 +75,8 @@ public:
     // Connects and selects the application if needed; NotSupported when the card has no known app.
     core::Status probe();
     core::Result<TokenInfo> info();
+    // The card identity (TokenInfo::cardId) without the PIN status info() reads: no APDU once connected.
+    core::Result<Bytes> cardId();
     // Key slots with public keys and certificates; cached per card identity, refreshed after our changes.
     // A new Token first tries the cross-process cache (object_cache.h): accepted when the certificate
     // tags of the main slots (and of cached retired certificates) still match the card's, one short GET
