@@ -58,6 +58,9 @@ TEST_F(TrayDesktopTest, NotificationsReachTheFreedesktopDaemon) {
 }
 
 TEST_F(TrayDesktopTest, TrayMenuAndTokenWindowScreenshots) {
+    // Something to show: a certificate that expires in 10 days (highlighted, "renew" offered) and one for a year.
+    provisionCertificate(0x9A, 365, "Jane Example");
+    provisionCertificate(0x9C, 10, "Jane Example (expiring)");
     auto& c = controller();
     ASSERT_TRUE(waitForTokens(1));
     ASSERT_TRUE(QSystemTrayIcon::isSystemTrayAvailable()) << "trayer is not running as the system tray";
@@ -82,8 +85,11 @@ TEST_F(TrayDesktopTest, TrayMenuAndTokenWindowScreenshots) {
 
     auto* win = c.showWindow();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(win));
-    win->selectToken(0);
+    win->selectToken(0, 1);
+    EXPECT_TRUE(win->detailsText().contains(QStringLiteral("expires in"))) << win->detailsText().toStdString();
+    win->selectToken(0, 0);  // the expiring row unselected, so its highlight shows in the picture
     QTest::qWait(300);
+    EXPECT_TRUE(win->detailsText().contains(QStringLiteral("CN=Jane Example"))) << win->detailsText().toStdString();
     const QImage winShot = win->grab().toImage();
     saveShot(winShot, QStringLiteral("token-window.png"));
     EXPECT_GT(distinctColours(winShot), 20);

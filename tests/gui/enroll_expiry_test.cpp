@@ -126,28 +126,8 @@ class TrayExpiryTest : public TrayFixture {};
 
 // Keys in 9C and 9D with certificates expiring in 10 and 40 days (issued by a throwaway CA).
 TEST_F(TrayExpiryTest, TenDaysWarnsFortyDaysOnlyWithAWiderWindow) {
-    {
-        client::Client setup(token::makePcscBackend());
-        auto tokens = setup.tokens();
-        ASSERT_TRUE(tokens && tokens->size() == 1);
-        const auto slot = tokens->front().slotId;
-        const auto mgmt = client::defaultManagementKey();
-        sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt"
-           " -subj '/CN=Expiry CA' -days 100 2>/dev/null");
-        for (auto [ref, days] : {std::pair<uint8_t, int>{0x9C, 10}, {0x9D, 40}}) {
-            auto spki = client::generateKey(setup, slot, ref, cardapp::KeyAlgorithm::EcP256, core::view(mgmt));
-            ASSERT_TRUE(spki) << spki.error().describe();
-            const std::string n = std::to_string(days);
-            itest::writeFile(path("pub" + n + ".der"), std::string(spki->begin(), spki->end()));
-            sh("openssl pkey -pubin -inform DER -in pub" + n + ".der -out pub" + n + ".pem && openssl x509 -new"
-               " -force_pubkey pub" + n + ".pem -subj '/CN=Holder " + n + "' -CA ca.crt -CAkey ca.key -days " + n +
-               " -out c" + n + ".pem 2>/dev/null");
-            const std::string pem = itest::readFile(path("c" + n + ".pem"));
-            auto ok = client::importCertificate(setup, slot, ref, {reinterpret_cast<const uint8_t*>(pem.data()), pem.size()},
-                                                core::view(mgmt));
-            ASSERT_TRUE(ok) << ok.error().describe();
-        }
-    }
+    provisionCertificate(0x9C, 10, "Holder 10");
+    provisionCertificate(0x9D, 40, "Holder 40");
     auto& c = controller();  // default window: 30 days
     ASSERT_TRUE(waitForTokens(1));
     const auto& t = firstToken();

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "core/client/enrollment.h"
+
 namespace guitest {
 
 bool waitFor(const std::function<bool()>& done, int timeoutMs) {
@@ -57,6 +59,29 @@ void TrayFixture::refreshModel() {
     QSignalSpy spy(&m_controller->model(), &tray::TokenModel::tokensUpdated);
     QMetaObject::invokeMethod(&m_controller->worker(), &tray::CardWorker::refresh, Qt::QueuedConnection);
     EXPECT_TRUE(waitFor([&] { return spy.count() > 0; })) << "no token list after a refresh";
+}
+
+void TrayFixture::provisionCertificate(uint8_t keyRef, int days, const std::string& cn) {
+    client::Client setup(token::makePcscBackend());
+    auto tokens = setup.tokens();
+    ASSERT_TRUE(tokens && tokens->size() == 1);
+    const auto slot = tokens->front().slotId;
+    const auto mgmt = client::defaultManagementKey();
+    if (!std::filesystem::exists(path("ca.crt")))
+        sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt"
+           " -subj '/CN=Test CA' -days 500 2>/dev/null");
+    auto spki = client::generateKey(setup, slot, keyRef, cardapp::KeyAlgorithm::EcP256, core::view(mgmt));
+    ASSERT_TRUE(spki) << spki.error().describe();
+    const std::string n = std::to_string(keyRef);
+    itest::writeFile(path("pub" + n + ".der"), std::string(spki->begin(), spki->end()));
+    sh("printf 'subjectAltName=email:" + std::string("user") + n + "@example.test\\nkeyUsage=digitalSignature\\n' > ext" + n +
+       ".cnf && openssl pkey -pubin -inform DER -in pub" + n + ".der -out pub" + n + ".pem && openssl x509 -new"
+       " -force_pubkey pub" + n + ".pem -subj '/CN=" + cn + "' -CA ca.crt -CAkey ca.key -days " + std::to_string(days) +
+       " -extfile ext" + n + ".cnf -out c" + n + ".pem 2>/dev/null");
+    const std::string pem = itest::readFile(path("c" + n + ".pem"));
+    auto ok = client::importCertificate(setup, slot, keyRef, {reinterpret_cast<const uint8_t*>(pem.data()), pem.size()},
+                                        core::view(mgmt));
+    ASSERT_TRUE(ok) << ok.error().describe();
 }
 
 itest::CommandResult TrayFixture::pkcs11Tool(const std::vector<std::string>& args) {
