@@ -4,8 +4,10 @@
 //             (the card's own limit: its APDU handling plus OpenSSL inside the card);
 //   module    the same signature through the whole PKCS#11 module (entry points, token layer, PIV driver,
 //             channel) over an in-process transport to the same card (the test backend of tests/support).
-// The difference per signature is the module's in-process overhead. JSON lines, like p11bench; the
-// comparison with `openssl speed` is made by bench/run-all.sh.
+// The difference per signature is the module's in-process overhead. Rates per wall second and per CPU
+// second of this process (the latter compares with `openssl speed`, which divides by CPU user time).
+// JSON lines, like p11bench; the comparison with `openssl speed` is made by bench/report.py.
+#include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -47,9 +49,18 @@ double secondsOption(int argc, char** argv) {
     return 2.0;
 }
 
+// CPU time of this process: what `openssl speed` divides by (user time unless -elapsed), so the rates
+// compare on a shared machine where wall time depends on the other load.
+double cpuSeconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 template <class F>
 void timed(const Options& o, const char* how, double seconds, F&& signOne, const std::function<uint64_t()>& apdus) {
     const uint64_t a0 = apdus();
+    const double cpu0 = cpuSeconds();
     const auto t0 = Clock::now();
     long done = 0;
     while (msSince(t0) < seconds * 1000) {
@@ -57,11 +68,14 @@ void timed(const Options& o, const char* how, double seconds, F&& signOne, const
         ++done;
     }
     const double elapsed = msSince(t0);
+    const double cpu = cpuSeconds() - cpu0;
     Json j(o);
     j.str("path", how)
         .num("signatures", static_cast<double>(done))
         .num("ops_per_s", static_cast<double>(done) * 1000.0 / elapsed)
         .num("us_per_op", elapsed * 1000.0 / static_cast<double>(done))
+        .num("cpu_ops_per_s", static_cast<double>(done) / cpu)
+        .num("cpu_us_per_op", cpu * 1e6 / static_cast<double>(done))
         .num("apdus_per_op", static_cast<double>(apdus() - a0) / static_cast<double>(done))
         .print();
 }

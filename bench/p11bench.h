@@ -37,6 +37,7 @@ struct Options {
     std::string vcard, state;    // hotplug: mesign-vcard and its state file
     int port = 0;                // hotplug: vpcd port
     std::string cert;            // raw-sign: PEM certificate of the key (to check the signatures)
+    bool transaction = false;    // raw-sign: a PC/SC transaction around each signature
     std::map<std::string, std::string> tags;  // --tag k=v: copied into every result line
 };
 

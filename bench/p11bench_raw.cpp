@@ -1,8 +1,9 @@
 // raw-sign: the card's own limit through the same pcscd and reader, without any middleware. SELECT PIV
 // and VERIFY once, then only the APDUs one PIV signature needs, in a loop: GENERAL AUTHENTICATE with
 // short APDUs as this reader offers them (RSA-2048: two chained pieces + one GET RESPONSE; ECDSA P-256:
-// one APDU), VERIFY before each for a PIN-always key (--id 02 = 9C). No PC/SC transaction: the raw
-// upper bound. Signatures are checked with OpenSSL against --cert.
+// one APDU), VERIFY before each for a PIN-always key (--id 02 = 9C). No PC/SC transaction (the raw upper
+// bound), or with --transaction 1 one per signature as a module must hold it (two more pcscd round trips).
+// Signatures are checked with OpenSSL against --cert.
 #include <PCSC/winscard.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -32,6 +33,10 @@ class PcscCard {
     }
     PcscCard(const PcscCard&) = delete;
     PcscCard& operator=(const PcscCard&) = delete;
+    void begin() {
+        if (SCardBeginTransaction(m_card) != SCARD_S_SUCCESS) fail("SCardBeginTransaction");
+    }
+    void end() { SCardEndTransaction(m_card, SCARD_LEAVE_CARD); }
     Bytes transmit(const Bytes& apdu) {
         Bytes rsp(258);
         DWORD n = static_cast<DWORD>(rsp.size());
@@ -74,8 +79,11 @@ int runRawSign(const Options& o) {
     selectPiv(tx);
     verifyPin(tx, o.pin);
     auto signOne = [&] {
+        if (o.transaction) card.begin();
         if (pinAlways) verifyPin(tx, o.pin);
-        return generalAuthenticate(tx, rsa, keyRef);
+        Bytes sig = generalAuthenticate(tx, rsa, keyRef);
+        if (o.transaction) card.end();
+        return sig;
     };
     verifyRawOrFail(spki, rsa, signOne());
 

@@ -71,7 +71,8 @@ int runThroughput(const Options& o) {
         .num("latency_ms", busy / static_cast<double>(total));
     if (apdus.enabled()) {
         const double n = static_cast<double>(total);
-        j.num("apdus_per_op", static_cast<double>(apdus.lines(a0, a1)) / n)
+        j.num("apdus", static_cast<double>(apdus.lines(a0, a1)))
+            .num("apdus_per_op", static_cast<double>(apdus.lines(a0, a1)) / n)
             .num("select_per_op", static_cast<double>(apdus.linesWith(a0, a1, "ins=A4")) / n)
             .num("verify_per_op", static_cast<double>(apdus.linesWith(a0, a1, "ins=20")) / n)
             .num("ga_per_op", static_cast<double>(apdus.linesWith(a0, a1, "ins=87")) / n)

@@ -79,15 +79,22 @@ start_card() {  # INDEX STATE: a card in reader INDEX (vpcd port PORT+INDEX), AP
         yubico-piv-tool -r "$reader" -a status >/dev/null 2>&1 && return 0
         sleep 0.05
     done
-    fail "the card in $reader did not come up"
+    fail "the card in $reader did not come up: $(tail -3 "$W/vcard-$1.log")"
 }
-stop_card() {  # INDEX
+stop_card() {  # INDEX: card removed, and pcscd has noticed (a new card on that port would meet the old one)
     [ -n "${CARD_PID[$1]:-}" ] || return 0
     kill "${CARD_PID[$1]}" 2>/dev/null || true
     wait "${CARD_PID[$1]}" 2>/dev/null || true
     unset "CARD_PID[$1]"
+    local reader
+    reader=$(reader_of "$1")
+    for _ in $(seq 100); do
+        opensc-tool -l 2>/dev/null | grep -F "$reader" | grep -Eq "^[0-9]+ +No " && return 0
+        sleep 0.05
+    done
+    fail "pcscd still sees a card in $reader"
 }
-stop_all() { for i in "${!CARD_PID[@]}"; do stop_card "$i"; done; sleep 1; }
+stop_all() { for i in "${!CARD_PID[@]}"; do stop_card "$i"; done; }
 trap 'for i in "${!CARD_PID[@]}"; do kill "${CARD_PID[$i]}" 2>/dev/null || true; done' EXIT
 
 # --- cards, provisioned like a user's token: keys generated on the card, certificates from a local CA ---
@@ -106,7 +113,6 @@ enrol 0 9a RSA2048 rsa-9a
 enrol 0 9c RSA2048 rsa-9c
 enrol 0 9d ECCP256 rsa-9d
 stop_card 0
-sleep 1
 start_card 0 ec.state  # card E: EC P-256 in 9A
 enrol 0 9a ECCP256 ec-9a
 stop_card 0
@@ -116,6 +122,13 @@ for i in $(seq 0 7); do  # enumeration cards: EC P-256 + certificate in 9A each
 done
 stop_all
 
+env_line() {  # WHEN: what the numbers were measured on (a shared machine makes them noisy)
+    printf '{"scenario":"env","when":"%s","date":"%s","cpus":%s,"loadavg":"%s","opensc":"%s","mesign_commit":"%s"}\n' \
+        "$1" "$(date -u +%FT%TZ)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+        "$(dpkg-query -W -f='${Version}' opensc-pkcs11 2>/dev/null)" \
+        "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)" >>"$RAW"
+}
+env_line start
 MODULES=("mesign=$OURS" "opensc=$other")
 bench() {  # LABEL MODULE TAG... -- P11BENCH ARGS: one run, its JSON line appended to RAW
     local label=$1 module=$2
@@ -169,6 +182,9 @@ throughput() {  # STATE MECH CERT [CERT_9C]
         "$P11BENCH" --scenario raw-sign --label raw-pcsc --tag "mech=$2" --tag key=9a --tag "run=$run" \
             --reader "$(reader_of 0)" --cert "$3" --seconds "$SECONDS_PER_RUN" --apdu-log "$W/apdu-0.log" \
             --mech "$2" >>"$RAW" || fail "raw-sign $2"
+        "$P11BENCH" --scenario raw-sign --label raw-pcsc-txn --tag "mech=$2" --tag key=9a --tag "run=$run" \
+            --reader "$(reader_of 0)" --cert "$3" --seconds "$SECONDS_PER_RUN" --transaction 1 \
+            --apdu-log "$W/apdu-0.log" --mech "$2" >>"$RAW" || fail "raw-sign $2 in transactions"
         if [ -n "${4:-}" ]; then  # the PIN-always key: VERIFY before each signature
             "$P11BENCH" --scenario raw-sign --label raw-pcsc --tag "mech=$2" --tag key=9c --tag "run=$run" \
                 --reader "$(reader_of 0)" --cert "$4" --id 2 --seconds "$SECONDS_PER_RUN" \
@@ -239,6 +255,7 @@ else
     echo "{\"scenario\":\"memory-tray\",\"module\":\"mesign-tray\",\"status\":\"not measured: no tray binary\"}" >>"$RAW"
 fi
 
+env_line end
 cmd="bench/run-all.sh --runs $runs --build ${build#"$ROOT"/}"
 check=()
 if [ $quick = 1 ]; then cmd="bench/run-all.sh --quick --build ${build#"$ROOT"/}"; check=(--check); fi
