@@ -13,6 +13,7 @@ fail() {
     echo "FAIL: $*" >&2
     exit 1
 }
+[ -f "$RULES" ] || fail "$RULES not generated: build the target mesign-udev-rules (part of all)"
 [ "$(id -u)" -eq 0 ] || fail "needs root (a mount namespace for /etc/udev/rules.d)"
 for tool in udevadm umockdev-run unshare; do
     command -v $tool >/dev/null || fail "$tool not found (scripts/install-deps.sh: udev, umockdev)"
