@@ -340,11 +340,11 @@ AttributeSet profileAttributes() {
     return applyPolicy({kStorage, kProfile}, std::move(v));
 }
 
-AttributeSet dataObjectAttributes(const token::DataObjectSpec& spec) {
+AttributeSet dataObjectAttributes(const token::DataObjectSpec& spec, token::AppKind app) {
     AttributeMap v;
     addStorage(v, CKO_DATA, spec.pinToRead, spec.label);
-    v[CKA_DESTROYABLE] = ckBool(spec.writable);  // C_DestroyObject deletes it (SO with management key)
-    v[CKA_APPLICATION] = ckString("PIV");
+    v[CKA_DESTROYABLE] = ckBool(spec.writable);  // C_DestroyObject deletes it (README: who may)
+    v[CKA_APPLICATION] = ckString(token::dataObjectApplication(app));
     v[CKA_OBJECT_ID] = token::dataObjectOid(spec);
     return applyPolicy({kStorage, kData}, std::move(v));
 }

@@ -53,10 +53,10 @@ AttributeSet certificateAttributes(const token::KeyObject& k, token::AppKind app
 AttributeSet publicKeyAttributes(const token::KeyObject& k, token::AppKind app = token::AppKind::Piv);
 AttributeSet privateKeyAttributes(const token::KeyObject& k, token::AppKind app = token::AppKind::Piv);
 AttributeSet profileAttributes();
-// A PIV data object (CKO_DATA): CKA_APPLICATION "PIV", CKA_OBJECT_ID = DER of its SP 800-73 OID (as OpenSC;
+// A data object (CKO_DATA): CKA_APPLICATION "PIV" / "OpenPGP", CKA_OBJECT_ID = DER of its SP 800-73 OID (as OpenSC;
 // empty for the vendor objects),
 // CKA_VALUE empty until the caller loads it (setDataValue): values are read from the card only on demand.
-AttributeSet dataObjectAttributes(const token::DataObjectSpec& spec);
+AttributeSet dataObjectAttributes(const token::DataObjectSpec& spec, token::AppKind app = token::AppKind::Piv);
 void setDataValue(AttributeSet& set, Bytes value);
 
 struct SecretKeyOptions {

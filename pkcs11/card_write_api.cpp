@@ -117,13 +117,15 @@ CK_RV checkKeyTemplate(std::span<CK_ATTRIBUTE> t) {
     return CKR_OK;
 }
 
-// A CKO_DATA template: the writable object it names (by CKA_LABEL; none: the first free one) and the value. Everything else must describe what the card can hold. No card I/O here.
+// A CKO_DATA template: the writable object it names (by CKA_LABEL; none: the first free one), whether it
+// asks for a private object, and the value. Everything else must describe what the card can hold. No card I/O.
 struct DataTemplate {
     const token::DataObjectSpec* named = nullptr;
+    bool isPrivate = false;
     core::ByteView value;
 };
 
-CK_RV parseDataTemplate(std::span<CK_ATTRIBUTE> t, DataTemplate& out) {
+CK_RV parseDataTemplate(token::AppKind app, std::span<CK_ATTRIBUTE> t, DataTemplate& out) {
     const token::DataObjectSpec* byLabel = nullptr;
     const CK_ATTRIBUTE* valueAttr = nullptr;
     for (const CK_ATTRIBUTE& a : t) {
@@ -135,16 +137,19 @@ CK_RV parseDataTemplate(std::span<CK_ATTRIBUTE> t, DataTemplate& out) {
                 if (!readBool(a)) return CKR_ATTRIBUTE_VALUE_INVALID;
                 if (!*readBool(a)) return CKR_TEMPLATE_INCONSISTENT;
                 break;
-            case CKA_PRIVATE:  // the card lets anyone read the writable objects
+            case CKA_PRIVATE:  // must match what the card enforces for the object (checked below)
+                if (!readBool(a)) return CKR_ATTRIBUTE_VALUE_INVALID;
+                out.isPrivate = *readBool(a);
+                break;
             case CKA_MODIFIABLE:
             case CKA_COPYABLE:
                 if (!readBool(a)) return CKR_ATTRIBUTE_VALUE_INVALID;
                 if (*readBool(a)) return CKR_TEMPLATE_INCONSISTENT;
                 break;
             case CKA_APPLICATION: {
-                const std::string_view piv = "PIV";
+                const std::string_view name = token::dataObjectApplication(app);
                 core::ByteView v = bytesOf(a.pValue, a.ulValueLen);
-                if (!std::equal(v.begin(), v.end(), piv.begin(), piv.end())) return CKR_ATTRIBUTE_VALUE_INVALID;
+                if (!std::equal(v.begin(), v.end(), name.begin(), name.end())) return CKR_ATTRIBUTE_VALUE_INVALID;
                 break;
             }
             case CKA_OBJECT_ID:  // the writable objects have none; a standard object's OID is refused
@@ -153,7 +158,7 @@ CK_RV parseDataTemplate(std::span<CK_ATTRIBUTE> t, DataTemplate& out) {
             case CKA_LABEL: {  // the card stores no labels: only a writable object's own name is accepted
                 core::ByteView v = bytesOf(a.pValue, a.ulValueLen);
                 byLabel = nullptr;
-                for (const token::DataObjectSpec& spec : token::dataObjectSpecs())
+                for (const token::DataObjectSpec& spec : token::dataObjectSpecs(app))
                     if (spec.writable && std::equal(v.begin(), v.end(), spec.label.begin(), spec.label.end()))
                         byLabel = &spec;
                 if (!byLabel) return CKR_ATTRIBUTE_VALUE_INVALID;
@@ -165,6 +170,11 @@ CK_RV parseDataTemplate(std::span<CK_ATTRIBUTE> t, DataTemplate& out) {
     }
     if (!valueAttr) return CKR_TEMPLATE_INCOMPLETE;
     if (valueAttr->ulValueLen == 0) return CKR_ATTRIBUTE_VALUE_INVALID;  // an empty object is a deleted one
+    if (byLabel && byLabel->pinToRead != out.isPrivate) return CKR_TEMPLATE_INCONSISTENT;
+    const auto specs = token::dataObjectSpecs(app);
+    if (!std::any_of(specs.begin(), specs.end(),
+                     [&](const token::DataObjectSpec& s) { return s.writable && s.pinToRead == out.isPrivate; }))
+        return CKR_TEMPLATE_INCONSISTENT;  // e.g. a private PIV object: the card cannot protect the writable ones
     out.named = byLabel;
     out.value = bytesOf(valueAttr->pValue, valueAttr->ulValueLen);
     return CKR_OK;
@@ -172,23 +182,32 @@ CK_RV parseDataTemplate(std::span<CK_ATTRIBUTE> t, DataTemplate& out) {
 
 CK_RV createDataObject(Module& m, Session& s, std::span<CK_ATTRIBUTE> tmpl, CK_OBJECT_HANDLE_PTR out) {
     token::Token& tok = s.context().token();
-    if (tok.kind() != token::AppKind::Piv) return CKR_TEMPLATE_INCONSISTENT;  // OpenPGP: no data objects yet
+    const token::AppKind app = tok.kind();
     DataTemplate dt;
-    if (CK_RV rv = parseDataTemplate(tmpl, dt); rv != CKR_OK) return rv;
-    if (CK_RV rv = requireAdmin(s); rv != CKR_OK) return rv;
+    if (CK_RV rv = parseDataTemplate(app, tmpl, dt); rv != CKR_OK) return rv;
+    // PIV: SO with the management key. OpenPGP: the token checks the DO's writer (user or PW3).
+    if (app == token::AppKind::Piv) {
+        if (CK_RV rv = requireAdmin(s); rv != CKR_OK) return rv;
+    } else if (!s.readWrite()) {
+        return CKR_SESSION_READ_ONLY;
+    }
     uint32_t tag = 0;
     if (dt.named) {
         tag = dt.named->tag;  // an object already there is replaced, as a certificate is
     } else {
         auto present = tok.dataObjects();
         if (!present) return toCkr(present.error());
-        for (const token::DataObjectSpec& spec : token::dataObjectSpecs()) {
-            if (spec.writable && std::find(present->begin(), present->end(), spec.tag) == present->end()) {
+        const bool so = s.login() == LoginState::So;
+        for (const token::DataObjectSpec& spec : token::dataObjectSpecs(app)) {
+            if (!spec.writable || spec.pinToRead != dt.isPrivate) continue;
+            if (app == token::AppKind::OpenPgp && (spec.tag == 0x0102) != so) continue;  // 0102: PW3's
+            if (std::find(present->begin(), present->end(), spec.tag) == present->end()) {
                 tag = spec.tag;
                 break;
             }
         }
-        if (!tag) return CKR_DEVICE_MEMORY;  // every writable object is in use
+        if (!tag) return app == token::AppKind::Piv || s.login() != LoginState::Public ? CKR_DEVICE_MEMORY
+                                                                                        : CKR_USER_NOT_LOGGED_IN;
     }
     if (auto r = tok.writeDataObject(tag, dt.value); !r) return toCkr(r.error());
     auto cardId = tok.cardId();
@@ -288,7 +307,11 @@ CK_RV destroyCertificate(Module& m, Session& s, CK_OBJECT_HANDLE o) {
 }
 
 CK_RV destroyDataObject(Module& m, Session& s, CK_OBJECT_HANDLE o) {
-    if (CK_RV rv = requireAdmin(s); rv != CKR_OK) return rv;
+    if (s.context().token().kind() == token::AppKind::Piv) {
+        if (CK_RV rv = requireAdmin(s); rv != CKR_OK) return rv;
+    } else if (!s.readWrite()) {
+        return CKR_SESSION_READ_ONLY;
+    }
     std::optional<TokenObjectId> id = m.objectId(o);
     if (!id || id->kind != ObjectKind::Data) return CKR_OBJECT_HANDLE_INVALID;
     if (auto r = s.context().token().deleteDataObject(id->dataTag); !r) return toCkr(r.error());

@@ -43,9 +43,9 @@ CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool 
         auto tags = tok.dataObjects();
         if (!tags) return toCkr(tags.error());
         for (uint32_t tag : *tags) {
-            const token::DataObjectSpec* spec = token::findDataObject(tag);
+            const token::DataObjectSpec* spec = token::findDataObject(app, tag);
             if (!spec) continue;
-            addTokenObject(m, s, cardId, ObjectKind::Data, 0, nullptr, dataObjectAttributes(*spec), showPrivate,
+            addTokenObject(m, s, cardId, ObjectKind::Data, 0, nullptr, dataObjectAttributes(*spec, app), showPrivate,
                            out, tag);
         }
     }

@@ -84,6 +84,9 @@ class OpenPgpApplication final : public cardapp::CardApplication {
     // slot accepts; fingerprint and time are written afterwards as for generateKey.
     core::Result<cardapp::KeyInfo> importKey(uint8_t keyRef, ByteView privateKeyDer);
     core::Result<ApplicationData> applicationData();
+    // Private use DOs 0101..0104 (n = 1..4; openpgp_private_dos.cpp): nullopt when empty; an empty value clears.
+    core::Result<std::optional<Bytes>> readPrivateDo(int n);
+    core::Status writePrivateDo(int n, ByteView value);
     void setClock(Clock clock) { m_clock = std::move(clock); }
 
     // True once after the card lost our state (reset, or another application selected).

@@ -36,12 +36,13 @@ struct TokenInfo {
     std::size_t minPinLength = 6, maxPinLength = 8;
 };
 
-// The PIV data objects the module lists (which exist, which need the PIN, which may be written).
+// The data objects the module lists per application (which exist, which need the PIN, which may be
+// written): PIV's (card-apps/piv/piv_data_objects.h) and OpenPGP's private use DOs 0101..0103 (tag = DO).
 using piv::DataObjectSpec;
-using piv::dataObjectSpecs;
 using piv::dataObjectOid;
-using piv::findDataObjectByOid;
-using piv::findDataObject;
+std::span<const DataObjectSpec> dataObjectSpecs(AppKind app);
+const DataObjectSpec* findDataObject(AppKind app, uint32_t tag);
+const char* dataObjectApplication(AppKind app);  // CKA_APPLICATION: "PIV", "OpenPGP"
 
 // A populated key slot with what is known of it.
 struct KeyObject {
@@ -85,13 +86,15 @@ public:
     // Increments whenever objects() may have changed (keygen, certificate write/delete, card swap).
     uint64_t generation() const;
 
-    // PIV data objects (piv_data_objects.h; other applications: none): the tags of those present. The public
-    // ones are probed once per card (one short GET DATA each) and kept with the key list in the disk cache;
-    // those that need the PIN are probed only while the user is logged in and never written to disk.
+    // Data objects (dataObjectSpecs()): the tags of those present. PIV: the public ones are probed once per
+    // card (one short GET DATA each) and kept with the key list in the disk cache; those that need the PIN
+    // are probed only while the user is logged in and never written to disk. OpenPGP: 0101 and 0102 are
+    // read once per Token, 0103 (PW1 to read) while the user is logged in; 0104 (PW3 to read) is not shown.
     core::Result<std::vector<uint32_t>> dataObjects();
     // Content (as written); nullopt when the object is absent.
     core::Result<std::optional<Bytes>> readDataObject(uint32_t tag);
-    // Writable objects only; need SO (management key). Empty content is refused: deleteDataObject.
+    // Writable objects only. PIV: SO with the management key; OpenPGP: the user (0101, 0103) or SO = PW3
+    // (0102), else SecurityNotSatisfied. Empty content is refused: deleteDataObject.
     core::Status writeDataObject(uint32_t tag, ByteView content);
     core::Status deleteDataObject(uint32_t tag);
 

@@ -221,4 +221,60 @@ TEST_F(OpenPgpP11Test, RsaSignDecryptAndP256Ecdh) {
 }
 
 }  // namespace
+// Private use DOs as CKO_DATA: 0101/0102 public, 0103 private (PW1 to read); writers per the card's access
+// rules (0101/0103 the user, 0102 PW3), refusals with exact codes, deletion, visible in another session.
+TEST_F(OpenPgpP11Test, PrivateUseDataObjects) {
+    auto ids = slots();
+    ASSERT_EQ(ids.size(), 2u);
+    CK_SESSION_HANDLE h = openOn(ids[1]);
+    CK_OBJECT_CLASS dataCls = CKO_DATA;
+    CK_ATTRIBUTE byClass{CKA_CLASS, &dataCls, sizeof dataCls};
+    EXPECT_TRUE(find(h, {byClass}).empty()) << "a fresh card's private DOs are empty";
+
+    CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+    const std::string l1 = "Private DO 1", l2 = "Private DO 2", l3 = "Private DO 3", app = "OpenPGP";
+    const Bytes v1{1, 2, 3}, v2{4, 5}, v3{6, 7, 8, 9};
+    auto tmpl = [&](const std::string& label, const Bytes& v, CK_BBOOL* priv) {
+        return std::vector<CK_ATTRIBUTE>{{CKA_CLASS, &dataCls, sizeof dataCls},
+                                         {CKA_TOKEN, &yes, sizeof yes},
+                                         {CKA_PRIVATE, priv, sizeof *priv},
+                                         {CKA_LABEL, const_cast<char*>(label.data()), label.size()},
+                                         {CKA_APPLICATION, const_cast<char*>(app.data()), app.size()},
+                                         {CKA_VALUE, const_cast<uint8_t*>(v.data()), v.size()}};
+    };
+    CK_OBJECT_HANDLE o1 = 0, o2 = 0, o3 = 0;
+    auto t1 = tmpl(l1, v1, &no);
+    EXPECT_EQ(m_fl->C_CreateObject(h, t1.data(), t1.size(), &o1), CKR_USER_NOT_LOGGED_IN);
+    auto t3wrong = tmpl(l3, v3, &no);
+    EXPECT_EQ(m_fl->C_CreateObject(h, t3wrong.data(), t3wrong.size(), &o3), CKR_TEMPLATE_INCONSISTENT)
+        << "0103 needs PW1 to be read: CKA_PRIVATE true";
+
+    ASSERT_EQ(login(h, CKU_USER, kPin), CKR_OK);
+    ASSERT_EQ(m_fl->C_CreateObject(h, t1.data(), t1.size(), &o1), CKR_OK);
+    auto t3 = tmpl(l3, v3, &yes);
+    ASSERT_EQ(m_fl->C_CreateObject(h, t3.data(), t3.size(), &o3), CKR_OK);
+    auto t2 = tmpl(l2, v2, &no);
+    EXPECT_EQ(m_fl->C_CreateObject(h, t2.data(), t2.size(), &o2), CKR_USER_NOT_LOGGED_IN) << "0102 is PW3's";
+    EXPECT_EQ(attribute(h, o1, CKA_VALUE), v1);
+    EXPECT_EQ(attribute(h, o3, CKA_VALUE), v3);
+    EXPECT_EQ(attribute(h, o3, CKA_APPLICATION), Bytes(app.begin(), app.end()));
+    EXPECT_EQ(find(h, {byClass}).size(), 2u);
+    ASSERT_EQ(m_fl->C_Logout(h), CKR_OK);
+    auto pub = find(h, {byClass});
+    ASSERT_EQ(pub.size(), 1u) << "0103 is private: hidden after logout";
+    EXPECT_EQ(pub[0], o1);
+
+    ASSERT_EQ(login(h, CKU_SO, kPw3), CKR_OK);
+    ASSERT_EQ(m_fl->C_CreateObject(h, t2.data(), t2.size(), &o2), CKR_OK);
+    CK_SESSION_HANDLE other = openOn(ids[1]);
+    EXPECT_EQ(attribute(other, o2, CKA_VALUE), v2) << "visible at once in another session";
+    EXPECT_EQ(m_fl->C_DestroyObject(h, o1), CKR_USER_NOT_LOGGED_IN) << "0101 is written with PW1";
+    ASSERT_EQ(m_fl->C_DestroyObject(h, o2), CKR_OK);
+    ASSERT_EQ(m_fl->C_Logout(h), CKR_OK);
+    ASSERT_EQ(login(h, CKU_USER, kPin), CKR_OK);
+    ASSERT_EQ(m_fl->C_DestroyObject(h, o1), CKR_OK);
+    ASSERT_EQ(m_fl->C_DestroyObject(h, o3), CKR_OK);
+    EXPECT_TRUE(find(h, {byClass}).empty());
+}
+
 }  // namespace p11test
