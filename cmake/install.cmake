@@ -21,11 +21,15 @@ if(CMAKE_SCRIPT_MODE_FILE)
   return()
 endif()
 
+# vcard/tool and pkcs11/ install mesign-vcard and the module to the same places themselves (the manifest
+# then names them twice; uninstall removes each once). Top-level rules run after the subdirectories'.
 install(TARGETS mesign-token mesign-vcard RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS mesign-pkcs11 LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkcs11)
 
 # p11-kit finds the module through this file. Written at install time, so that its absolute path follows
-# the prefix actually used (cmake --install --prefix, CPack's /usr), not the one configured.
+# the prefix actually used (cmake --install --prefix, CPack's /usr), not the one configured. It replaces
+# pkcs11/mesign.module (a path relative to p11-kit's module directory, right only for a /usr multiarch libdir),
+# which pkcs11/CMakeLists.txt installs to the same place before this runs.
 install(CODE "
   set(_module \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkcs11/libmesign-pkcs11.so\")
   file(WRITE \"${CMAKE_BINARY_DIR}/p11-kit/mesign.module\"
