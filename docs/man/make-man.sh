@@ -7,7 +7,6 @@ PROG=$1 VERSION=$2 DESC=$3 OUT=$4
 command -v help2man >/dev/null || { echo "make-man.sh: help2man not found (scripts/install-deps.sh)" >&2; exit 1; }
 INC=$(mktemp)
 trap 'rm -f "$INC"' EXIT
-NAME=$(basename "$PROG")
 cmds=$("$PROG" --help | sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z0-9-]*\).*/\1/p')
 if [ -n "$cmds" ]; then
     echo "[COMMANDS]" >"$INC"

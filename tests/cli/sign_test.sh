@@ -31,7 +31,7 @@ expect() {  # expect CODE STDERR-REGEX CMD...
     [ -z "$pattern" ] || grep -Eq "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
 }
 
-VCARD_PID= TSA_PID=
+VCARD_PID='' TSA_PID=''
 cleanup() {
     [ -z "$TSA_PID" ] || kill "$TSA_PID" 2>/dev/null || true
     [ -z "$VCARD_PID" ] || kill "$VCARD_PID" 2>/dev/null || true

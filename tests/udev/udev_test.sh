@@ -28,7 +28,7 @@ awk -F'\t' '!/^#/ && NF && $5 == "uaccess" {printf "ATTR{idVendor}==\"%s\", ATTR
 grep 'TAG+=' "$RULES" | sort >actual.txt
 [ -s expected.txt ] || fail "the table has no uaccess row: nothing would be tested"
 diff -u expected.txt actual.txt || fail "rules and table differ (- table, + rules)"
-while IFS=$'\t' read -r vid pid name class handling notes; do
+while IFS=$'\t' read -r vid pid name _class handling _notes; do
     case $vid in '#'* | '') continue ;; esac
     if [ "$handling" != uaccess ] && grep -q "idVendor}==\"$vid\", ATTR{idProduct}==\"$pid\"" "$RULES"; then
         fail "$vid:$pid ($name) is $handling but has a rule"
