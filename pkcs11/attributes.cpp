@@ -5,6 +5,7 @@
 #include <initializer_list>
 
 #include "core/crypto/hash.h"
+#include "pkcs11/mechanisms.h"
 
 namespace p11 {
 namespace {
@@ -16,7 +17,7 @@ using A = Access;
 constexpr AttrPolicy kStorage[] = {
     {CKA_CLASS, A::Readable},      {CKA_TOKEN, A::Readable},    {CKA_PRIVATE, A::Readable},
     {CKA_LABEL, A::Readable},      {CKA_MODIFIABLE, A::Readable}, {CKA_COPYABLE, A::Readable},
-    {CKA_DESTROYABLE, A::Readable},
+    {CKA_DESTROYABLE, A::Readable}, {CKA_UNIQUE_ID, A::Readable},
 };
 constexpr AttrPolicy kCertificate[] = {
     {CKA_CERTIFICATE_TYPE, A::Readable}, {CKA_TRUSTED, A::Readable},
@@ -32,7 +33,7 @@ constexpr AttrPolicy kCertificate[] = {
 constexpr AttrPolicy kKey[] = {
     {CKA_KEY_TYPE, A::Readable}, {CKA_ID, A::Readable},    {CKA_START_DATE, A::Readable},
     {CKA_END_DATE, A::Readable}, {CKA_DERIVE, A::Readable}, {CKA_LOCAL, A::Readable},
-    {CKA_KEY_GEN_MECHANISM, A::Readable},
+    {CKA_KEY_GEN_MECHANISM, A::Readable}, {CKA_ALLOWED_MECHANISMS, A::Readable},
 };
 constexpr AttrPolicy kPublicKey[] = {
     {CKA_SUBJECT, A::Readable}, {CKA_ENCRYPT, A::Readable}, {CKA_VERIFY, A::Readable},
@@ -330,6 +331,9 @@ AttributeSet privateKeyAttributes(const token::KeyObject& k, token::AppKind app)
     v[CKA_NEVER_EXTRACTABLE] = ckBool(true);
     v[CKA_WRAP_WITH_TRUSTED] = ckBool(false);
     v[CKA_ALWAYS_AUTHENTICATE] = ckBool(k.key.pinPolicy == cardapp::PinPolicy::Always);
+    Bytes allowed;
+    for (CK_MECHANISM_TYPE mech : allowedMechanisms(k, app)) core::append(allowed, ckUlong(mech));
+    v[CKA_ALLOWED_MECHANISMS] = std::move(allowed);
     return applyPolicy({kStorage, kKey, kPrivateKey, rsaOrEc(k, kRsaPrivate, kEcPrivate)}, std::move(v));
 }
 

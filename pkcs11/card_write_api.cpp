@@ -111,6 +111,7 @@ CK_RV curve25519Params(std::span<CK_ATTRIBUTE> pub, std::string_view name, std::
 // Hardware keys are always token objects and never extractable.
 CK_RV checkKeyTemplate(std::span<CK_ATTRIBUTE> t) {
     for (const CK_ATTRIBUTE& a : t) {
+        if (a.type == CKA_UNIQUE_ID) return CKR_ATTRIBUTE_READ_ONLY;  // the token assigns it
         if (a.type == CKA_TOKEN && readBool(a) == false) return CKR_TEMPLATE_INCONSISTENT;
         if (a.type == CKA_EXTRACTABLE && readBool(a) == true) return CKR_TEMPLATE_INCONSISTENT;
     }
@@ -165,6 +166,7 @@ CK_RV parseDataTemplate(token::AppKind app, std::span<CK_ATTRIBUTE> t, DataTempl
                 break;
             }
             case CKA_VALUE: valueAttr = &a; break;
+            case CKA_UNIQUE_ID: return CKR_ATTRIBUTE_READ_ONLY;  // the token assigns it
             default: return CKR_ATTRIBUTE_TYPE_INVALID;
         }
     }
@@ -266,6 +268,7 @@ CK_RV createObject(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG 
     if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
     if (!out || (!t && n)) return CKR_ARGUMENTS_BAD;
     auto tmpl = templateSpan(t, n);
+    if (findAttr(tmpl, CKA_UNIQUE_ID)) return CKR_ATTRIBUTE_READ_ONLY;  // the token assigns it
     const CK_ATTRIBUTE* cls = findAttr(tmpl, CKA_CLASS);
     if (!cls) return CKR_TEMPLATE_INCOMPLETE;
     if (readUlong(*cls) == CK_OBJECT_CLASS(CKO_DATA)) return createDataObject(m, *s, tmpl, out);

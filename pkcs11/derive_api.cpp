@@ -81,6 +81,7 @@ CK_RV readTemplate(std::span<CK_ATTRIBUTE> tmpl, SecretKeyOptions& opt, std::opt
                 opt.fromTemplate[a.type] = Bytes(v.begin(), v.end());
                 break;
             }
+            case CKA_UNIQUE_ID: return CKR_ATTRIBUTE_READ_ONLY;  // the token assigns it (3.0 §4.4.1)
             default: return CKR_ATTRIBUTE_TYPE_INVALID;
         }
     }
@@ -141,6 +142,7 @@ CK_RV deriveKey(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT
     SessionObject obj{s->handle(), secretKeyAttributes(opt)};
     core::secureWipe(opt.value.data(), opt.value.size());
     CK_OBJECT_HANDLE handle = nextHandle();
+    obj.attributes.values[CKA_UNIQUE_ID] = ckString("session-" + std::to_string(handle));
     TokenContext& ctx = s->context();
     std::lock_guard lock(ctx.mutex);
     ctx.sessionObjects.emplace(handle, std::move(obj));

@@ -119,4 +119,39 @@ std::optional<crypto::HashAlg> hashFromMgf(CK_RSA_PKCS_MGF_TYPE mgf) {
     }
 }
 
+std::vector<CK_MECHANISM_TYPE> allowedMechanisms(const token::KeyObject& k, token::AppKind app) {
+    std::optional<crypto::KeyType> type;
+    if (k.publicKey) {
+        type = k.publicKey->type;
+    } else if (k.key.algorithm) {
+        using cardapp::KeyAlgorithm;
+        const KeyAlgorithm a = *k.key.algorithm;
+        type = cardapp::isRsa(a)            ? crypto::KeyType::Rsa
+               : a == KeyAlgorithm::Ed25519 ? crypto::KeyType::Ed25519
+               : a == KeyAlgorithm::X25519  ? crypto::KeyType::X25519
+                                            : crypto::KeyType::Ec;
+    }
+    std::vector<CK_MECHANISM_TYPE> out;
+    if (!type) return out;
+    const unsigned usage = k.key.usage;
+    for (const MechanismSpec& m : mechanismsFor(app)) {
+        bool fits = false;
+        switch (m.family) {
+            case KeyFamily::Rsa: fits = *type == crypto::KeyType::Rsa; break;
+            case KeyFamily::Ec:
+                fits = *type == crypto::KeyType::Ec ||
+                       (m.kind == MechKind::Derive && *type == crypto::KeyType::X25519);
+                break;
+            case KeyFamily::EdDsa: fits = *type == crypto::KeyType::Ed25519; break;
+        }
+        if (!fits) continue;
+        const bool rsa = *type == crypto::KeyType::Rsa;
+        const bool use = (canSign(m) && (usage & cardapp::kUsageSign)) ||
+                         (canDecrypt(m) && rsa && (usage & cardapp::kUsageDecrypt)) ||
+                         (m.kind == MechKind::Derive && !rsa && (usage & cardapp::kUsageDerive));
+        if (use) out.push_back(m.type);
+    }
+    return out;
+}
+
 }  // namespace p11

@@ -31,6 +31,9 @@ const MechanismSpec* findMechanism(CK_MECHANISM_TYPE type);
 std::vector<MechanismSpec> mechanismsFor(token::AppKind app);
 const MechanismSpec* findMechanism(CK_MECHANISM_TYPE type, token::AppKind app);
 bool canSign(const MechanismSpec& m);
+// CKA_ALLOWED_MECHANISMS of a private key: the token's mechanisms of the key's family that match its usage
+// (sign / decrypt / derive; never key generation): exactly what C_SignInit/C_DecryptInit/C_DeriveKey accept.
+std::vector<CK_MECHANISM_TYPE> allowedMechanisms(const token::KeyObject& k, token::AppKind app);
 bool canDecrypt(const MechanismSpec& m);
 
 // CK_MECHANISM_INFO for `spec` on a token holding `keys`.

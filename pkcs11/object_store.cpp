@@ -1,5 +1,7 @@
 #include "pkcs11/object_store.h"
 
+#include <cstdio>
+
 #include "pkcs11/ckr_map.h"
 
 namespace p11 {
@@ -13,6 +15,11 @@ void addTokenObject(Module& m, Session& s, const Bytes& cardId, ObjectKind kind,
     e.handle = m.objectHandle(TokenObjectId{s.slot(), cardId, kind, ref, dataTag});
     e.kind = kind;
     e.dataTag = dataTag;
+    // CKA_UNIQUE_ID: the card, the kind of object and its slot or tag; the same in every process.
+    char where[16];
+    if (dataTag) std::snprintf(where, sizeof where, "%06X", unsigned(dataTag));
+    else std::snprintf(where, sizeof where, "%02X", unsigned(ref));
+    attrs.values[CKA_UNIQUE_ID] = ckString(core::toHex(cardId) + "-" + std::to_string(int(kind)) + "-" + where);
     e.attributes = std::move(attrs);
     if (key) e.key = *key;
     out.push_back(std::move(e));

@@ -25,6 +25,9 @@
 #ifndef CKR_OPERATION_CANCEL_FAILED
 #define CKR_OPERATION_CANCEL_FAILED 0x202UL
 #endif
+#ifndef CKA_UNIQUE_ID  // 3.0 storage attribute
+#define CKA_UNIQUE_ID 0x4UL
+#endif
 #ifndef CKA_DESTROYABLE  // 2.40 storage attribute
 #define CKA_DESTROYABLE 0x172UL
 #endif

@@ -38,6 +38,8 @@ Profile mesign() {
     p.dataObjectWriter = CKU_SO;  // PUT DATA needs the management key (MESIGN_P11_DATA_PIN)
     p.dataObjectCreateNotLoggedIn = CKR_USER_NOT_LOGGED_IN;
     p.pivDataObjects = true;
+    p.allowedMechanismsListed = true;
+    p.uniqueId = true;
     return p;
 }
 

@@ -37,6 +37,11 @@ struct Profile {
     CK_RV dataObjectCreateNotLoggedIn = CKR_OK;
     // The token lists a PIV card's data objects (CHUID ...) with fixed labels. Filter: DataObjectTest.Piv*
     bool pivDataObjects = false;
+    // Private keys list their mechanisms in CKA_ALLOWED_MECHANISMS (SoftHSM leaves it empty: unrestricted).
+    // Filter: KeyAttributeTest.AllowedMechanisms*
+    bool allowedMechanismsListed = false;
+    // Objects carry the 3.0 CKA_UNIQUE_ID (SoftHSM 2.6: 2.40 only). Filter: KeyAttributeTest.UniqueIds*
+    bool uniqueId = false;
     // C_SignUpdate after C_SignInit(CKM_RSA_PKCS), a single-part-only mechanism (spec names no code, §8).
     CK_RV singlePartSignUpdate = CKR_OPERATION_NOT_INITIALIZED;
 };
