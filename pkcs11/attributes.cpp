@@ -5,7 +5,6 @@
 #include <initializer_list>
 
 #include "core/crypto/hash.h"
-#include "pkcs11/mechanisms.h"
 
 namespace p11 {
 namespace {
@@ -331,9 +330,6 @@ AttributeSet privateKeyAttributes(const token::KeyObject& k, token::AppKind app)
     v[CKA_NEVER_EXTRACTABLE] = ckBool(true);
     v[CKA_WRAP_WITH_TRUSTED] = ckBool(false);
     v[CKA_ALWAYS_AUTHENTICATE] = ckBool(k.key.pinPolicy == cardapp::PinPolicy::Always);
-    Bytes allowed;
-    for (CK_MECHANISM_TYPE mech : allowedMechanisms(k, app)) core::append(allowed, ckUlong(mech));
-    v[CKA_ALLOWED_MECHANISMS] = std::move(allowed);
     return applyPolicy({kStorage, kKey, kPrivateKey, rsaOrEc(k, kRsaPrivate, kEcPrivate)}, std::move(v));
 }
 
@@ -344,12 +340,12 @@ AttributeSet profileAttributes() {
     return applyPolicy({kStorage, kProfile}, std::move(v));
 }
 
-AttributeSet dataObjectAttributes(const token::DataObjectSpec& spec, token::AppKind app) {
+AttributeSet dataObjectAttributes(const token::DataObjectSpec& spec, std::string_view application, Bytes oid) {
     AttributeMap v;
     addStorage(v, CKO_DATA, spec.pinToRead, spec.label);
     v[CKA_DESTROYABLE] = ckBool(spec.writable);  // C_DestroyObject deletes it (README: who may)
-    v[CKA_APPLICATION] = ckString(token::dataObjectApplication(app));
-    v[CKA_OBJECT_ID] = token::dataObjectOid(spec);
+    v[CKA_APPLICATION] = ckString(application);
+    v[CKA_OBJECT_ID] = std::move(oid);
     return applyPolicy({kStorage, kData}, std::move(v));
 }
 

@@ -56,7 +56,9 @@ AttributeSet profileAttributes();
 // A data object (CKO_DATA): CKA_APPLICATION "PIV" / "OpenPGP", CKA_OBJECT_ID = DER of its SP 800-73 OID (as OpenSC;
 // empty for the vendor objects),
 // CKA_VALUE empty until the caller loads it (setDataValue): values are read from the card only on demand.
-AttributeSet dataObjectAttributes(const token::DataObjectSpec& spec, token::AppKind app = token::AppKind::Piv);
+// (Only header-level token types here: tests/fuzz builds this file alone. The caller passes the application
+// name and the DER OID; CKA_ALLOWED_MECHANISMS of private keys is filled in by object_store.cpp.)
+AttributeSet dataObjectAttributes(const token::DataObjectSpec& spec, std::string_view application, Bytes oid);
 void setDataValue(AttributeSet& set, Bytes value);
 
 struct SecretKeyOptions {

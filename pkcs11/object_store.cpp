@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "pkcs11/ckr_map.h"
+#include "pkcs11/mechanisms.h"
 
 namespace p11 {
 namespace {
@@ -44,7 +45,11 @@ CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool 
             addTokenObject(m, s, cardId, ObjectKind::Certificate, ref, &k, certificateAttributes(k, app), showPrivate, out);
         if (k.publicKey)
             addTokenObject(m, s, cardId, ObjectKind::PublicKey, ref, &k, publicKeyAttributes(k, app), showPrivate, out);
-        addTokenObject(m, s, cardId, ObjectKind::PrivateKey, ref, &k, privateKeyAttributes(k, app), showPrivate, out);
+        AttributeSet priv = privateKeyAttributes(k, app);
+        Bytes allowed;
+        for (CK_MECHANISM_TYPE mech : allowedMechanisms(k, app)) core::append(allowed, ckUlong(mech));
+        priv.values[CKA_ALLOWED_MECHANISMS] = std::move(allowed);
+        addTokenObject(m, s, cardId, ObjectKind::PrivateKey, ref, &k, std::move(priv), showPrivate, out);
     }
     if (withData) {
         auto tags = tok.dataObjects();
@@ -52,8 +57,8 @@ CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool 
         for (uint32_t tag : *tags) {
             const token::DataObjectSpec* spec = token::findDataObject(app, tag);
             if (!spec) continue;
-            addTokenObject(m, s, cardId, ObjectKind::Data, 0, nullptr, dataObjectAttributes(*spec, app), showPrivate,
-                           out, tag);
+            AttributeSet attrs = dataObjectAttributes(*spec, token::dataObjectApplication(app), token::dataObjectOid(*spec));
+            addTokenObject(m, s, cardId, ObjectKind::Data, 0, nullptr, std::move(attrs), showPrivate, out, tag);
         }
     }
     TokenContext& ctx = s.context();
