@@ -2,7 +2,7 @@
 
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
-#include <QDBusInterface>
+#include <QDBusMessage>
 #include <QSystemTrayIcon>
 
 #include "tray/token_model.h"
@@ -81,13 +81,15 @@ void Notifier::emitNotice(Notice n) {
 
 void Notifier::show(const Notice& n) {
     if (freedesktopAvailable()) {
-        QDBusInterface iface(kService, QStringLiteral("/org/freedesktop/Notifications"), kService,
-                             QDBusConnection::sessionBus());
         const QString icon = n.kind == Notice::Inserted || n.kind == Notice::Removed ? QStringLiteral("dialog-information")
                                                                                    : QStringLiteral("dialog-warning");
-        // Asynchronous: the GUI never waits for the notification server.
-        iface.asyncCall(QStringLiteral("Notify"), QStringLiteral("MeSign Token"), 0u, icon, n.title, n.body,
-                        QStringList(), QVariantMap(), -1);
+        // A plain message sent without waiting for (or tracking) the reply: the GUI never waits for the
+        // notification server, and no pending-call state outlives the agent. (QDBusInterface would
+        // introspect the server synchronously first.)
+        QDBusMessage call = QDBusMessage::createMethodCall(kService, QStringLiteral("/org/freedesktop/Notifications"),
+                                                           kService, QStringLiteral("Notify"));
+        call << QStringLiteral("MeSign Token") << 0u << icon << n.title << n.body << QStringList() << QVariantMap() << -1;
+        QDBusConnection::sessionBus().send(call);
         return;
     }
     if (m_icon && QSystemTrayIcon::isSystemTrayAvailable())
