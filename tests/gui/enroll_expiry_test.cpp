@@ -160,6 +160,13 @@ TEST_F(TrayExpiryTest, TenDaysWarnsFortyDaysOnlyWithAWiderWindow) {
             EXPECT_EQ(status, QStringLiteral("valid"));
         }
     }
+    // Renewal starts the wizard on the expiring certificate's slot.
+    QPointer<tray::EnrollWizard> renew = c.openEnroll(static_cast<unsigned long>(t.slotId), 0x9C);
+    ASSERT_TRUE(renew);
+    EXPECT_EQ(renew->slotBox()->currentData().toInt(), 0x9C);
+    EXPECT_TRUE(renew->slotBox()->currentText().contains(QStringLiteral("Holder 10"))) << renew->slotBox()->currentText().toStdString();
+    renew->close();
+
     // A repeated read does not repeat the notice.
     refreshModel();
     EXPECT_EQ(expiring().size(), 1u);
