@@ -46,7 +46,7 @@ if [ -z "${MESIGN_SKIP_SANITIZERS:-}" ]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_preset asan-ubsan -LE asan-unsafe-host
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-  run_preset tsan -L concurrency -- token_unit_tests pkcs11_unit_tests
+  run_preset tsan -L concurrency -- token_unit_tests pkcs11_unit_tests p11_stress mesign-pkcs11 mesign-vcard
 fi
 
 # Fuzz smoke (tests/fuzz/README.md): the clang libFuzzer build, each target replaying its seed corpus only.
