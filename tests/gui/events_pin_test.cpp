@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QTemporaryDir>
+#include <QTranslator>
 
 #include <set>
 #include <QLineEdit>
@@ -105,6 +106,21 @@ TEST(TraySingleInstanceTest, SecondStartAsksTheFirstToShow) {
     EXPECT_TRUE(first.lockPath().startsWith(dir.path())) << first.lockPath().toStdString();
     EXPECT_FALSE(second.acquire()) << "a second agent in the same session must not start";
     EXPECT_TRUE(waitFor([&] { return shown.count() == 1; }, 5000)) << "the running agent was not asked to show itself";
+}
+
+// The built English translation supplies the plural forms the source strings leave open.
+TEST(TrayTranslationTest, EnglishPluralForms) {
+    QTranslator en;
+    ASSERT_TRUE(en.load(QStringLiteral("mesign-tray_en"), QStringLiteral(MESIGN_TRAY_QM_DIR)))
+        << "no mesign-tray_en.qm in " << MESIGN_TRAY_QM_DIR;
+    ASSERT_TRUE(QCoreApplication::installTranslator(&en));
+    client::AttentionItem expiring{client::Attention::CertExpiring, "9C", 1};
+    EXPECT_EQ(tray::TokenModel::attentionText(expiring), QStringLiteral("certificate in slot 9C expires in 1 day"));
+    expiring.days = 12;
+    EXPECT_EQ(tray::TokenModel::attentionText(expiring), QStringLiteral("certificate in slot 9C expires in 12 days"));
+    EXPECT_EQ(QCoreApplication::translate("tray::TokenModel", "%n tries left", nullptr, 1), QStringLiteral("1 try left"));
+    QCoreApplication::removeTranslator(&en);
+    EXPECT_EQ(tray::TokenModel::attentionText(expiring), QStringLiteral("certificate in slot 9C expires in 12 day(s)"));
 }
 
 class TrayPinTest : public TrayFixture {};
