@@ -2,12 +2,33 @@
 
 #include <libp11.h>
 #include <openssl/err.h>
+#include <openssl/ui.h>
 
 #include <cstdlib>
 
 namespace client {
 
+namespace {
+
+// Keys that need the PIN for every use (OpenPGP SIG, PIV 9C) make libp11 ask its UI method for it
+// (context-specific login). This method answers with the PIN the signer was opened with, never a prompt.
+int answerWithPin(UI* ui, UI_STRING* uis) {
+    const auto type = UI_get_string_type(uis);
+    if (type != UIT_PROMPT && type != UIT_VERIFY) return 1;
+    const auto* pin = static_cast<const core::SecureBytes*>(UI_get0_user_data(ui));
+    if (!pin || pin->empty()) return 0;
+    return UI_set_result(ui, uis, reinterpret_cast<const char*>(pin->data())) == 0 ? 1 : 0;
+}
+
+struct UiMethodFree {
+    void operator()(UI_METHOD* m) const { UI_destroy_method(m); }
+};
+
+}  // namespace
+
 struct P11Signer::Handles {
+    core::SecureBytes pinZ;  // NUL-terminated, for the login and for context-specific logins later
+    std::unique_ptr<UI_METHOD, UiMethodFree> ui;
     PKCS11_CTX* ctx = nullptr;
     PKCS11_SLOT* slots = nullptr;
     unsigned int slotCount = 0;
@@ -55,6 +76,12 @@ core::Result<std::unique_ptr<P11Signer>> P11Signer::open(const std::string& modu
     auto& h = *s->m_handles;
     h.ctx = PKCS11_CTX_new();
     if (!h.ctx) return core::fail(Errc::Internal, "libp11: out of memory");
+    h.pinZ = core::secureCopy(pin);  // libp11 wants a C string; keep it in wiped memory
+    h.pinZ.push_back(0);
+    h.ui.reset(UI_create_method("mesign-client"));
+    if (!h.ui || UI_method_set_reader(h.ui.get(), answerWithPin) != 0 ||
+        PKCS11_set_ui_method(h.ctx, h.ui.get(), &h.pinZ) != 0)
+        return core::fail(Errc::Internal, "libp11: cannot set the PIN callback");
     if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
         return core::fail(Errc::NotFound, "cannot load the PKCS#11 module " + modulePath + ": " + opensslErrorText());
     h.loaded = true;
@@ -64,9 +91,7 @@ core::Result<std::unique_ptr<P11Signer>> P11Signer::open(const std::string& modu
     for (unsigned int i = 0; i < h.slotCount; ++i)
         if (h.slots[i].token && trimmed(h.slots[i].token->serialnr) == serial) slot = &h.slots[i];
     if (!slot) return core::fail(Errc::NoCard, "the PKCS#11 module does not show the token with serial " + serial);
-    core::SecureBytes pinZ = core::secureCopy(pin);  // libp11 wants a C string; keep it in wiped memory
-    pinZ.push_back(0);
-    if (PKCS11_login(slot, 0, reinterpret_cast<const char*>(pinZ.data())) != 0)
+    if (PKCS11_login(slot, 0, reinterpret_cast<const char*>(h.pinZ.data())) != 0)
         return core::fail(Errc::PinIncorrect, "PIN login through the PKCS#11 module failed: " + opensslErrorText());
     PKCS11_KEY* keys = nullptr;
     unsigned int keyCount = 0;

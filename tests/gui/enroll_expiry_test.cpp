@@ -185,5 +185,50 @@ TEST_F(TrayExpiryTest, TenDaysWarnsFortyDaysOnlyWithAWiderWindow) {
     EXPECT_EQ(c.model().worstAttention(), client::Attention::Ready);
 }
 
+// The same wizard on an OpenPGP token: admin PIN (PW3) instead of the management key, the SIG key.
+class TrayEnrollOpenPgpTest : public TrayFixture {
+protected:
+    bool insertCardAtSetUp() const override { return false; }
+};
+
+TEST_F(TrayEnrollOpenPgpTest, WizardOnTheSignatureKey) {
+    insertCard({"--init", "openpgp", "--once"});
+    auto& c = controller();
+    ASSERT_TRUE(waitForTokens(1));
+    ASSERT_EQ(firstToken().info.application, "OpenPGP");
+    QPointer<tray::EnrollWizard> w = c.openEnroll(static_cast<unsigned long>(firstToken().slotId), std::nullopt);
+    ASSERT_TRUE(w);
+    ASSERT_TRUE(selectData(w->slotBox(), 1));
+    EXPECT_TRUE(w->slotBox()->currentText().startsWith(QStringLiteral("SIG")));
+    ASSERT_TRUE(selectData(w->keyTypeBox(), static_cast<int>(cardapp::KeyAlgorithm::EcP256)));
+    EXPECT_FALSE(w->defaultAdminBox()->isVisible());
+    EXPECT_TRUE(w->adminField()->isEnabled());
+    QTest::keyClicks(w->adminField(), QStringLiteral("12345678"));
+    w->next();
+    QTest::keyClicks(w->nameField(), QStringLiteral("Pgp User"));
+    QTest::keyClicks(w->pinField(), QStringLiteral("123456"));
+    w->requestPathField()->setText(QString::fromStdString(path("pgp-req.pem").string()));
+    w->next();
+    QSignalSpy made(w.data(), &tray::EnrollWizard::requestFinished);
+    QTest::mouseClick(w->generateButton(), Qt::LeftButton);
+    ASSERT_TRUE(waitFor([&] { return made.count() > 0; }, 120000));
+    ASSERT_TRUE(made.at(0).at(0).toBool()) << made.at(0).at(1).toString().toStdString();
+    auto v = sh("openssl req -in pgp-req.pem -noout -verify 2>&1");
+    EXPECT_NE(v.out.find("verify OK"), std::string::npos) << v.describe();
+
+    sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt"
+       " -subj '/CN=Pgp CA' -days 2 2>/dev/null"
+       " && openssl x509 -req -in pgp-req.pem -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out pgp.crt 2>/dev/null");
+    w->next();
+    QSignalSpy imported(w.data(), &tray::EnrollWizard::importFinished);
+    w->certificatePathField()->setText(QString::fromStdString(path("pgp.crt").string()));
+    QTest::mouseClick(w->importButton(), Qt::LeftButton);
+    ASSERT_TRUE(waitFor([&] { return imported.count() > 0; }, 30000));
+    EXPECT_TRUE(imported.at(0).at(0).toBool()) << imported.at(0).at(1).toString().toStdString();
+    w->close();
+    auto certs = pkcs11Tool({"--list-objects", "--type", "cert"});
+    EXPECT_NE(certs.out.find("CN=Pgp User"), std::string::npos) << certs.describe();
+}
+
 }  // namespace
 }  // namespace guitest
