@@ -9,7 +9,6 @@
 #include <QPointer>
 #include <QThread>
 #include <QVector>
-
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -23,7 +22,7 @@ using TokenList = std::vector<client::TokenStatus>;
 
 class CardWorker : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit CardWorker(std::unique_ptr<client::Client> client);
     ~CardWorker() override;
 
@@ -33,44 +32,46 @@ public:
     void post(std::function<R(client::Client&)> work, QObject* receiver, std::function<void(R)> done) {
         QMetaObject::invokeMethod(
             this,
-            [this, work = std::move(work), receiver = QPointer<QObject>(receiver), done = std::move(done)]() mutable {
+            [this, work = std::move(work), receiver = QPointer<QObject>(receiver),
+             done = std::move(done)]() mutable {
                 auto result = std::make_shared<R>(work(*m_client));
                 Q_EMIT workDone();
                 if (!receiver) return;
-                QMetaObject::invokeMethod(receiver.data(), [done = std::move(done), result] { done(std::move(*result)); },
-                                          Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    receiver.data(), [done = std::move(done), result] { done(std::move(*result)); },
+                    Qt::QueuedConnection);
             },
             Qt::QueuedConnection);
     }
 
     client::Client& clientForWatcher() { return *m_client; }
 
-public Q_SLOTS:
+  public Q_SLOTS:
     // Reads every token's status and emits tokensRead (or readFailed).
     void refresh();
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void tokensRead(const tray::TokenList& tokens, const QStringList& problems);
     void readFailed(const QString& reason);
     void workDone();  // after each posted job: the token list is re-read
 
-private:
+  private:
     std::unique_ptr<client::Client> m_client;
 };
 
 class EventWatcher : public QThread {
     Q_OBJECT
-public:
+  public:
     explicit EventWatcher(client::Client& client) : m_client(client) {}
     void stop();
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void changed();
 
-protected:
+  protected:
     void run() override;
 
-private:
+  private:
     client::Client& m_client;
     std::atomic<bool> m_stop{false};
 };

@@ -13,7 +13,6 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <QWizardPage>
-
 #include <functional>
 
 #include "core/client/enrollment.h"
@@ -34,7 +33,7 @@ namespace {
 
 // A page whose "Next"/"Finish" waits for a condition (the request made, the certificate imported).
 class GatedPage : public QWizardPage {
-public:
+  public:
     std::function<bool()> complete;
     bool isComplete() const override { return complete ? complete() : QWizardPage::isComplete(); }
     void recheck() { Q_EMIT completeChanged(); }
@@ -63,8 +62,9 @@ QString EnrollWizard::modulePath() {
     return QString::fromStdString(client::pkcs11ModulePath(fallback.toStdString()));
 }
 
-EnrollWizard::EnrollWizard(CardWorker& worker, const std::vector<client::TokenStatus>& tokens, QWidget* parent,
-                           std::optional<token::SlotId> slotId, std::optional<uint8_t> keyRef, bool startAtImport)
+EnrollWizard::EnrollWizard(CardWorker& worker, const std::vector<client::TokenStatus>& tokens,
+                           QWidget* parent, std::optional<token::SlotId> slotId,
+                           std::optional<uint8_t> keyRef, bool startAtImport)
     : QWizard(parent), m_worker(worker), m_tokens(tokens), m_presetRef(keyRef) {
     setWindowTitle(startAtImport ? tr("Import a certificate") : tr("Enrol a certificate"));
     setObjectName(QStringLiteral("enrollWizard"));
@@ -81,8 +81,12 @@ EnrollWizard::EnrollWizard(CardWorker& worker, const std::vector<client::TokenSt
     if (startAtImport) setStartId(ImportPage);
 }
 
-QString EnrollWizard::requestStatus() const { return m_requestStatus->text(); }
-QString EnrollWizard::importStatus() const { return m_importStatus->text(); }
+QString EnrollWizard::requestStatus() const {
+    return m_requestStatus->text();
+}
+QString EnrollWizard::importStatus() const {
+    return m_importStatus->text();
+}
 
 const client::TokenStatus* EnrollWizard::currentToken() const {
     const auto slot = m_token->currentData().toULongLong();
@@ -99,7 +103,8 @@ std::optional<uint8_t> EnrollWizard::currentKeyRef() const {
 void EnrollWizard::buildChoosePage() {
     auto* page = new QWizardPage(this);
     page->setTitle(tr("Token, slot and key"));
-    page->setSubTitle(tr("The key is generated on the token and never leaves it. A key already in the slot is replaced."));
+    page->setSubTitle(
+        tr("The key is generated on the token and never leaves it. A key already in the slot is replaced."));
     m_token = new QComboBox(page);
     m_token->setObjectName(QStringLiteral("token"));
     for (const auto& t : m_tokens)
@@ -111,7 +116,8 @@ void EnrollWizard::buildChoosePage() {
     m_slot->setObjectName(QStringLiteral("slot"));
     m_keyType = new QComboBox(page);
     m_keyType->setObjectName(QStringLiteral("keyType"));
-    for (const auto& k : kKeyChoices) m_keyType->addItem(QString::fromLatin1(k.name), static_cast<int>(k.alg));
+    for (const auto& k : kKeyChoices)
+        m_keyType->addItem(QString::fromLatin1(k.name), static_cast<int>(k.alg));
     m_admin = new QLineEdit(page);
     m_admin->setObjectName(QStringLiteral("admin"));
     m_admin->setEchoMode(QLineEdit::Password);
@@ -128,7 +134,8 @@ void EnrollWizard::buildChoosePage() {
     form->addRow(tr("Key type:"), m_keyType);
     form->addRow(m_adminLabel, m_admin);
     form->addRow(QString(), m_defaultAdmin);
-    auto* note = new QLabel(tr("RSA-3072 is offered where the card can generate it; a card that cannot says so."), page);
+    auto* note = new QLabel(
+        tr("RSA-3072 is offered where the card can generate it; a card that cannot says so."), page);
     note->setWordWrap(true);
     form->addRow(note);
     setPage(ChooseKeyPage, page);
@@ -143,8 +150,10 @@ void EnrollWizard::fillSlots() {
         QString text = QString::fromStdString(client::slotName(kind, ref));
         for (const auto& k : t->keys)
             if (k.ref == ref)
-                text += k.certificate ? tr(" — certificate of %1").arg(QString::fromStdString(k.certificate->commonName))
-                                      : tr(" — key without certificate");
+                text +=
+                    k.certificate
+                        ? tr(" — certificate of %1").arg(QString::fromStdString(k.certificate->commonName))
+                        : tr(" — key without certificate");
         m_slot->addItem(text, static_cast<int>(ref));
         if (m_presetRef && *m_presetRef == ref) m_slot->setCurrentIndex(m_slot->count() - 1);
     }
@@ -207,14 +216,16 @@ void EnrollWizard::buildRequestPage() {
 void EnrollWizard::buildImportPage() {
     auto* page = new QWizardPage(this);
     page->setTitle(tr("Import the issued certificate"));
-    page->setSubTitle(tr("Send the request to your certification authority. When the certificate comes back "
-                         "(PEM, DER or a PKCS#7 chain), import it here — now or later from the token window."));
+    page->setSubTitle(
+        tr("Send the request to your certification authority. When the certificate comes back "
+           "(PEM, DER or a PKCS#7 chain), import it here — now or later from the token window."));
     m_certPath = new QLineEdit(page);
     m_certPath->setObjectName(QStringLiteral("certificatePath"));
     auto* browse = new QPushButton(tr("Browse…"), page);
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString f = QFileDialog::getOpenFileName(this, tr("Certificate"), QString(),
-                                                       tr("Certificates (*.pem *.crt *.cer *.der *.p7b *.p7c);;All files (*)"));
+        const QString f = QFileDialog::getOpenFileName(
+            this, tr("Certificate"), QString(),
+            tr("Certificates (*.pem *.crt *.cer *.der *.p7b *.p7c);;All files (*)"));
         if (!f.isEmpty()) m_certPath->setText(f);
     });
     m_import = new QPushButton(tr("Import onto the token"), page);
@@ -264,7 +275,8 @@ void EnrollWizard::generate() {
         return Q_EMIT requestFinished(false, m_requestStatus->text());
     }
     auto adminKey = std::make_shared<core::SecureBytes>(std::move(*admin));
-    client::CsrSubject subject{m_name->text().trimmed().toStdString(), m_email->text().trimmed().toStdString(),
+    client::CsrSubject subject{m_name->text().trimmed().toStdString(),
+                               m_email->text().trimmed().toStdString(),
                                m_org->text().trimmed().toStdString()};
     const auto alg = static_cast<cardapp::KeyAlgorithm>(m_keyType->currentData().toInt());
     const auto slot = t->slotId;
@@ -288,7 +300,8 @@ void EnrollWizard::generate() {
             QFile f(path);
             if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
                 f.write(pem->data(), static_cast<qint64>(pem->size())) != static_cast<qint64>(pem->size())) {
-                m_requestStatus->setText(tr("The key was generated, but the request cannot be saved to %1.").arg(path));
+                m_requestStatus->setText(
+                    tr("The key was generated, but the request cannot be saved to %1.").arg(path));
                 return Q_EMIT requestFinished(false, m_requestStatus->text());
             }
             f.close();
@@ -324,7 +337,9 @@ void EnrollWizard::importCertificate() {
     m_import->setEnabled(false);
     m_importStatus->setText(tr("Checking the certificate against the key and writing it…"));
     m_worker.post<core::Result<crypto::CertificateInfo>>(
-        [=](client::Client& c) { return client::importCertificate(c, slot, *ref, *bytes, core::view(*adminKey)); },
+        [=](client::Client& c) {
+            return client::importCertificate(c, slot, *ref, *bytes, core::view(*adminKey));
+        },
         this,
         [this](core::Result<crypto::CertificateInfo> info) {
             m_import->setEnabled(true);
@@ -332,8 +347,8 @@ void EnrollWizard::importCertificate() {
                 m_importStatus->setText(tr("Not imported: %1").arg(errorText(info.error())));
                 return Q_EMIT importFinished(false, m_importStatus->text());
             }
-            m_importStatus->setText(tr("Certificate of %1 imported onto the token.")
-                                        .arg(QString::fromStdString(info->subject)));
+            m_importStatus->setText(
+                tr("Certificate of %1 imported onto the token.").arg(QString::fromStdString(info->subject)));
             Q_EMIT importFinished(true, m_importStatus->text());
         });
 }

@@ -22,12 +22,12 @@ class CardWorker;
 
 class EnrollWizard : public QWizard {
     Q_OBJECT
-public:
+  public:
     enum PageId { ChooseKeyPage, IdentityPage, RequestPage, ImportPage };
     // `slotId`/`keyRef`: preselected (renewal, import); `startAtImport`: only import a certificate.
-    EnrollWizard(CardWorker& worker, const std::vector<client::TokenStatus>& tokens, QWidget* parent = nullptr,
-                 std::optional<token::SlotId> slotId = {}, std::optional<uint8_t> keyRef = {},
-                 bool startAtImport = false);
+    EnrollWizard(CardWorker& worker, const std::vector<client::TokenStatus>& tokens,
+                 QWidget* parent = nullptr, std::optional<token::SlotId> slotId = {},
+                 std::optional<uint8_t> keyRef = {}, bool startAtImport = false);
 
     // The module libp11 loads for the request: $MESIGN_PKCS11_MODULE, else the build's or installed one.
     static QString modulePath();
@@ -49,11 +49,11 @@ public:
     QString requestStatus() const;
     QString importStatus() const;
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void requestFinished(bool ok, const QString& message);  // key generated + request saved, or why not
     void importFinished(bool ok, const QString& message);
 
-private:
+  private:
     void buildChoosePage();
     void buildIdentityPage();
     void buildRequestPage();

@@ -21,13 +21,15 @@ int main(int argc, char** argv) {
     if (qtTr.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
                   QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         app.installTranslator(&qtTr);
-    if (ownTr.load(QLocale(), QStringLiteral("mesign-tray"), QStringLiteral("_"), QStringLiteral(MESIGN_TRAY_I18N_DIR)))
+    if (ownTr.load(QLocale(), QStringLiteral("mesign-tray"), QStringLiteral("_"),
+                   QStringLiteral(MESIGN_TRAY_I18N_DIR)))
         app.installTranslator(&ownTr);
 
     QCommandLineParser args;
     args.setApplicationDescription(QApplication::translate("main", "MeSign Token tray agent"));
     args.addHelpOption();
-    QCommandLineOption show(QStringLiteral("show"), QApplication::translate("main", "Open the token window."));
+    QCommandLineOption show(QStringLiteral("show"),
+                            QApplication::translate("main", "Open the token window."));
     args.addOption(show);
     args.process(app);
 
@@ -35,7 +37,8 @@ int main(int argc, char** argv) {
     if (!instance.acquire()) return 0;  // the running agent shows its window
 
     tray::TrayController controller(client::Client::withPcsc(), tray::TraySettings::load());
-    QObject::connect(&instance, &tray::SingleInstance::showRequested, &controller, [&] { controller.showWindow(); });
+    QObject::connect(&instance, &tray::SingleInstance::showRequested, &controller,
+                     [&] { controller.showWindow(); });
     controller.start();
     if (args.isSet(show)) controller.showWindow();
     return app.exec();

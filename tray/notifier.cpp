@@ -15,7 +15,8 @@ const QString kService = QStringLiteral("org.freedesktop.Notifications");
 QString holderLine(const client::TokenStatus& t) {
     const QString holder = QString::fromStdString(t.holder());
     const QString reader = QString::fromStdString(t.reader);
-    if (holder.isEmpty()) return Notifier::tr("%1 (no certificate) in %2").arg(TokenModel::tokenTitle(t), reader);
+    if (holder.isEmpty())
+        return Notifier::tr("%1 (no certificate) in %2").arg(TokenModel::tokenTitle(t), reader);
     return Notifier::tr("%1, certificate of %2, in %3").arg(TokenModel::tokenTitle(t), holder, reader);
 }
 }  // namespace
@@ -51,19 +52,28 @@ void Notifier::onUpdated() {
         for (const auto& item : client::attentionItems(t, m_model.now(), m_model.warningDays())) {
             Notice::Kind kind;
             switch (item.what) {
-                case client::Attention::PinLocked: kind = Notice::PinLocked; break;
-                case client::Attention::CertExpiring: kind = Notice::CertExpiring; break;
-                case client::Attention::CertExpired: kind = Notice::CertExpired; break;
-                default: continue;
+                case client::Attention::PinLocked:
+                    kind = Notice::PinLocked;
+                    break;
+                case client::Attention::CertExpiring:
+                    kind = Notice::CertExpiring;
+                    break;
+                case client::Attention::CertExpired:
+                    kind = Notice::CertExpired;
+                    break;
+                default:
+                    continue;
             }
-            const QString key = QStringLiteral("%1/%2/%3")
-                                    .arg(QString::fromStdString(t.info.serial), QString::fromStdString(item.slot))
-                                    .arg(static_cast<int>(kind));
+            const QString key =
+                QStringLiteral("%1/%2/%3")
+                    .arg(QString::fromStdString(t.info.serial), QString::fromStdString(item.slot))
+                    .arg(static_cast<int>(kind));
             current.insert(key);
             if (m_announced.contains(key)) continue;
             m_announced.insert(key);
-            QString title = kind == Notice::PinLocked ? tr("PIN locked on %1").arg(TokenModel::tokenTitle(t))
-                                                      : tr("Certificate needs renewal on %1").arg(TokenModel::tokenTitle(t));
+            QString title = kind == Notice::PinLocked
+                                ? tr("PIN locked on %1").arg(TokenModel::tokenTitle(t))
+                                : tr("Certificate needs renewal on %1").arg(TokenModel::tokenTitle(t));
             QString body = TokenModel::attentionText(item);
             if (kind == Notice::PinLocked) body += tr(": unblock it with the PUK from the token window.");
             emitNotice({kind, title, body});
@@ -81,21 +91,24 @@ void Notifier::emitNotice(Notice n) {
 
 void Notifier::show(const Notice& n) {
     if (freedesktopAvailable()) {
-        const QString icon = n.kind == Notice::Inserted || n.kind == Notice::Removed ? QStringLiteral("dialog-information")
-                                                                                   : QStringLiteral("dialog-warning");
+        const QString icon = n.kind == Notice::Inserted || n.kind == Notice::Removed
+                                 ? QStringLiteral("dialog-information")
+                                 : QStringLiteral("dialog-warning");
         // A plain message sent without waiting for (or tracking) the reply: the GUI never waits for the
         // notification server, and no pending-call state outlives the agent. (QDBusInterface would
         // introspect the server synchronously first.)
-        QDBusMessage call = QDBusMessage::createMethodCall(kService, QStringLiteral("/org/freedesktop/Notifications"),
-                                                           kService, QStringLiteral("Notify"));
-        call << QStringLiteral("MeSign Token") << 0u << icon << n.title << n.body << QStringList() << QVariantMap() << -1;
+        QDBusMessage call = QDBusMessage::createMethodCall(
+            kService, QStringLiteral("/org/freedesktop/Notifications"), kService, QStringLiteral("Notify"));
+        call << QStringLiteral("MeSign Token") << 0u << icon << n.title << n.body << QStringList()
+             << QVariantMap() << -1;
         QDBusConnection::sessionBus().send(call);
         return;
     }
     if (m_icon && QSystemTrayIcon::isSystemTrayAvailable())
         m_icon->showMessage(n.title, n.body,
-                            n.kind == Notice::Inserted || n.kind == Notice::Removed ? QSystemTrayIcon::Information
-                                                                                  : QSystemTrayIcon::Warning);
+                            n.kind == Notice::Inserted || n.kind == Notice::Removed
+                                ? QSystemTrayIcon::Information
+                                : QSystemTrayIcon::Warning);
 }
 
 }  // namespace tray

@@ -27,7 +27,7 @@ struct Notice {
 
 class Notifier : public QObject {
     Q_OBJECT
-public:
+  public:
     Notifier(TokenModel& model, QSystemTrayIcon* icon, QObject* parent = nullptr);
 
     void setEnabled(bool enabled) { m_enabled = enabled; }
@@ -38,10 +38,10 @@ public:
     // and tests.
     const QVector<Notice>& history() const { return m_history; }
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void noticed(const tray::Notice& notice);  // each notice, as decided (before it is shown)
 
-private:
+  private:
     void onInserted(const client::TokenStatus& t);
     void onRemoved(const client::TokenStatus& t);
     void onUpdated();

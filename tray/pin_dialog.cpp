@@ -26,13 +26,15 @@ QString errorText(const core::Error& e, const QString& what) {
     using core::Errc;
     switch (e.code) {
         case Errc::PinIncorrect:
-            if (e.retries)
-                return PinDialog::tr("Wrong %1: %n tries left.", nullptr, *e.retries).arg(what);
+            if (e.retries) return PinDialog::tr("Wrong %1: %n tries left.", nullptr, *e.retries).arg(what);
             return PinDialog::tr("Wrong %1.").arg(what);
-        case Errc::AuthBlocked: return PinDialog::tr("The %1 is locked.").arg(what);
+        case Errc::AuthBlocked:
+            return PinDialog::tr("The %1 is locked.").arg(what);
         case Errc::CardRemoved:
-        case Errc::NoCard: return PinDialog::tr("The token was removed.");
-        default: return QString::fromStdString(e.describe());
+        case Errc::NoCard:
+            return PinDialog::tr("The token was removed.");
+        default:
+            return QString::fromStdString(e.describe());
     }
 }
 
@@ -46,15 +48,18 @@ PinDialog::PinDialog(CardWorker& worker, const client::TokenStatus& token, Mode 
     m_newRules = client::pinRules(kind, client::PinRole::User);
     const QString oldName = tr(client::pinRoleName(kind, m_oldRole));
     setWindowTitle(mode == Mode::Change ? tr("Change PIN") : tr("Unblock PIN"));
-    setObjectName(mode == Mode::Change ? QStringLiteral("changePinDialog") : QStringLiteral("unblockPinDialog"));
+    setObjectName(mode == Mode::Change ? QStringLiteral("changePinDialog")
+                                       : QStringLiteral("unblockPinDialog"));
 
     auto* intro = new QLabel(this);
-    QString text = tr("Token: <b>%1</b> (%2, serial %3)")
-                       .arg(TokenModel::tokenTitle(token).toHtmlEscaped(), QString::fromStdString(token.info.application),
-                            QString::fromStdString(token.info.serial));
+    QString text =
+        tr("Token: <b>%1</b> (%2, serial %3)")
+            .arg(TokenModel::tokenTitle(token).toHtmlEscaped(),
+                 QString::fromStdString(token.info.application), QString::fromStdString(token.info.serial));
     text += QStringLiteral("<br>") + triesLine(token.info.userPin, tr("PIN"));
     if (mode == Mode::Unblock) text += QStringLiteral("<br>") + triesLine(token.info.soPin, oldName);
-    text += QStringLiteral("<br>") + tr("The new PIN must be %1.").arg(QString::fromStdString(m_newRules.describe()));
+    text += QStringLiteral("<br>") +
+            tr("The new PIN must be %1.").arg(QString::fromStdString(m_newRules.describe()));
     intro->setText(text);
     intro->setObjectName(QStringLiteral("intro"));
 
@@ -95,7 +100,9 @@ PinDialog::PinDialog(CardWorker& worker, const client::TokenStatus& token, Mode 
     }
 }
 
-QString PinDialog::statusText() const { return m_status->text(); }
+QString PinDialog::statusText() const {
+    return m_status->text();
+}
 
 QString PinDialog::triesLine(const cardapp::PinStatus& st, const QString& what) const {
     if (st.retriesLeft < 0) return tr("%1: tries left unknown").arg(what);
@@ -117,9 +124,11 @@ void PinDialog::submit() {
     m_repeat->clear();
     // Length checks here cost no try; the card would count a malformed PIN as a wrong one on some cards.
     if (!m_oldRules.accepts(core::view(*oldSecret)))
-        return finish(false, tr("The %1 must be %2.").arg(oldName, QString::fromStdString(m_oldRules.describe())));
+        return finish(false,
+                      tr("The %1 must be %2.").arg(oldName, QString::fromStdString(m_oldRules.describe())));
     if (!m_newRules.accepts(core::view(*newSecret)))
-        return finish(false, tr("The new PIN must be %1.").arg(QString::fromStdString(m_newRules.describe())));
+        return finish(false,
+                      tr("The new PIN must be %1.").arg(QString::fromStdString(m_newRules.describe())));
 
     m_ok->setEnabled(false);
     m_status->setText(tr("Talking to the token…"));
@@ -127,13 +136,16 @@ void PinDialog::submit() {
     const bool change = m_mode == Mode::Change;
     m_worker.post<core::Status>(
         [=](client::Client& c) {
-            return change ? c.changePin(slot, client::PinRole::User, core::view(*oldSecret), core::view(*newSecret))
+            return change ? c.changePin(slot, client::PinRole::User, core::view(*oldSecret),
+                                        core::view(*newSecret))
                           : c.unblockPin(slot, core::view(*oldSecret), core::view(*newSecret));
         },
         this,
         [this, oldName](core::Status st) {
             m_ok->setEnabled(true);
-            if (st) return finish(true, m_mode == Mode::Change ? tr("PIN changed.") : tr("PIN unblocked and set."));
+            if (st)
+                return finish(true,
+                              m_mode == Mode::Change ? tr("PIN changed.") : tr("PIN unblocked and set."));
             finish(false, errorText(st.error(), oldName));
         });
 }

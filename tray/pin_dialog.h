@@ -19,7 +19,7 @@ class CardWorker;
 
 class PinDialog : public QDialog {
     Q_OBJECT
-public:
+  public:
     enum class Mode { Change, Unblock };
     PinDialog(CardWorker& worker, const client::TokenStatus& token, Mode mode, QWidget* parent = nullptr);
 
@@ -29,11 +29,11 @@ public:
     QPushButton* okButton() const { return m_ok; }
     QString statusText() const;
 
-Q_SIGNALS:
+  Q_SIGNALS:
     // After the card answered (ok) or a local check / the card refused (!ok) — for tests and the window.
     void attemptFinished(bool ok, const QString& message);
 
-private:
+  private:
     void submit();
     void finish(bool ok, const QString& message);
     QString triesLine(const cardapp::PinStatus& st, const QString& what) const;

@@ -42,6 +42,8 @@ SettingsDialog::SettingsDialog(const TraySettings& current, QWidget* parent) : Q
     layout->addWidget(buttons);
 }
 
-TraySettings SettingsDialog::value() const { return {m_days->value(), m_notify->isChecked()}; }
+TraySettings SettingsDialog::value() const {
+    return {m_days->value(), m_notify->isChecked()};
+}
 
 }  // namespace tray

@@ -19,14 +19,14 @@ struct TraySettings {
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
-public:
+  public:
     explicit SettingsDialog(const TraySettings& current, QWidget* parent = nullptr);
     TraySettings value() const;
 
     QSpinBox* warningDaysBox() const { return m_days; }
     QCheckBox* notificationsBox() const { return m_notify; }
 
-private:
+  private:
     QSpinBox* m_days;
     QCheckBox* m_notify;
 };

@@ -1,10 +1,10 @@
 #include "tray/single_instance.h"
 
+#include <unistd.h>
+
 #include <QDir>
 #include <QLocalSocket>
 #include <QStandardPaths>
-
-#include <unistd.h>
 
 namespace tray {
 

@@ -5,23 +5,22 @@
 #include <QLocalServer>
 #include <QLockFile>
 #include <QObject>
-
 #include <memory>
 
 namespace tray {
 
 class SingleInstance : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit SingleInstance(QObject* parent = nullptr);
     // True when this process is the agent; false when another one runs (it was asked to show itself).
     bool acquire();
     QString lockPath() const;
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void showRequested();
 
-private:
+  private:
     QString serverName() const;
     std::unique_ptr<QLockFile> m_lock;
     QLocalServer m_server;

@@ -5,7 +5,6 @@
 #include <QBrush>
 #include <QColor>
 #include <QFont>
-
 #include <algorithm>
 
 namespace tray {
@@ -17,10 +16,13 @@ bool sameToken(const client::TokenStatus& a, const client::TokenStatus& b) {
     return a.reader == b.reader && a.info.serial == b.info.serial && a.info.application == b.info.application;
 }
 
-QString fromStd(const std::string& s) { return QString::fromStdString(s); }
+QString fromStd(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 QString dateText(std::time_t t) {
-    return QDateTime::fromSecsSinceEpoch(static_cast<qint64>(t), Qt::UTC).toString(QStringLiteral("yyyy-MM-dd"));
+    return QDateTime::fromSecsSinceEpoch(static_cast<qint64>(t), Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-dd"));
 }
 
 QString triesText(const cardapp::PinStatus& p) {
@@ -51,7 +53,8 @@ void TokenModel::setTokens(const TokenList& tokens) {
         if (std::none_of(tokens.begin(), tokens.end(), [&](const auto& t) { return sameToken(old, t); }))
             removed.push_back(old);
     for (const auto& t : tokens)
-        if (std::none_of(m_tokens.begin(), m_tokens.end(), [&](const auto& old) { return sameToken(old, t); }))
+        if (std::none_of(m_tokens.begin(), m_tokens.end(),
+                         [&](const auto& old) { return sameToken(old, t); }))
             inserted.push_back(t);
     beginResetModel();
     m_tokens = tokens;
@@ -102,17 +105,25 @@ int TokenModel::rowCount(const QModelIndex& parent) const {
     return static_cast<int>(m_tokens[static_cast<std::size_t>(parent.row())].keys.size());
 }
 
-int TokenModel::columnCount(const QModelIndex&) const { return ColumnCount; }
+int TokenModel::columnCount(const QModelIndex&) const {
+    return ColumnCount;
+}
 
 QVariant TokenModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-        case ColName: return tr("Token / certificate");
-        case ColSlot: return tr("Serial / slot");
-        case ColDetail: return tr("Application / key");
-        case ColExpiry: return tr("PIN / valid until");
-        case ColStatus: return tr("Status");
-        default: return {};
+        case ColName:
+            return tr("Token / certificate");
+        case ColSlot:
+            return tr("Serial / slot");
+        case ColDetail:
+            return tr("Application / key");
+        case ColExpiry:
+            return tr("PIN / valid until");
+        case ColStatus:
+            return tr("Status");
+        default:
+            return {};
     }
 }
 
@@ -131,7 +142,8 @@ QVariant TokenModel::data(const QModelIndex& index, int role) const {
 
 QVariant TokenModel::tokenData(const client::TokenStatus& t, int column, int role) const {
     const auto items = client::attentionItems(t, now(), m_warningDays);
-    if (role == AttentionRole) return static_cast<int>(items.empty() ? client::Attention::Ready : items.front().what);
+    if (role == AttentionRole)
+        return static_cast<int>(items.empty() ? client::Attention::Ready : items.front().what);
     if (role == Qt::FontRole && column == ColName) {
         QFont f;
         f.setBold(true);
@@ -140,12 +152,18 @@ QVariant TokenModel::tokenData(const client::TokenStatus& t, int column, int rol
     if (role == Qt::ToolTipRole) return fromStd(t.reader);
     if (role != Qt::DisplayRole) return {};
     switch (column) {
-        case ColName: return tokenTitle(t);
-        case ColSlot: return fromStd(t.info.serial);
-        case ColDetail: return fromStd(t.info.application);
-        case ColExpiry: return tr("PIN: %1").arg(triesText(t.info.userPin));
-        case ColStatus: return items.empty() ? tr("Ready") : attentionText(items.front());
-        default: return {};
+        case ColName:
+            return tokenTitle(t);
+        case ColSlot:
+            return fromStd(t.info.serial);
+        case ColDetail:
+            return fromStd(t.info.application);
+        case ColExpiry:
+            return tr("PIN: %1").arg(triesText(t.info.userPin));
+        case ColStatus:
+            return items.empty() ? tr("Ready") : attentionText(items.front());
+        default:
+            return {};
     }
 }
 
@@ -163,20 +181,27 @@ QVariant TokenModel::keyData(const client::KeyStatus& k, int column, int role) c
         case ColName:
             if (!c) return tr("(no certificate)");
             return c->commonName.empty() ? fromStd(c->subject) : fromStd(c->commonName);
-        case ColSlot: return fromStd(k.slot);
-        case ColDetail: return key;
-        case ColExpiry: return c ? dateText(c->notAfter) : QString();
+        case ColSlot:
+            return fromStd(k.slot);
+        case ColDetail:
+            return key;
+        case ColExpiry:
+            return c ? dateText(c->notAfter) : QString();
         case ColStatus:
             if (!c) return tr("key without certificate");
             switch (health) {
-                case client::CertHealth::Expired: return tr("expired");
+                case client::CertHealth::Expired:
+                    return tr("expired");
                 case client::CertHealth::Expiring:
                     return tr("expires in %n day(s)", nullptr, static_cast<int>(client::daysLeft(*c, now())));
-                case client::CertHealth::NotYetValid: return tr("not yet valid");
-                case client::CertHealth::Valid: return tr("valid");
+                case client::CertHealth::NotYetValid:
+                    return tr("not yet valid");
+                case client::CertHealth::Valid:
+                    return tr("valid");
             }
             return {};
-        default: return {};
+        default:
+            return {};
     }
 }
 
@@ -186,15 +211,19 @@ QString TokenModel::tokenTitle(const client::TokenStatus& t) {
 
 QString TokenModel::attentionText(const client::AttentionItem& item) {
     switch (item.what) {
-        case client::Attention::Ready: return tr("Ready");
+        case client::Attention::Ready:
+            return tr("Ready");
         case client::Attention::CertExpiring:
             return tr("certificate in slot %1 expires in %n day(s)", nullptr, static_cast<int>(item.days))
                 .arg(fromStd(item.slot));
         case client::Attention::CertExpired:
             return tr("certificate in slot %1 has expired").arg(fromStd(item.slot));
-        case client::Attention::PinFinalTry: return tr("PIN: final try left");
-        case client::Attention::PinLocked: return tr("PIN locked");
-        case client::Attention::ActionNeeded: return tr("action needed");
+        case client::Attention::PinFinalTry:
+            return tr("PIN: final try left");
+        case client::Attention::PinLocked:
+            return tr("PIN locked");
+        case client::Attention::ActionNeeded:
+            return tr("action needed");
     }
     return {};
 }

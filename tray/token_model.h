@@ -15,7 +15,7 @@ namespace tray {
 
 class TokenModel : public QAbstractItemModel {
     Q_OBJECT
-public:
+  public:
     enum Column { ColName, ColSlot, ColDetail, ColExpiry, ColStatus, ColumnCount };
     enum Role { SlotIdRole = Qt::UserRole + 1, KeyRefRole, IsTokenRole, AttentionRole };
 
@@ -44,15 +44,15 @@ public:
     static QString attentionText(const client::AttentionItem& item);
     static QString keyUsageText(uint32_t bits);
 
-public Q_SLOTS:
+  public Q_SLOTS:
     void setTokens(const tray::TokenList& tokens);
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void tokenInserted(const client::TokenStatus& token);
     void tokenRemoved(const client::TokenStatus& token);
     void tokensUpdated();  // after every setTokens, once the model holds the new list
 
-private:
+  private:
     QVariant tokenData(const client::TokenStatus& t, int column, int role) const;
     QVariant keyData(const client::KeyStatus& k, int column, int role) const;
 

@@ -23,10 +23,13 @@ namespace tray {
 
 namespace {
 
-QString esc(const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); }
+QString esc(const std::string& s) {
+    return QString::fromStdString(s).toHtmlEscaped();
+}
 
 QString dateTime(std::time_t t) {
-    return QDateTime::fromSecsSinceEpoch(static_cast<qint64>(t), Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    return QDateTime::fromSecsSinceEpoch(static_cast<qint64>(t), Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
 }
 
 // PEM of a DER certificate (OpenSSL does the encoding).
@@ -123,7 +126,9 @@ TokenWindow::TokenWindow(TokenModel& model, QWidget* parent) : QWidget(parent), 
     refreshAll();
 }
 
-QString TokenWindow::detailsText() const { return m_details->toPlainText(); }
+QString TokenWindow::detailsText() const {
+    return m_details->toPlainText();
+}
 
 void TokenWindow::selectToken(int row, int keyRow) {
     QModelIndex idx = m_model.index(row, 0);
@@ -169,13 +174,15 @@ void TokenWindow::updateDetails() {
     const auto* k = m_model.keyAt(cur.siblingAtColumn(0));
     if (!k) {
         html += tr("<h3>%1</h3>").arg(TokenModel::tokenTitle(*t).toHtmlEscaped());
-        html += tr("<p>Reader: %1<br>Application: %2<br>Serial: %3<br>Manufacturer: %4<br>PIN: %5 tries left<br>%6: %7 tries left<br>PIN length: %8 to %9</p>")
-                    .arg(esc(t->reader), esc(t->info.application), esc(t->info.serial), esc(t->info.manufacturer))
-                    .arg(t->info.userPin.retriesLeft)
-                    .arg(t->info.application == "OpenPGP" ? tr("Admin PIN") : tr("PUK"))
-                    .arg(t->info.soPin.retriesLeft)
-                    .arg(t->info.minPinLength)
-                    .arg(t->info.maxPinLength);
+        html +=
+            tr("<p>Reader: %1<br>Application: %2<br>Serial: %3<br>Manufacturer: %4<br>PIN: %5 tries "
+               "left<br>%6: %7 tries left<br>PIN length: %8 to %9</p>")
+                .arg(esc(t->reader), esc(t->info.application), esc(t->info.serial), esc(t->info.manufacturer))
+                .arg(t->info.userPin.retriesLeft)
+                .arg(t->info.application == "OpenPGP" ? tr("Admin PIN") : tr("PUK"))
+                .arg(t->info.soPin.retriesLeft)
+                .arg(t->info.minPinLength)
+                .arg(t->info.maxPinLength);
         for (const auto& item : client::attentionItems(*t, m_model.now(), m_model.warningDays()))
             html += QStringLiteral("<p><b>%1</b></p>").arg(TokenModel::attentionText(item).toHtmlEscaped());
         if (!t->problem.empty()) html += tr("<p>Problem: %1</p>").arg(esc(t->problem));
@@ -196,7 +203,8 @@ void TokenWindow::updateDetails() {
         QString validity = tr("%1 to %2").arg(dateTime(c.notBefore), dateTime(c.notAfter));
         if (health == client::CertHealth::Expired) validity += tr(" — <b>expired</b>");
         if (health == client::CertHealth::Expiring)
-            validity += tr(" — <b>expires in %n day(s)</b>", nullptr, static_cast<int>(client::daysLeft(c, m_model.now())));
+            validity += tr(" — <b>expires in %n day(s)</b>", nullptr,
+                           static_cast<int>(client::daysLeft(c, m_model.now())));
         html += tr("<p>Subject: %1<br>E-mail: %2<br>Issuer: %3<br>Valid: %4<br>Key usage: %5</p>")
                     .arg(esc(c.subject), mails.isEmpty() ? tr("(none)") : mails.join(QStringLiteral(", ")),
                          esc(c.issuer), validity, TokenModel::keyUsageText(c.keyUsage).toHtmlEscaped());

@@ -16,7 +16,7 @@ class TokenModel;
 
 class TokenWindow : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit TokenWindow(TokenModel& model, QWidget* parent = nullptr);
 
     QTreeView* view() const { return m_view; }
@@ -26,13 +26,13 @@ public:
     // Writes the selected certificate as PEM; false (and why in `error`) when nothing suitable is selected.
     bool exportSelected(const QString& path, QString* error = nullptr);
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void changePinRequested(unsigned long slotId);
     void unblockPinRequested(unsigned long slotId);
     void enrollRequested(unsigned long slotId, int keyRef);  // keyRef -1: none chosen
     void importRequested(unsigned long slotId, int keyRef);
 
-private:
+  private:
     void updateDetails();
     void updateButtons();
 

@@ -32,14 +32,16 @@ TrayController::TrayController(std::unique_ptr<client::Client> client, TraySetti
 
     // Everything from the worker arrives queued, on the GUI thread.
     connect(m_worker, &CardWorker::tokensRead, m_model.get(), &TokenModel::setTokens, Qt::QueuedConnection);
-    connect(m_worker, &CardWorker::tokensRead, this, [this] { m_lastError.clear(); }, Qt::QueuedConnection);
-    connect(m_worker, &CardWorker::readFailed, this,
-            [this](const QString& why) {
-                m_lastError = why;
-                m_model->setTokens({});
-                Q_EMIT readFailed(why);
-            },
-            Qt::QueuedConnection);
+    connect(
+        m_worker, &CardWorker::tokensRead, this, [this] { m_lastError.clear(); }, Qt::QueuedConnection);
+    connect(
+        m_worker, &CardWorker::readFailed, this,
+        [this](const QString& why) {
+            m_lastError = why;
+            m_model->setTokens({});
+            Q_EMIT readFailed(why);
+        },
+        Qt::QueuedConnection);
     connect(m_watcher.get(), &EventWatcher::changed, m_worker, &CardWorker::refresh, Qt::QueuedConnection);
     connect(m_model.get(), &TokenModel::tokensUpdated, this, [this] {
         updateIcon();
@@ -93,18 +95,21 @@ void TrayController::rebuildMenu() {
         const QString holder = QString::fromStdString(t.holder());
         QString text = TokenModel::tokenTitle(t);
         if (!holder.isEmpty()) text += QStringLiteral(" — ") + holder;
-        auto* sub = m_menu->addMenu(tray::trayIcon(trayState(true, items.empty() ? client::Attention::Ready : items.front().what)),
-                                    tr("%1 (%2)").arg(text, state));
+        auto* sub = m_menu->addMenu(
+            tray::trayIcon(trayState(true, items.empty() ? client::Attention::Ready : items.front().what)),
+            tr("%1 (%2)").arg(text, state));
         const auto slot = static_cast<unsigned long>(t.slotId);
-        sub->addAction(tr("Change PIN…"), this, [this, slot] { openChangePin(slot); })->setEnabled(!t.info.userPin.blocked());
+        sub->addAction(tr("Change PIN…"), this, [this, slot] { openChangePin(slot); })
+            ->setEnabled(!t.info.userPin.blocked());
         sub->addAction(tr("Unblock PIN…"), this, [this, slot] { openUnblockPin(slot); });
         sub->addAction(tr("Enrol a certificate…"), this, [this, slot] { openEnroll(slot, std::nullopt); });
         for (const auto& item : items)
             if (item.what == client::Attention::CertExpiring || item.what == client::Attention::CertExpired)
                 for (const auto& k : t.keys)
                     if (k.slot == item.slot)
-                        sub->addAction(tr("Renew the certificate in slot %1…").arg(QString::fromStdString(k.slot)), this,
-                                       [this, slot, ref = static_cast<int>(k.ref)] { openEnroll(slot, ref); });
+                        sub->addAction(
+                            tr("Renew the certificate in slot %1…").arg(QString::fromStdString(k.slot)), this,
+                            [this, slot, ref = static_cast<int>(k.ref)] { openEnroll(slot, ref); });
     }
     m_menu->addSeparator();
     m_menu->addAction(tr("Show tokens…"), this, [this] { showWindow(); });
@@ -117,8 +122,10 @@ TokenWindow* TrayController::showWindow() {
     if (!m_window) {
         m_window = new TokenWindow(*m_model);
         m_window->setAttribute(Qt::WA_DeleteOnClose, false);
-        connect(m_window, &TokenWindow::changePinRequested, this, [this](unsigned long s) { openChangePin(s); });
-        connect(m_window, &TokenWindow::unblockPinRequested, this, [this](unsigned long s) { openUnblockPin(s); });
+        connect(m_window, &TokenWindow::changePinRequested, this,
+                [this](unsigned long s) { openChangePin(s); });
+        connect(m_window, &TokenWindow::unblockPinRequested, this,
+                [this](unsigned long s) { openUnblockPin(s); });
         connect(m_window, &TokenWindow::enrollRequested, this, [this](unsigned long s, int ref) {
             openEnroll(s, ref >= 0 ? std::optional<int>(ref) : std::nullopt);
         });
@@ -156,7 +163,8 @@ PinDialog* TrayController::openUnblockPin(unsigned long slotId) {
     return d;
 }
 
-EnrollWizard* TrayController::openEnroll(std::optional<unsigned long> slotId, std::optional<int> keyRef, bool importOnly) {
+EnrollWizard* TrayController::openEnroll(std::optional<unsigned long> slotId, std::optional<int> keyRef,
+                                         bool importOnly) {
     if (m_model->tokens().empty()) return nullptr;
     std::optional<uint8_t> ref;
     if (keyRef) ref = static_cast<uint8_t>(*keyRef);

@@ -5,7 +5,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QThread>
-
 #include <memory>
 
 #include "core/client/token_status.h"
@@ -30,7 +29,7 @@ class TokenWindow;
 
 class TrayController : public QObject {
     Q_OBJECT
-public:
+  public:
     TrayController(std::unique_ptr<client::Client> client, TraySettings settings, QObject* parent = nullptr);
     ~TrayController() override;
 
@@ -48,14 +47,15 @@ public:
     TokenWindow* showWindow();
     PinDialog* openChangePin(unsigned long slotId);
     PinDialog* openUnblockPin(unsigned long slotId);
-    EnrollWizard* openEnroll(std::optional<unsigned long> slotId, std::optional<int> keyRef, bool importOnly = false);
+    EnrollWizard* openEnroll(std::optional<unsigned long> slotId, std::optional<int> keyRef,
+                             bool importOnly = false);
     void openSettings();
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void stateChanged(int trayState);  // tray::TrayState, after each token update
     void readFailed(const QString& reason);
 
-private:
+  private:
     void rebuildMenu();
     void updateIcon();
     const client::TokenStatus* tokenFor(unsigned long slotId) const;

@@ -10,12 +10,18 @@ namespace tray {
 TrayState trayState(bool anyToken, client::Attention worst) {
     if (!anyToken) return TrayState::NoToken;
     switch (worst) {
-        case client::Attention::Ready: return TrayState::Ready;
-        case client::Attention::CertExpiring: return TrayState::CertExpiring;
-        case client::Attention::ActionNeeded: return TrayState::ActionNeeded;
-        case client::Attention::PinFinalTry: return TrayState::PinFinalTry;
-        case client::Attention::CertExpired: return TrayState::CertExpired;
-        case client::Attention::PinLocked: return TrayState::PinLocked;
+        case client::Attention::Ready:
+            return TrayState::Ready;
+        case client::Attention::CertExpiring:
+            return TrayState::CertExpiring;
+        case client::Attention::ActionNeeded:
+            return TrayState::ActionNeeded;
+        case client::Attention::PinFinalTry:
+            return TrayState::PinFinalTry;
+        case client::Attention::CertExpired:
+            return TrayState::CertExpired;
+        case client::Attention::PinLocked:
+            return TrayState::PinLocked;
     }
     return TrayState::ActionNeeded;
 }
@@ -24,13 +30,18 @@ namespace {
 
 QColor stateColor(TrayState s) {
     switch (s) {
-        case TrayState::NoToken: return QColor(0x88, 0x88, 0x88);
-        case TrayState::Ready: return QColor(0x2e, 0x9e, 0x44);
-        case TrayState::CertExpiring: return QColor(0xe0, 0xa8, 0x00);
-        case TrayState::ActionNeeded: return QColor(0xe6, 0x6b, 0x00);
+        case TrayState::NoToken:
+            return QColor(0x88, 0x88, 0x88);
+        case TrayState::Ready:
+            return QColor(0x2e, 0x9e, 0x44);
+        case TrayState::CertExpiring:
+            return QColor(0xe0, 0xa8, 0x00);
+        case TrayState::ActionNeeded:
+            return QColor(0xe6, 0x6b, 0x00);
         case TrayState::PinFinalTry:
         case TrayState::CertExpired:
-        case TrayState::PinLocked: return QColor(0xcc, 0x22, 0x22);
+        case TrayState::PinLocked:
+            return QColor(0xcc, 0x22, 0x22);
     }
     return Qt::gray;
 }
@@ -107,13 +118,20 @@ QIcon trayIcon(TrayState state) {
 QString trayStateText(TrayState state) {
     auto tr = [](const char* s) { return QCoreApplication::translate("tray::TrayIcon", s); };
     switch (state) {
-        case TrayState::NoToken: return tr("No token");
-        case TrayState::Ready: return tr("Token ready");
-        case TrayState::CertExpiring: return tr("A certificate expires soon");
-        case TrayState::ActionNeeded: return tr("Action needed");
-        case TrayState::PinFinalTry: return tr("PIN: final try left");
-        case TrayState::CertExpired: return tr("A certificate has expired");
-        case TrayState::PinLocked: return tr("PIN locked");
+        case TrayState::NoToken:
+            return tr("No token");
+        case TrayState::Ready:
+            return tr("Token ready");
+        case TrayState::CertExpiring:
+            return tr("A certificate expires soon");
+        case TrayState::ActionNeeded:
+            return tr("Action needed");
+        case TrayState::PinFinalTry:
+            return tr("PIN: final try left");
+        case TrayState::CertExpired:
+            return tr("A certificate has expired");
+        case TrayState::PinLocked:
+            return tr("PIN locked");
     }
     return {};
 }

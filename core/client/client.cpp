@@ -56,7 +56,8 @@ core::Result<std::shared_ptr<token::Token>> Client::token(token::SlotId slot) {
     return m_manager.token(slot);
 }
 
-core::Status Client::changePin(token::SlotId slot, PinRole role, core::ByteView oldPin, core::ByteView newPin) {
+core::Status Client::changePin(token::SlotId slot, PinRole role, core::ByteView oldPin,
+                               core::ByteView newPin) {
     auto tok = token(slot);
     if (!tok) return core::fail(tok.error());
     const auto kind = (*tok)->kind();
@@ -84,6 +85,8 @@ core::Result<std::vector<token::SlotId>> Client::waitForEvents(int timeoutMs) {
     return m_manager.waitForEvents(timeoutMs);
 }
 
-void Client::cancelWait() { m_manager.cancelWait(); }
+void Client::cancelWait() {
+    m_manager.cancelWait();
+}
 
 }  // namespace client

@@ -13,7 +13,7 @@
 namespace client {
 
 class Client {
-public:
+  public:
     explicit Client(std::unique_ptr<token::ReaderBackend> backend);
     // Over pcsc-lite (token::makePcscBackend()).
     static std::unique_ptr<Client> withPcsc();
@@ -39,7 +39,7 @@ public:
 
     token::TokenManager& manager() { return m_manager; }
 
-private:
+  private:
     token::TokenManager m_manager;
 };
 

@@ -24,19 +24,21 @@ struct BioFree {
     void operator()(BIO* b) const { BIO_free(b); }
 };
 struct ExtsFree {
-    void operator()(STACK_OF(X509_EXTENSION) * s) const { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
+    void operator()(STACK_OF(X509_EXTENSION) * s) const {
+        sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free);
+    }
 };
 
 // The admin login each application needs for key generation and certificate writes.
 core::Status adminLogin(token::Token& tok, core::ByteView secret) {
     const auto kind = tok.kind() == token::AppKind::OpenPgp ? token::SoCredential::AdminPin
-                                                             : token::SoCredential::ManagementKey;
+                                                            : token::SoCredential::ManagementKey;
     return tok.loginSo(kind, secret);
 }
 
 bool addEntry(X509_NAME* name, const char* field, const std::string& value) {
-    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.c_str()),
-                                      -1, -1, 0) == 1;
+    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1, 0) == 1;
 }
 
 }  // namespace
@@ -51,12 +53,13 @@ core::Result<core::SecureBytes> parseManagementKey(const std::string& hex) {
     core::SecureBytes key = core::secureCopy(raw);
     core::secureWipe(raw.data(), raw.size());
     if (!ok || (key.size() != 16 && key.size() != 24 && key.size() != 32))
-        return core::fail(Errc::InvalidArgument, "the management key must be 32, 48 or 64 hexadecimal digits");
+        return core::fail(Errc::InvalidArgument,
+                          "the management key must be 32, 48 or 64 hexadecimal digits");
     return key;
 }
 
-core::Result<core::Bytes> generateKey(Client& client, token::SlotId slot, uint8_t keyRef, cardapp::KeyAlgorithm alg,
-                                      core::ByteView adminSecret) {
+core::Result<core::Bytes> generateKey(Client& client, token::SlotId slot, uint8_t keyRef,
+                                      cardapp::KeyAlgorithm alg, core::ByteView adminSecret) {
     auto tok = client.token(slot);
     if (!tok) return std::unexpected(tok.error());
     MESIGN_TRY(adminLogin(**tok, adminSecret));
@@ -69,7 +72,8 @@ core::Result<core::Bytes> generateKey(Client& client, token::SlotId slot, uint8_
 }
 
 core::Result<std::string> makeCsrPem(Client& client, token::SlotId slot, uint8_t keyRef, core::ByteView spki,
-                                     const CsrSubject& subject, core::ByteView pin, const std::string& modulePath) {
+                                     const CsrSubject& subject, core::ByteView pin,
+                                     const std::string& modulePath) {
     if (subject.commonName.empty()) return core::fail(Errc::InvalidArgument, "a name (CN) is required");
     auto tok = client.token(slot);
     if (!tok) return std::unexpected(tok.error());
@@ -104,7 +108,8 @@ core::Result<std::string> makeCsrPem(Client& client, token::SlotId slot, uint8_t
         auto signer = P11Signer::open(modulePath, info->serial, *ckaId, pin);
         if (!signer) return std::unexpected(signer.error());
         if (X509_REQ_sign(req.get(), (*signer)->pkey(), EVP_sha256()) <= 0)
-            return core::fail(Errc::Crypto, "signing the request with the token key failed: " + opensslErrorText());
+            return core::fail(Errc::Crypto,
+                              "signing the request with the token key failed: " + opensslErrorText());
     }
     std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_X509_REQ(bio.get(), req.get()) != 1)
@@ -136,8 +141,9 @@ core::Result<crypto::CertificateInfo> importCertificate(Client& client, token::S
         if (!written) return std::unexpected(written.error());
         return *info;
     }
-    return core::fail(Errc::InvalidArgument,
-                      "no certificate in the file matches the key in the slot (its public key differs); nothing written");
+    return core::fail(
+        Errc::InvalidArgument,
+        "no certificate in the file matches the key in the slot (its public key differs); nothing written");
 }
 
 }  // namespace client

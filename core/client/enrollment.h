@@ -16,8 +16,8 @@ core::SecureBytes defaultManagementKey();
 core::Result<core::SecureBytes> parseManagementKey(const std::string& hex);
 
 // Generates a key in `keyRef` (replacing what is there); returns its DER SubjectPublicKeyInfo.
-core::Result<core::Bytes> generateKey(Client& client, token::SlotId slot, uint8_t keyRef, cardapp::KeyAlgorithm alg,
-                                      core::ByteView adminSecret);
+core::Result<core::Bytes> generateKey(Client& client, token::SlotId slot, uint8_t keyRef,
+                                      cardapp::KeyAlgorithm alg, core::ByteView adminSecret);
 
 struct CsrSubject {
     std::string commonName;    // required
@@ -27,7 +27,8 @@ struct CsrSubject {
 
 // A PEM certificate request for the key in `keyRef` with public key `spki`, signed (SHA-256) on the token.
 core::Result<std::string> makeCsrPem(Client& client, token::SlotId slot, uint8_t keyRef, core::ByteView spki,
-                                     const CsrSubject& subject, core::ByteView pin, const std::string& modulePath);
+                                     const CsrSubject& subject, core::ByteView pin,
+                                     const std::string& modulePath);
 
 // Writes the certificate in `fileData` (PEM/DER/PKCS#7; the one matching the slot's key) to `keyRef`.
 // Errc::NotFound when the slot holds no key, Errc::InvalidArgument when nothing in the file matches it

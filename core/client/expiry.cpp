@@ -23,9 +23,12 @@ CertHealth certHealth(const crypto::CertificateInfo& cert, std::time_t now, int 
 std::vector<AttentionItem> attentionItems(const TokenStatus& status, std::time_t now, int warningDays) {
     std::vector<AttentionItem> items;
     const auto& pin = status.info.userPin;
-    if (pin.blocked()) items.push_back({Attention::PinLocked, {}, 0});
-    else if (pin.retriesLeft == 1) items.push_back({Attention::PinFinalTry, {}, 0});
-    if (status.info.soPin.blocked() || !status.problem.empty()) items.push_back({Attention::ActionNeeded, {}, 0});
+    if (pin.blocked())
+        items.push_back({Attention::PinLocked, {}, 0});
+    else if (pin.retriesLeft == 1)
+        items.push_back({Attention::PinFinalTry, {}, 0});
+    if (status.info.soPin.blocked() || !status.problem.empty())
+        items.push_back({Attention::ActionNeeded, {}, 0});
     for (const auto& k : status.keys) {
         if (!k.certificate) continue;
         switch (certHealth(*k.certificate, now, warningDays)) {
@@ -35,7 +38,8 @@ std::vector<AttentionItem> attentionItems(const TokenStatus& status, std::time_t
             case CertHealth::Expiring:
                 items.push_back({Attention::CertExpiring, k.slot, daysLeft(*k.certificate, now)});
                 break;
-            default: break;
+            default:
+                break;
         }
     }
     std::stable_sort(items.begin(), items.end(),

@@ -19,18 +19,18 @@ long daysLeft(const crypto::CertificateInfo& cert, std::time_t now);
 
 // Ordered by severity: the tray shows the worst of all its tokens.
 enum class Attention {
-    Ready = 0,         // nothing to do
-    CertExpiring,      // a certificate expires within the warning window
-    ActionNeeded,      // e.g. the PUK is locked, or the key list cannot be read
-    PinFinalTry,       // one PIN try left
+    Ready = 0,     // nothing to do
+    CertExpiring,  // a certificate expires within the warning window
+    ActionNeeded,  // e.g. the PUK is locked, or the key list cannot be read
+    PinFinalTry,   // one PIN try left
     CertExpired,
     PinLocked,
 };
 
 struct AttentionItem {
     Attention what = Attention::Ready;
-    std::string slot;   // the key slot for certificate items, else empty
-    long days = 0;      // days left (CertExpiring) / since (CertExpired, as a positive number)
+    std::string slot;  // the key slot for certificate items, else empty
+    long days = 0;     // days left (CertExpiring) / since (CertExpired, as a positive number)
 };
 
 // Everything that needs attention on one token (empty: ready), worst first.

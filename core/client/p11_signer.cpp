@@ -69,8 +69,9 @@ std::string trimmed(const char* s) {
 }
 }  // namespace
 
-core::Result<std::unique_ptr<P11Signer>> P11Signer::open(const std::string& modulePath, const std::string& serial,
-                                                         uint8_t ckaId, core::ByteView pin) {
+core::Result<std::unique_ptr<P11Signer>> P11Signer::open(const std::string& modulePath,
+                                                         const std::string& serial, uint8_t ckaId,
+                                                         core::ByteView pin) {
     using core::Errc;
     std::unique_ptr<P11Signer> s(new P11Signer());
     auto& h = *s->m_handles;
@@ -83,16 +84,19 @@ core::Result<std::unique_ptr<P11Signer>> P11Signer::open(const std::string& modu
         PKCS11_set_ui_method(h.ctx, h.ui.get(), &h.pinZ) != 0)
         return core::fail(Errc::Internal, "libp11: cannot set the PIN callback");
     if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
-        return core::fail(Errc::NotFound, "cannot load the PKCS#11 module " + modulePath + ": " + opensslErrorText());
+        return core::fail(Errc::NotFound,
+                          "cannot load the PKCS#11 module " + modulePath + ": " + opensslErrorText());
     h.loaded = true;
     if (PKCS11_enumerate_slots(h.ctx, &h.slots, &h.slotCount) != 0)
         return core::fail(Errc::NoReader, "the PKCS#11 module lists no slots: " + opensslErrorText());
     PKCS11_SLOT* slot = nullptr;
     for (unsigned int i = 0; i < h.slotCount; ++i)
         if (h.slots[i].token && trimmed(h.slots[i].token->serialnr) == serial) slot = &h.slots[i];
-    if (!slot) return core::fail(Errc::NoCard, "the PKCS#11 module does not show the token with serial " + serial);
+    if (!slot)
+        return core::fail(Errc::NoCard, "the PKCS#11 module does not show the token with serial " + serial);
     if (PKCS11_login(slot, 0, reinterpret_cast<const char*>(h.pinZ.data())) != 0)
-        return core::fail(Errc::PinIncorrect, "PIN login through the PKCS#11 module failed: " + opensslErrorText());
+        return core::fail(Errc::PinIncorrect,
+                          "PIN login through the PKCS#11 module failed: " + opensslErrorText());
     PKCS11_KEY* keys = nullptr;
     unsigned int keyCount = 0;
     if (PKCS11_enumerate_keys(slot->token, &keys, &keyCount) != 0)

@@ -18,17 +18,18 @@ namespace client {
 std::string pkcs11ModulePath(const std::string& fallback);
 
 class P11Signer {
-public:
+  public:
     // Logs in (user PIN) to the token whose serial is `serial` and finds the private key with CKA_ID `ckaId`.
-    static core::Result<std::unique_ptr<P11Signer>> open(const std::string& modulePath, const std::string& serial,
-                                                         uint8_t ckaId, core::ByteView pin);
+    static core::Result<std::unique_ptr<P11Signer>> open(const std::string& modulePath,
+                                                         const std::string& serial, uint8_t ckaId,
+                                                         core::ByteView pin);
     ~P11Signer();
     P11Signer(const P11Signer&) = delete;
     P11Signer& operator=(const P11Signer&) = delete;
 
     EVP_PKEY* pkey() const { return m_pkey; }
 
-private:
+  private:
     struct Handles;
     P11Signer();
     std::unique_ptr<Handles> m_handles;

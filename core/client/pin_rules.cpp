@@ -10,10 +10,12 @@ std::string PinRules::describe() const {
 PinRules pinRules(token::AppKind kind, PinRole role) {
     if (kind == token::AppKind::OpenPgp) {
         switch (role) {
-            case PinRole::User: return {6, 127};
+            case PinRole::User:
+                return {6, 127};
             case PinRole::Admin:
             case PinRole::Puk:
-            case PinRole::ResettingCode: return {8, 127};
+            case PinRole::ResettingCode:
+                return {8, 127};
         }
     }
     // PIV (SP 800-73-4): PIN and PUK 6..8 bytes.
@@ -26,10 +28,14 @@ PinRole unblockRole(token::AppKind kind) {
 
 const char* pinRoleName(token::AppKind kind, PinRole role) {
     switch (role) {
-        case PinRole::User: return kind == token::AppKind::OpenPgp ? "PIN (PW1)" : "PIN";
-        case PinRole::Puk: return "PUK";
-        case PinRole::Admin: return kind == token::AppKind::OpenPgp ? "Admin PIN (PW3)" : "PUK";
-        case PinRole::ResettingCode: return "Resetting code";
+        case PinRole::User:
+            return kind == token::AppKind::OpenPgp ? "PIN (PW1)" : "PIN";
+        case PinRole::Puk:
+            return "PUK";
+        case PinRole::Admin:
+            return kind == token::AppKind::OpenPgp ? "Admin PIN (PW3)" : "PUK";
+        case PinRole::ResettingCode:
+            return "Resetting code";
     }
     return "PIN";
 }

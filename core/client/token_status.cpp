@@ -17,10 +17,14 @@ token::AppKind appKindOf(const token::TokenInfo& info) {
 std::string slotName(token::AppKind kind, uint8_t keyRef) {
     if (kind == token::AppKind::OpenPgp) {
         switch (keyRef) {
-            case 1: return "SIG";
-            case 2: return "DEC";
-            case 3: return "AUT";
-            default: break;
+            case 1:
+                return "SIG";
+            case 2:
+                return "DEC";
+            case 3:
+                return "AUT";
+            default:
+                break;
         }
     }
     char buf[4];
@@ -34,11 +38,16 @@ std::optional<uint8_t> ckaIdFor(token::AppKind kind, uint8_t keyRef) {
         return std::nullopt;
     }
     switch (keyRef) {
-        case 0x9A: return 1;
-        case 0x9C: return 2;
-        case 0x9D: return 3;
-        case 0x9E: return 4;
-        default: break;
+        case 0x9A:
+            return 1;
+        case 0x9C:
+            return 2;
+        case 0x9D:
+            return 3;
+        case 0x9E:
+            return 4;
+        default:
+            break;
     }
     if (keyRef >= 0x82 && keyRef <= 0x95) return static_cast<uint8_t>(keyRef - 0x82 + 5);
     return std::nullopt;

@@ -13,9 +13,9 @@ namespace client {
 
 struct KeyStatus {
     uint8_t ref = 0;
-    std::string slot;      // "9A", "9C", "82" (PIV); "SIG", "DEC", "AUT" (OpenPGP)
-    std::string label;     // the card application's name of the key ("PIV AUTH key", ...)
-    std::string keyType;   // "RSA-2048", "EC P-256"; empty when unknown
+    std::string slot;     // "9A", "9C", "82" (PIV); "SIG", "DEC", "AUT" (OpenPGP)
+    std::string label;    // the card application's name of the key ("PIV AUTH key", ...)
+    std::string keyType;  // "RSA-2048", "EC P-256"; empty when unknown
     std::size_t keyBits = 0;
     std::optional<uint8_t> ckaId;  // the object's CKA_ID in libmesign-pkcs11.so
     core::Bytes spki;              // empty when the card does not tell

@@ -14,7 +14,9 @@
 namespace guitest {
 namespace {
 
-QString envPath(const char* name) { return qEnvironmentVariable(name); }
+QString envPath(const char* name) {
+    return qEnvironmentVariable(name);
+}
 
 // Distinct colours on a 4-pixel grid: a blank (one-colour) image has 1.
 int distinctColours(const QImage& img) {
@@ -34,7 +36,7 @@ QString saveShot(const QImage& img, const QString& name) {
 }
 
 class TrayDesktopTest : public TrayFixture {
-protected:
+  protected:
     void SetUp() override {
         ASSERT_FALSE(envPath("MESIGN_GUI_SHOTS").isEmpty()) << "run through tests/gui/gui_desktop.sh";
         ASSERT_FALSE(envPath("MESIGN_NOTIFY_LOG").isEmpty()) << "run through tests/gui/gui_desktop.sh";
@@ -49,28 +51,37 @@ TEST_F(TrayDesktopTest, NotificationsReachTheFreedesktopDaemon) {
     EXPECT_EQ(removeCard(), 0);
     ASSERT_TRUE(waitForTokens(0, 5000));
     const std::string label = "Token removed";
-    ASSERT_TRUE(waitFor([&] { return itest::readFile(envPath("MESIGN_NOTIFY_LOG").toStdString()).find(label) != std::string::npos; },
-                        5000))
-        << "the notification daemon's log lacks '" << label << "':\n" << itest::readFile(envPath("MESIGN_NOTIFY_LOG").toStdString());
+    ASSERT_TRUE(waitFor(
+        [&] {
+            return itest::readFile(envPath("MESIGN_NOTIFY_LOG").toStdString()).find(label) !=
+                   std::string::npos;
+        },
+        5000))
+        << "the notification daemon's log lacks '" << label << "':\n"
+        << itest::readFile(envPath("MESIGN_NOTIFY_LOG").toStdString());
     const std::string log = itest::readFile(envPath("MESIGN_NOTIFY_LOG").toStdString());
     EXPECT_NE(log.find("Notify \"MeSign Token\""), std::string::npos) << log;
     EXPECT_NE(log.find("Token inserted"), std::string::npos) << log;
 }
 
 TEST_F(TrayDesktopTest, TrayMenuAndTokenWindowScreenshots) {
-    // Something to show: a certificate that expires in 10 days (highlighted, "renew" offered) and one for a year.
+    // Something to show: a certificate that expires in 10 days (highlighted, "renew" offered) and one for a
+    // year.
     provisionCertificate(0x9A, 365, "Jane Example");
     provisionCertificate(0x9C, 10, "Jane Example (expiring)");
     auto& c = controller();
     ASSERT_TRUE(waitForTokens(1));
     ASSERT_TRUE(QSystemTrayIcon::isSystemTrayAvailable()) << "trayer is not running as the system tray";
-    ASSERT_TRUE(waitFor([&] { return c.trayIcon().geometry().isValid() && c.trayIcon().geometry().width() > 0; }, 5000))
+    ASSERT_TRUE(waitFor(
+        [&] { return c.trayIcon().geometry().isValid() && c.trayIcon().geometry().width() > 0; }, 5000))
         << "the tray icon was never embedded";
     const QRect g = c.trayIcon().geometry();
-    std::cout << "[ tray ] icon at " << g.x() << "," << g.y() << " " << g.width() << "x" << g.height() << "\n";
+    std::cout << "[ tray ] icon at " << g.x() << "," << g.y() << " " << g.width() << "x" << g.height()
+              << "\n";
 
     // Right-click the icon as a person would: the context menu must open.
-    auto click = run({"xdotool", "mousemove", std::to_string(g.center().x()), std::to_string(g.center().y()), "click", "3"});
+    auto click = run({"xdotool", "mousemove", std::to_string(g.center().x()), std::to_string(g.center().y()),
+                      "click", "3"});
     ASSERT_EQ(click.exitCode, 0) << click.describe();
     ASSERT_TRUE(waitFor([&] { return c.menu().isVisible(); }, 5000)) << "the tray menu did not open";
     QTest::qWait(300);  // let it paint
@@ -86,10 +97,12 @@ TEST_F(TrayDesktopTest, TrayMenuAndTokenWindowScreenshots) {
     auto* win = c.showWindow();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(win));
     win->selectToken(0, 1);
-    EXPECT_TRUE(win->detailsText().contains(QStringLiteral("expires in"))) << win->detailsText().toStdString();
+    EXPECT_TRUE(win->detailsText().contains(QStringLiteral("expires in")))
+        << win->detailsText().toStdString();
     win->selectToken(0, 0);  // the expiring row unselected, so its highlight shows in the picture
     QTest::qWait(300);
-    EXPECT_TRUE(win->detailsText().contains(QStringLiteral("CN=Jane Example"))) << win->detailsText().toStdString();
+    EXPECT_TRUE(win->detailsText().contains(QStringLiteral("CN=Jane Example")))
+        << win->detailsText().toStdString();
     const QImage winShot = win->grab().toImage();
     saveShot(winShot, QStringLiteral("token-window.png"));
     EXPECT_GT(distinctColours(winShot), 20);

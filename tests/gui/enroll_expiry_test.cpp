@@ -53,7 +53,8 @@ TEST_F(TrayEnrollTest, WizardEndToEnd) {
     QTest::mouseClick(w->generateButton(), Qt::LeftButton);
     ASSERT_TRUE(waitFor([&] { return made.count() > 0; }, 120000)) << "key generation + request took > 120 s";
     ASSERT_TRUE(made.at(0).at(0).toBool()) << made.at(0).at(1).toString().toStdString();
-    EXPECT_TRUE(w->requestView()->toPlainText().startsWith(QStringLiteral("-----BEGIN CERTIFICATE REQUEST-----")));
+    EXPECT_TRUE(
+        w->requestView()->toPlainText().startsWith(QStringLiteral("-----BEGIN CERTIFICATE REQUEST-----")));
     EXPECT_TRUE(w->button(QWizard::NextButton)->isEnabled());
 
     // The request verifies, names the user, and carries the token's 9A public key.
@@ -62,21 +63,26 @@ TEST_F(TrayEnrollTest, WizardEndToEnd) {
     auto subj = sh("openssl req -in req.pem -noout -subject");
     EXPECT_NE(subj.out.find("CN = Gui Test User"), std::string::npos) << subj.out;
     EXPECT_NE(subj.out.find("emailAddress = gui@example.test"), std::string::npos) << subj.out;
-    auto pub = pkcs11Tool({"--read-object", "--type", "pubkey", "--id", "01", "-o", path("pub.der").string()});
+    auto pub =
+        pkcs11Tool({"--read-object", "--type", "pubkey", "--id", "01", "-o", path("pub.der").string()});
     ASSERT_EQ(pub.exitCode, 0) << pub.describe();
-    sh("openssl req -in req.pem -noout -pubkey > csr-pub.pem && openssl pkey -pubin -inform DER -in pub.der > card-pub.pem"
+    sh("openssl req -in req.pem -noout -pubkey > csr-pub.pem && openssl pkey -pubin -inform DER -in pub.der "
+       "> card-pub.pem"
        " && cmp csr-pub.pem card-pub.pem");
 
     // A throwaway CA issues the certificate; another one for a software key must be refused.
     sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt"
        " -subj '/CN=Gui Test CA' -days 2 2>/dev/null"
-       " && printf 'subjectAltName=email:gui@example.test\\nkeyUsage=digitalSignature,keyEncipherment\\n' > ext.cnf"
+       " && printf 'subjectAltName=email:gui@example.test\\nkeyUsage=digitalSignature,keyEncipherment\\n' > "
+       "ext.cnf"
        " && openssl x509 -req -in req.pem -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf"
        " -out user.crt 2>/dev/null"
        " && openssl crl2pkcs7 -nocrl -certfile ca.crt -certfile user.crt -outform DER -out chain.p7b"
-       " && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other.key -subj /CN=Other"
+       " && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other.key -subj "
+       "/CN=Other"
        " -out other.csr 2>/dev/null"
-       " && openssl x509 -req -in other.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out other.crt 2>/dev/null");
+       " && openssl x509 -req -in other.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out other.crt "
+       "2>/dev/null");
 
     w->next();
     ASSERT_EQ(w->currentId(), tray::EnrollWizard::ImportPage);
@@ -85,9 +91,12 @@ TEST_F(TrayEnrollTest, WizardEndToEnd) {
     QTest::mouseClick(w->importButton(), Qt::LeftButton);
     ASSERT_TRUE(waitFor([&] { return imported.count() > 0; }, 30000));
     EXPECT_FALSE(imported.at(0).at(0).toBool());
-    EXPECT_TRUE(imported.at(0).at(1).toString().contains(QStringLiteral("matches the key"))) << imported.at(0).at(1).toString().toStdString();
+    EXPECT_TRUE(imported.at(0).at(1).toString().contains(QStringLiteral("matches the key")))
+        << imported.at(0).at(1).toString().toStdString();
     auto none = pkcs11Tool({"--list-objects", "--type", "cert"});
-    EXPECT_EQ(none.out.find("Certificate Object"), std::string::npos) << "a mismatching certificate was written\n" << none.out;
+    EXPECT_EQ(none.out.find("Certificate Object"), std::string::npos)
+        << "a mismatching certificate was written\n"
+        << none.out;
 
     w->certificatePathField()->setText(QString::fromStdString(path("chain.p7b").string()));
     QTest::mouseClick(w->importButton(), Qt::LeftButton);
@@ -117,7 +126,8 @@ TEST_F(TrayEnrollTest, WizardEndToEnd) {
     const QString details = win->detailsText();
     EXPECT_TRUE(details.contains(QStringLiteral("gui@example.test"))) << details.toStdString();
     EXPECT_TRUE(details.contains(QStringLiteral("CN=Gui Test CA"))) << details.toStdString();
-    EXPECT_TRUE(details.contains(QStringLiteral("digital signature, key encipherment"))) << details.toStdString();
+    EXPECT_TRUE(details.contains(QStringLiteral("digital signature, key encipherment")))
+        << details.toStdString();
     EXPECT_TRUE(win->exportSelected(QString::fromStdString(path("exported.pem").string())));
     sh("openssl x509 -in exported.pem -outform DER | cmp - user.der");
 }
@@ -142,7 +152,8 @@ TEST_F(TrayExpiryTest, TenDaysWarnsFortyDaysOnlyWithAWiderWindow) {
     ASSERT_EQ(expiring().size(), 1u);
     // openssl's -days counts from its own "now", a moment before ours: 9 or 10 whole days are left.
     EXPECT_TRUE(expiring()[0].find("slot 9C expires in 9 day") != std::string::npos ||
-                expiring()[0].find("slot 9C expires in 10 day") != std::string::npos) << expiring()[0];
+                expiring()[0].find("slot 9C expires in 10 day") != std::string::npos)
+        << expiring()[0];
 
     // The 9C row is highlighted, the 9D row is not.
     auto& m = c.model();
@@ -164,7 +175,8 @@ TEST_F(TrayExpiryTest, TenDaysWarnsFortyDaysOnlyWithAWiderWindow) {
     QPointer<tray::EnrollWizard> renew = c.openEnroll(static_cast<unsigned long>(t.slotId), 0x9C);
     ASSERT_TRUE(renew);
     EXPECT_EQ(renew->slotBox()->currentData().toInt(), 0x9C);
-    EXPECT_TRUE(renew->slotBox()->currentText().contains(QStringLiteral("Holder 10"))) << renew->slotBox()->currentText().toStdString();
+    EXPECT_TRUE(renew->slotBox()->currentText().contains(QStringLiteral("Holder 10")))
+        << renew->slotBox()->currentText().toStdString();
     renew->close();
 
     // A repeated read does not repeat the notice.
@@ -177,7 +189,8 @@ TEST_F(TrayExpiryTest, TenDaysWarnsFortyDaysOnlyWithAWiderWindow) {
     c.applySettings(wide);
     ASSERT_EQ(expiring().size(), 2u);
     EXPECT_TRUE(expiring()[1].find("slot 9D expires in 39 day") != std::string::npos ||
-                expiring()[1].find("slot 9D expires in 40 day") != std::string::npos) << expiring()[1];
+                expiring()[1].find("slot 9D expires in 40 day") != std::string::npos)
+        << expiring()[1];
     // A 5-day window: nothing expiring, the tray is ready again.
     tray::TraySettings narrow;
     narrow.warningDays = 5;
@@ -187,7 +200,7 @@ TEST_F(TrayExpiryTest, TenDaysWarnsFortyDaysOnlyWithAWiderWindow) {
 
 // The same wizard on an OpenPGP token: admin PIN (PW3) instead of the management key, the SIG key.
 class TrayEnrollOpenPgpTest : public TrayFixture {
-protected:
+  protected:
     bool insertCardAtSetUp() const override { return false; }
 };
 
@@ -196,7 +209,8 @@ TEST_F(TrayEnrollOpenPgpTest, WizardOnTheSignatureKey) {
     auto& c = controller();
     ASSERT_TRUE(waitForTokens(1));
     ASSERT_EQ(firstToken().info.application, "OpenPGP");
-    QPointer<tray::EnrollWizard> w = c.openEnroll(static_cast<unsigned long>(firstToken().slotId), std::nullopt);
+    QPointer<tray::EnrollWizard> w =
+        c.openEnroll(static_cast<unsigned long>(firstToken().slotId), std::nullopt);
     ASSERT_TRUE(w);
     ASSERT_TRUE(selectData(w->slotBox(), 1));
     EXPECT_TRUE(w->slotBox()->currentText().startsWith(QStringLiteral("SIG")));
@@ -218,7 +232,8 @@ TEST_F(TrayEnrollOpenPgpTest, WizardOnTheSignatureKey) {
 
     sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt"
        " -subj '/CN=Pgp CA' -days 2 2>/dev/null"
-       " && openssl x509 -req -in pgp-req.pem -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out pgp.crt 2>/dev/null");
+       " && openssl x509 -req -in pgp-req.pem -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out pgp.crt "
+       "2>/dev/null");
     w->next();
     QSignalSpy imported(w.data(), &tray::EnrollWizard::importFinished);
     w->certificatePathField()->setText(QString::fromStdString(path("pgp.crt").string()));

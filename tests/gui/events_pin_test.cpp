@@ -3,12 +3,11 @@
 // pkcs11-tool (login with the new PIN works, the old one fails).
 #include <QFile>
 #include <QLabel>
-#include <QTemporaryDir>
-#include <QTranslator>
-
-#include <set>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTemporaryDir>
+#include <QTranslator>
+#include <set>
 
 #include "tests/gui/gui_fixture.h"
 #include "tray/pin_dialog.h"
@@ -22,7 +21,7 @@ using Clock = std::chrono::steady_clock;
 using tray::Notice;
 
 class TrayEventsTest : public TrayFixture {
-protected:
+  protected:
     bool insertCardAtSetUp() const override { return false; }
 };
 
@@ -47,7 +46,8 @@ TEST_F(TrayEventsTest, InsertAndRemoveSeenWithinOneSecond) {
     ASSERT_EQ(c.model().tokens().size(), 1u);
     const auto& n = c.notifier().history().back();
     EXPECT_EQ(n.kind, Notice::Inserted);
-    EXPECT_TRUE(n.title.contains(QString::fromStdString(c.model().tokens()[0].info.label))) << n.title.toStdString();
+    EXPECT_TRUE(n.title.contains(QString::fromStdString(c.model().tokens()[0].info.label)))
+        << n.title.toStdString();
     EXPECT_TRUE(n.body.contains(QString::fromStdString(reader()))) << n.body.toStdString();
     EXPECT_EQ(stateSeen, static_cast<int>(tray::TrayState::Ready));
 
@@ -73,8 +73,8 @@ TEST_F(TrayEventsTest, SeveralReadersAndTokens) {
     ASSERT_TRUE(waitForTokens(1));
     itest::BackgroundProcess second;
     const std::string port = std::to_string(std::stoi(m_env.port) + 1);
-    ASSERT_TRUE(second.start({itest::vcardBinary(), "--init", "piv,openpgp", "--host", m_env.host, "--port", port,
-                              path("second.state").string()},
+    ASSERT_TRUE(second.start({itest::vcardBinary(), "--init", "piv,openpgp", "--host", m_env.host, "--port",
+                              port, path("second.state").string()},
                              path("second.log")))
         << second.error();
     ASSERT_TRUE(waitForTokens(3)) << "the model shows " << c.model().tokens().size() << " tokens\n"
@@ -87,11 +87,13 @@ TEST_F(TrayEventsTest, SeveralReadersAndTokens) {
     EXPECT_EQ(readers.size(), 2u);
     EXPECT_EQ(apps, (std::set<std::string>{"PIV", "OpenPGP"}));
     const auto& h = c.notifier().history();
-    EXPECT_EQ(std::count_if(h.begin(), h.end(), [](const Notice& n) { return n.kind == Notice::Inserted; }), 3);
+    EXPECT_EQ(std::count_if(h.begin(), h.end(), [](const Notice& n) { return n.kind == Notice::Inserted; }),
+              3);
     EXPECT_EQ(second.stop(), 0);
     ASSERT_TRUE(waitForTokens(1));
     EXPECT_EQ(c.model().tokens().front().reader, reader());
-    EXPECT_EQ(std::count_if(h.begin(), h.end(), [](const Notice& n) { return n.kind == Notice::Removed; }), 2);
+    EXPECT_EQ(std::count_if(h.begin(), h.end(), [](const Notice& n) { return n.kind == Notice::Removed; }),
+              2);
     EXPECT_EQ(c.model().rowCount(), 1);
 }
 
@@ -99,13 +101,15 @@ TEST(TraySingleInstanceTest, SecondStartAsksTheFirstToShow) {
     QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
     qputenv("XDG_RUNTIME_DIR", dir.path().toUtf8());
-    QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile::setPermissions(dir.path(),
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     tray::SingleInstance first, second;
     QSignalSpy shown(&first, &tray::SingleInstance::showRequested);
     ASSERT_TRUE(first.acquire());
     EXPECT_TRUE(first.lockPath().startsWith(dir.path())) << first.lockPath().toStdString();
     EXPECT_FALSE(second.acquire()) << "a second agent in the same session must not start";
-    EXPECT_TRUE(waitFor([&] { return shown.count() == 1; }, 5000)) << "the running agent was not asked to show itself";
+    EXPECT_TRUE(waitFor([&] { return shown.count() == 1; }, 5000))
+        << "the running agent was not asked to show itself";
 }
 
 // The built English translation supplies the plural forms the source strings leave open.
@@ -115,12 +119,16 @@ TEST(TrayTranslationTest, EnglishPluralForms) {
         << "no mesign-tray_en.qm in " << MESIGN_TRAY_QM_DIR;
     ASSERT_TRUE(QCoreApplication::installTranslator(&en));
     client::AttentionItem expiring{client::Attention::CertExpiring, "9C", 1};
-    EXPECT_EQ(tray::TokenModel::attentionText(expiring), QStringLiteral("certificate in slot 9C expires in 1 day"));
+    EXPECT_EQ(tray::TokenModel::attentionText(expiring),
+              QStringLiteral("certificate in slot 9C expires in 1 day"));
     expiring.days = 12;
-    EXPECT_EQ(tray::TokenModel::attentionText(expiring), QStringLiteral("certificate in slot 9C expires in 12 days"));
-    EXPECT_EQ(QCoreApplication::translate("tray::TokenModel", "%n tries left", nullptr, 1), QStringLiteral("1 try left"));
+    EXPECT_EQ(tray::TokenModel::attentionText(expiring),
+              QStringLiteral("certificate in slot 9C expires in 12 days"));
+    EXPECT_EQ(QCoreApplication::translate("tray::TokenModel", "%n tries left", nullptr, 1),
+              QStringLiteral("1 try left"));
     QCoreApplication::removeTranslator(&en);
-    EXPECT_EQ(tray::TokenModel::attentionText(expiring), QStringLiteral("certificate in slot 9C expires in 12 day(s)"));
+    EXPECT_EQ(tray::TokenModel::attentionText(expiring),
+              QStringLiteral("certificate in slot 9C expires in 12 day(s)"));
 }
 
 class TrayPinTest : public TrayFixture {};
@@ -146,8 +154,10 @@ TEST_F(TrayPinTest, ChangeThenLockThenUnblockThroughTheDialogs) {
     QPointer<tray::PinDialog> d = c.openChangePin(slot);
     ASSERT_TRUE(d);
     ASSERT_TRUE(QTest::qWaitForWindowExposed(d));
-    EXPECT_TRUE(d->findChild<QLabel*>(QStringLiteral("intro"))->text().contains(QStringLiteral("3 tries left")));
-    EXPECT_TRUE(d->findChild<QLabel*>(QStringLiteral("intro"))->text().contains(QStringLiteral("6 to 8 characters")));
+    EXPECT_TRUE(
+        d->findChild<QLabel*>(QStringLiteral("intro"))->text().contains(QStringLiteral("3 tries left")));
+    EXPECT_TRUE(
+        d->findChild<QLabel*>(QStringLiteral("intro"))->text().contains(QStringLiteral("6 to 8 characters")));
 
     // Local checks cost no try.
     auto r = attempt(*d, "123456", "2468", "2468");
@@ -162,7 +172,8 @@ TEST_F(TrayPinTest, ChangeThenLockThenUnblockThroughTheDialogs) {
     EXPECT_EQ(r.second, QStringLiteral("Wrong PIN: 2 tries left.")) << r.second.toStdString();
     r = attempt(*d, "123456", "24681357", "24681357");
     EXPECT_TRUE(r.first) << r.second.toStdString();
-    EXPECT_TRUE(waitFor([&] { return d.isNull() || !d->isVisible(); })) << "the dialog stays open after success";
+    EXPECT_TRUE(waitFor([&] { return d.isNull() || !d->isVisible(); }))
+        << "the dialog stays open after success";
 
     // Against the card: the new PIN logs in through our module, the old one does not.
     auto ok = pkcs11Tool({"--login", "--pin", "24681357", "--list-objects"});
@@ -173,10 +184,14 @@ TEST_F(TrayPinTest, ChangeThenLockThenUnblockThroughTheDialogs) {
 
     // Lock the PIN through the dialog: the model, the icon and a notice say so.
     // core/token keeps the PIN status up to 2 s; another process's try shows after that.
-    ASSERT_TRUE(waitFor([&] {
-        refreshModel();
-        return firstToken().info.userPin.retriesLeft == 2;
-    }, 5000)) << "pkcs11-tool's wrong login cost one try; the model shows " << firstToken().info.userPin.retriesLeft;
+    ASSERT_TRUE(waitFor(
+        [&] {
+            refreshModel();
+            return firstToken().info.userPin.retriesLeft == 2;
+        },
+        5000))
+        << "pkcs11-tool's wrong login cost one try; the model shows "
+        << firstToken().info.userPin.retriesLeft;
     d = c.openChangePin(slot);
     ASSERT_TRUE(d);
     r = attempt(*d, "999999", "11223344", "11223344");
@@ -185,19 +200,22 @@ TEST_F(TrayPinTest, ChangeThenLockThenUnblockThroughTheDialogs) {
     EXPECT_EQ(c.model().worstAttention(), client::Attention::PinFinalTry);
     r = attempt(*d, "999999", "11223344", "11223344");
     EXPECT_FALSE(r.first);
-    EXPECT_TRUE(r.second == QStringLiteral("Wrong PIN: 0 tries left.") || r.second == QStringLiteral("The PIN is locked."))
+    EXPECT_TRUE(r.second == QStringLiteral("Wrong PIN: 0 tries left.") ||
+                r.second == QStringLiteral("The PIN is locked."))
         << r.second.toStdString();
     d->close();
     refreshModel();
     EXPECT_TRUE(firstToken().info.userPin.blocked());
     EXPECT_EQ(c.model().worstAttention(), client::Attention::PinLocked);
     const auto& hist = c.notifier().history();
-    EXPECT_TRUE(std::any_of(hist.begin(), hist.end(), [](const Notice& n) { return n.kind == Notice::PinLocked; }));
+    EXPECT_TRUE(
+        std::any_of(hist.begin(), hist.end(), [](const Notice& n) { return n.kind == Notice::PinLocked; }));
 
     // Unblock with the PUK through the unblock dialog.
     QPointer<tray::PinDialog> u = c.openUnblockPin(slot);
     ASSERT_TRUE(u);
-    EXPECT_TRUE(u->findChild<QLabel*>(QStringLiteral("intro"))->text().contains(QStringLiteral("PUK: 3 tries left")));
+    EXPECT_TRUE(
+        u->findChild<QLabel*>(QStringLiteral("intro"))->text().contains(QStringLiteral("PUK: 3 tries left")));
     r = attempt(*u, "87654321", "55667788", "55667788");
     EXPECT_FALSE(r.first);
     EXPECT_EQ(r.second, QStringLiteral("Wrong PUK: 2 tries left.")) << r.second.toStdString();

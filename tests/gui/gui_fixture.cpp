@@ -74,13 +74,16 @@ void TrayFixture::provisionCertificate(uint8_t keyRef, int days, const std::stri
     ASSERT_TRUE(spki) << spki.error().describe();
     const std::string n = std::to_string(keyRef);
     itest::writeFile(path("pub" + n + ".der"), std::string(spki->begin(), spki->end()));
-    sh("printf 'subjectAltName=email:" + std::string("user") + n + "@example.test\\nkeyUsage=digitalSignature\\n' > ext" + n +
-       ".cnf && openssl pkey -pubin -inform DER -in pub" + n + ".der -out pub" + n + ".pem && openssl x509 -new"
-       " -force_pubkey pub" + n + ".pem -subj '/CN=" + cn + "' -CA ca.crt -CAkey ca.key -days " + std::to_string(days) +
+    sh("printf 'subjectAltName=email:" + std::string("user") + n +
+       "@example.test\\nkeyUsage=digitalSignature\\n' > ext" + n +
+       ".cnf && openssl pkey -pubin -inform DER -in pub" + n + ".der -out pub" + n +
+       ".pem && openssl x509 -new"
+       " -force_pubkey pub" +
+       n + ".pem -subj '/CN=" + cn + "' -CA ca.crt -CAkey ca.key -days " + std::to_string(days) +
        " -extfile ext" + n + ".cnf -out c" + n + ".pem 2>/dev/null");
     const std::string pem = itest::readFile(path("c" + n + ".pem"));
-    auto ok = client::importCertificate(setup, slot, keyRef, {reinterpret_cast<const uint8_t*>(pem.data()), pem.size()},
-                                        core::view(mgmt));
+    auto ok = client::importCertificate(
+        setup, slot, keyRef, {reinterpret_cast<const uint8_t*>(pem.data()), pem.size()}, core::view(mgmt));
     ASSERT_TRUE(ok) << ok.error().describe();
 }
 

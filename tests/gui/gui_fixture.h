@@ -7,7 +7,6 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
-
 #include <functional>
 #include <memory>
 
@@ -27,7 +26,7 @@ bool waitFor(const std::function<bool()>& done, int timeoutMs = 10000);
 std::string modulePath();
 
 class TrayFixture : public itest::VcardFixture {
-protected:
+  protected:
     void SetUp() override;
     void TearDown() override;
 
@@ -38,8 +37,9 @@ protected:
     const client::TokenStatus& firstToken();
     // Re-reads the tokens on the worker and waits for the model to have them.
     void refreshModel();
-    // Before the controller starts: an EC P-256 key generated in `keyRef` and a certificate for it ("CN=<cn>",
-    // valid `days` from now) issued by a throwaway CA (ca.crt/ca.key in the test directory) and imported.
+    // Before the controller starts: an EC P-256 key generated in `keyRef` and a certificate for it
+    // ("CN=<cn>", valid `days` from now) issued by a throwaway CA (ca.crt/ca.key in the test directory) and
+    // imported.
     void provisionCertificate(uint8_t keyRef, int days, const std::string& cn);
     // pkcs11-tool against our module; returns its result.
     itest::CommandResult pkcs11Tool(const std::vector<std::string>& args);

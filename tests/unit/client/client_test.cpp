@@ -1,5 +1,7 @@
 // client::Client and the enrolment helpers over the fake PC/SC world (in-process virtual PIV cards with
 // PIN 123456, PUK 12345678 and the default management key).
+#include "core/client/client.h"
+
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -7,7 +9,6 @@
 
 #include <memory>
 
-#include "core/client/client.h"
 #include "core/client/enrollment.h"
 #include "tests/support/fake_reader_backend.h"
 
@@ -49,15 +50,18 @@ std::string issueCertificatePem(core::ByteView spki, const std::string& cn) {
     return pem;
 }
 
-core::ByteView bytesOf(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+core::ByteView bytesOf(const std::string& s) {
+    return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
 
 class ClientTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         m_world = std::make_shared<testsupport::FakeReaders>();
         m_world->addReader("Reader A");
         m_world->insertCard("Reader A");
-        m_client = std::make_unique<client::Client>(std::make_unique<testsupport::FakeReaderBackend>(m_world));
+        m_client =
+            std::make_unique<client::Client>(std::make_unique<testsupport::FakeReaderBackend>(m_world));
     }
     int pinTries() {
         auto st = m_client->status(1);

@@ -1,8 +1,9 @@
 // Expiry and attention logic: certificates expiring in 10 and 40 days against the default 30-day window
 // and a configured one, expired and not-yet-valid certificates, PIN states, and the worst over tokens.
+#include "core/client/expiry.h"
+
 #include <gtest/gtest.h>
 
-#include "core/client/expiry.h"
 #include "core/client/pin_rules.h"
 
 namespace {
@@ -45,7 +46,8 @@ TEST(Expiry, TenDaysWarnsFortyDaysDoesNotWithTheDefaultWindow) {
 TEST(Expiry, WindowIsConfigurable) {
     EXPECT_EQ(certHealth(certExpiringIn(40 * kDay), kNow, 45), CertHealth::Expiring);
     EXPECT_EQ(certHealth(certExpiringIn(10 * kDay), kNow, 7), CertHealth::Valid);
-    EXPECT_EQ(certHealth(certExpiringIn(30 * kDay), kNow, 30), CertHealth::Expiring) << "the boundary day warns";
+    EXPECT_EQ(certHealth(certExpiringIn(30 * kDay), kNow, 30), CertHealth::Expiring)
+        << "the boundary day warns";
     EXPECT_EQ(certHealth(certExpiringIn(30 * kDay + 1), kNow, 30), CertHealth::Valid);
 }
 
@@ -81,7 +83,8 @@ TEST(Attention, PinStates) {
 }
 
 TEST(Attention, WorstOverSeveralTokens) {
-    std::vector<TokenStatus> tokens{tokenWith({certExpiringIn(40 * kDay)}), tokenWith({certExpiringIn(10 * kDay)})};
+    std::vector<TokenStatus> tokens{tokenWith({certExpiringIn(40 * kDay)}),
+                                    tokenWith({certExpiringIn(10 * kDay)})};
     EXPECT_EQ(worstAttention(tokens, kNow, 30), Attention::CertExpiring);
     tokens.push_back(tokenWith({}, 0));
     EXPECT_EQ(worstAttention(tokens, kNow, 30), Attention::PinLocked);
