@@ -214,8 +214,13 @@ class Report:
                 body.append([f"{n} card{'s' if n > 1 else ''}, {'first' if cache == 'cold' else 'known cards'}",
                              spread(values(m, "wall_ms")), spread(values(o, "wall_ms")),
                              fmt(ratio(med(values(m, "wall_ms")), med(values(o, "wall_ms"))), 2),
-                             spread(values(m, "apdus"), 0), spread(values(o, "apdus"), 0)])
-        self.table(["cards", "MeSign ms", "OpenSC ms", "ratio", "MeSign APDUs", "OpenSC APDUs"], body)
+                             spread(values(m, "apdus"), 0), spread(values(o, "apdus"), 0),
+                             fmt(med(values(m, "slots")), 0), fmt(med(values(o, "slots")), 0)])
+        self.table(["cards", "MeSign ms", "OpenSC ms", "ratio", "MeSign APDUs", "OpenSC APDUs", "MeSign tokens",
+                    "OpenSC tokens"], body)
+        self.out("*tokens*: slots with a token that the module reported. A module that shows fewer tokens than "
+                 "there are cards read only those cards; compare APDUs per token.")
+        self.out()
 
     # -- scenario 5 --
     def hotplug(self):
