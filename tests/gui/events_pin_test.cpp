@@ -145,6 +145,27 @@ std::pair<bool, QString> attempt(tray::PinDialog& d, const QString& current, con
     return {spy.at(0).at(0).toBool(), spy.at(0).at(1).toString()};
 }
 
+// OpenPGP PW1: 6..127 characters; the dialog states that and the card takes a 10-character PIN.
+class TrayPinOpenPgpTest : public TrayFixture {
+  protected:
+    bool insertCardAtSetUp() const override { return false; }
+};
+
+TEST_F(TrayPinOpenPgpTest, ChangePw1ThroughTheDialog) {
+    insertCard({"--init", "openpgp", "--once"});
+    auto& c = controller();
+    ASSERT_TRUE(waitForTokens(1));
+    ASSERT_EQ(firstToken().info.application, "OpenPGP");
+    QPointer<tray::PinDialog> d = c.openChangePin(static_cast<unsigned long>(firstToken().slotId));
+    ASSERT_TRUE(d);
+    const QString intro = d->findChild<QLabel*>(QStringLiteral("intro"))->text();
+    EXPECT_TRUE(intro.contains(QStringLiteral("6 to 127 characters"))) << intro.toStdString();
+    auto r = attempt(*d, "123456", "pgp-pin-10", "pgp-pin-10");
+    EXPECT_TRUE(r.first) << r.second.toStdString();
+    auto ok = pkcs11Tool({"--login", "--pin", "pgp-pin-10", "--list-objects"});
+    EXPECT_EQ(ok.exitCode, 0) << ok.describe();
+}
+
 TEST_F(TrayPinTest, ChangeThenLockThenUnblockThroughTheDialogs) {
     auto& c = controller();
     ASSERT_TRUE(waitForTokens(1));
