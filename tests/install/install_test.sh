@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# install_test.sh BUILD WORK HAS_TRAY HAS_MAN BINDIR LIBDIR DATADIR MANDIR DOCDIR SYSCONFDIR
-# (the last six: CMake's GNUInstallDirs values, relative to the prefix)
+# install_test.sh BUILD WORK HAS_TRAY HAS_MAN BINDIR LIBDIR DATADIR MANDIR DOCDIR SYSCONFDIR TRAY_QM
+# (BINDIR..SYSCONFDIR: CMake's GNUInstallDirs values, relative to the prefix; TRAY_QM: the tray's .qm file
+# names, comma-separated)
 # 1. `cmake --install BUILD --prefix STAGE` installs exactly the expected files (below), mesign.module names
 #    the staged module by absolute path, and the staged mesign-token finds the staged module by itself;
 # 2. the uninstall target removes exactly the files of install_manifest.txt and nothing else;
 # 3. `cpack -G DEB` builds a .deb whose `dpkg-deb -c` lists the same files under /usr, depending on pcscd.
 set -euo pipefail
-BUILD=$1 W=$2 TRAY=$3 MAN=$4 BINDIR=$5 LIBDIR=$6 DATADIR=$7 MANDIR=$8 DOCDIR=$9 SYSCONFDIR=${10}
+BUILD=$1 W=$2 TRAY=$3 MAN=$4 BINDIR=$5 LIBDIR=$6 DATADIR=$7 MANDIR=$8 DOCDIR=$9 SYSCONFDIR=${10} TRAY_QM=${11:-}
 fail() {
     echo "FAIL: $*" >&2
     exit 1
 }
 # grep for pipelines: reads all its input (grep -q would stop early and SIGPIPE the producer under pipefail).
 has() { grep "$@" >/dev/null; }
+# The sanitizer build preloads the ASan runtime for the one foreign program that loads our module here
+# (modutil, under register-nss); cpack's dpkg-shlibdeps/fakeroot hang with it, so only that step gets it.
+ASAN_PRELOAD=${LD_PRELOAD:-}
+unset LD_PRELOAD
 rm -rf "$W"
 mkdir -p "$W"
 STAGE=$W/stage
@@ -37,6 +42,7 @@ fi
         echo "$BINDIR/mesign-tray"
         echo "$SYSCONFDIR/xdg/autostart/mesign-tray.desktop"
         echo "lib/systemd/user/mesign-tray.service"
+        for qm in ${TRAY_QM//,/ }; do echo "$DATADIR/mesign-tray/translations/$qm"; done
     fi
 } | sort >"$W/expected.txt"
 cd "$W"
@@ -58,7 +64,8 @@ grep -qx "module: $STAGE/$LIBDIR/pkcs11/libmesign-pkcs11.so" "$STAGE/$DATADIR/p1
 # The installed CLI finds the installed module on its own (no --module, no MESIGN_PKCS11_MODULE).
 mkdir nssdb
 certutil -N -d sql:nssdb --empty-password
-env -u MESIGN_PKCS11_MODULE "$STAGE/$BINDIR/mesign-token" register-nss --db sql:nssdb >nss.txt 2>&1 \
+env -u MESIGN_PKCS11_MODULE ${ASAN_PRELOAD:+LD_PRELOAD=$ASAN_PRELOAD} "$STAGE/$BINDIR/mesign-token" register-nss \
+    --db sql:nssdb >nss.txt 2>&1 \
     || fail "register-nss with the staged CLI: $(cat nss.txt)"
 grep -q "registered \"MeSign Token\" ($STAGE/$LIBDIR/pkcs11/libmesign-pkcs11.so)" nss.txt \
     || fail "the staged CLI did not pick the staged module: $(cat nss.txt)"
