@@ -34,8 +34,12 @@ void FaultTest::TearDown() {
 CK_SESSION_HANDLE FaultTest::session(CK_USER_TYPE who, bool rw) {
     CK_SESSION_HANDLE h = 0;
     EXPECT_RV(CKR_OK, openSession(m_slot, rw, &h));
-    if (who == CKU_USER) { EXPECT_RV(CKR_OK, login(h, CKU_USER, kUserPin)); }
-    if (who == CKU_SO) { EXPECT_RV(CKR_OK, login(h, CKU_SO, kManagementKey)); }
+    if (who == CKU_USER) {
+        EXPECT_RV(CKR_OK, login(h, CKU_USER, kUserPin));
+    }
+    if (who == CKU_SO) {
+        EXPECT_RV(CKR_OK, login(h, CKU_SO, kManagementKey));
+    }
     return h;
 }
 
@@ -50,14 +54,16 @@ void FaultTest::expectNoPinTryUsed() {
             r = pcsc::retries(ref, &error);
         }
         ASSERT_TRUE(r.has_value()) << error;
-        EXPECT_EQ(r->first, r->second) << (ref == 0x80 ? "PIN" : "PUK") << " tries left " << r->second << " of "
-                                       << r->first;
+        EXPECT_EQ(r->first, r->second)
+            << (ref == 0x80 ? "PIN" : "PUK") << " tries left " << r->second << " of " << r->first;
     }
 }
 
 void FaultTest::expectStateIntact(bool unchangedState) {
     const Bytes now = readFile(m_card.stateFile());
-    if (unchangedState) { EXPECT_TRUE(now == m_pristine) << "the state file changed"; }
+    if (unchangedState) {
+        EXPECT_TRUE(now == m_pristine) << "the state file changed";
+    }
     // Reload a copy, as mesign-vcard would after a restart (magic, version, SHA-256, every section).
     const fs::path copy = m_card.stateFile().string() + ".reload";
     fs::copy_file(m_card.stateFile(), copy, fs::copy_options::overwrite_existing);

@@ -19,7 +19,7 @@ inline constexpr double kReinsertBound = 10.0;
 #define ASSERT_RV(expected, actual) ASSERT_EQ(ckrName(expected), ckrName(actual))
 
 class FaultTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override;
     void TearDown() override;
 

@@ -3,11 +3,10 @@
 #include "vcard/tool/fault_injector.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <unistd.h>
 
 namespace {
 
@@ -26,8 +25,10 @@ TEST(FaultLine, ParsesEveryFaultAndScope) {
     ASSERT_TRUE(p.fault->ins);
     EXPECT_EQ(0x87, *p.fault->ins);
     EXPECT_TRUE(p.fault->always);
-    for (auto [text, kind] : {std::pair{"drop", FaultKind::Drop}, {"garbage", FaultKind::Garbage},
-                              {"truncate", FaultKind::Truncate}, {"sw6f00", FaultKind::Sw6F00},
+    for (auto [text, kind] : {std::pair{"drop", FaultKind::Drop},
+                              {"garbage", FaultKind::Garbage},
+                              {"truncate", FaultKind::Truncate},
+                              {"sw6f00", FaultKind::Sw6F00},
                               {"reset", FaultKind::Reset}}) {
         auto q = parseFaultLine(text);
         ASSERT_TRUE(q.fault) << text;
@@ -41,13 +42,13 @@ TEST(FaultLine, ParsesEveryFaultAndScope) {
 }
 
 TEST(FaultLine, RejectsWhatItDoesNotKnow) {
-    for (const char* bad : {"explode", "slow", "slow -1", "slow 600001", "drop ins=", "drop ins=100", "drop later",
-                            "clear now"})
+    for (const char* bad : {"explode", "slow", "slow -1", "slow 600001", "drop ins=", "drop ins=100",
+                            "drop later", "clear now"})
         EXPECT_FALSE(parseFaultLine(bad).error.empty()) << bad;
 }
 
 class Injector : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         m_file = std::filesystem::temp_directory_path() /
                  ("fault-injector-" + std::to_string(::getpid()) + "-" +
@@ -58,9 +59,7 @@ protected:
         ASSERT_TRUE(std::filesystem::exists(m_file));  // created for the test to append to
     }
     void TearDown() override { std::filesystem::remove(m_file); }
-    void append(const std::string& text) {
-        std::ofstream(m_file, std::ios::app) << text;
-    }
+    void append(const std::string& text) { std::ofstream(m_file, std::ios::app) << text; }
     std::filesystem::path m_file;
     vcardtool::FaultInjector m_faults;
 };

@@ -17,8 +17,8 @@ struct Case {
     Op op;
     std::string fault;  // the control line without scope
     CK_RV expected;
-    bool cardWrites;    // the operation may legitimately change the state file
-    const char* why;    // the spec's reason, printed on failure
+    bool cardWrites;  // the operation may legitimately change the state file
+    const char* why;  // the spec's reason, printed on failure
     // A known deviation of the module (README.md): the exact code it returns today instead (besides the
     // spec's). The test accepts exactly these two and says so on every run.
     CK_RV today = CKR_OK;
@@ -27,22 +27,31 @@ struct Case {
 
 const char* opName(Op op) {
     switch (op) {
-        case Op::Login: return "Login";
-        case Op::Sign: return "Sign";
-        case Op::Decrypt: return "Decrypt";
-        case Op::Keygen: return "Keygen";
-        case Op::CertWrite: return "CertWrite";
+        case Op::Login:
+            return "Login";
+        case Op::Sign:
+            return "Sign";
+        case Op::Decrypt:
+            return "Decrypt";
+        case Op::Keygen:
+            return "Keygen";
+        case Op::CertWrite:
+            return "CertWrite";
     }
     return "?";
 }
 
 const char* insOf(Op op) {
     switch (op) {
-        case Op::Login: return "20";
+        case Op::Login:
+            return "20";
         case Op::Sign:
-        case Op::Decrypt: return "87";
-        case Op::Keygen: return "47";
-        case Op::CertWrite: return "DB";
+        case Op::Decrypt:
+            return "87";
+        case Op::Keygen:
+            return "47";
+        case Op::CertWrite:
+            return "DB";
     }
     return "00";
 }
@@ -77,7 +86,9 @@ std::vector<Case> cases() {
     return v;
 }
 
-void PrintTo(const Case& c, std::ostream* os) { *os << opName(c.op) << " + " << c.fault; }
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << opName(c.op) << " + " << c.fault;
+}
 
 class FaultOps : public FaultTest, public ::testing::WithParamInterface<Case> {};
 
@@ -86,13 +97,17 @@ TEST_P(FaultOps, ExactCodeBoundedNoPinTryStateIntactUsableAgain) {
     const bool so = c.op == Op::Keygen || c.op == Op::CertWrite;
     CK_SESSION_HANDLE h = 0;
     ASSERT_RV(CKR_OK, openSession(m_slot, so, &h));
-    if (c.op != Op::Login) { ASSERT_RV(CKR_OK, login(h, so ? CKU_SO : CKU_USER, so ? kManagementKey : kUserPin)); }
+    if (c.op != Op::Login) {
+        ASSERT_RV(CKR_OK, login(h, so ? CKU_SO : CKU_USER, so ? kManagementKey : kUserPin));
+    }
 
     const Bytes data = {'f', 'a', 'u', 'l', 't', ' ', 't', 'e', 's', 't'};
     const Bytes secret = {'s', 'e', 'c', 'r', 'e', 't'};
     CK_OBJECT_HANDLE key = 0;
     Bytes cipher, cert;
-    if (c.op == Op::Sign) { ASSERT_RV(CKR_OK, findKey(h, CKO_PRIVATE_KEY, kIdSign, &key)); }
+    if (c.op == Op::Sign) {
+        ASSERT_RV(CKR_OK, findKey(h, CKO_PRIVATE_KEY, kIdSign, &key));
+    }
     if (c.op == Op::Decrypt) {
         ASSERT_RV(CKR_OK, findKey(h, CKO_PRIVATE_KEY, kIdDecrypt, &key));
         std::string error;
@@ -109,11 +124,21 @@ TEST_P(FaultOps, ExactCodeBoundedNoPinTryStateIntactUsableAgain) {
     const auto start = Clock::now();
     CK_RV rv = CKR_GENERAL_ERROR;
     switch (c.op) {
-        case Op::Login: rv = login(h, CKU_USER, kUserPin); break;
-        case Op::Sign: rv = signSha256Rsa(h, key, data, &out); break;
-        case Op::Decrypt: rv = decryptRsaPkcs(h, key, cipher, &out); break;
-        case Op::Keygen: rv = generateEcP256(h, kIdKeygen); break;
-        case Op::CertWrite: rv = writeCertificate(h, kIdDecrypt, cert); break;
+        case Op::Login:
+            rv = login(h, CKU_USER, kUserPin);
+            break;
+        case Op::Sign:
+            rv = signSha256Rsa(h, key, data, &out);
+            break;
+        case Op::Decrypt:
+            rv = decryptRsaPkcs(h, key, cipher, &out);
+            break;
+        case Op::Keygen:
+            rv = generateEcP256(h, kIdKeygen);
+            break;
+        case Op::CertWrite:
+            rv = writeCertificate(h, kIdDecrypt, cert);
+            break;
     }
     const double took = secondsSince(start);
     m_card.fault("clear");
@@ -123,18 +148,26 @@ TEST_P(FaultOps, ExactCodeBoundedNoPinTryStateIntactUsableAgain) {
                     ckrName(c.today).c_str(), c.deviation);
         // Either the spec's code (the removal was seen in time) or exactly the known deviation.
         EXPECT_TRUE(rv == c.expected || rv == c.today)
-            << ckrName(rv) << ": neither the spec's " << ckrName(c.expected) << " nor the known " << ckrName(c.today);
+            << ckrName(rv) << ": neither the spec's " << ckrName(c.expected) << " nor the known "
+            << ckrName(c.today);
     } else {
         EXPECT_RV(c.expected, rv) << c.why;
     }
     EXPECT_NE(std::string::npos, m_card.log().find("fault: ")) << "the fault never fired: " << m_card.log();
     const bool slow = c.fault.starts_with("slow");
     EXPECT_LT(took, kCallBound + (slow ? kSlowMs / 1000.0 : 0.0)) << "call blocked too long";
-    if (slow) { EXPECT_GE(took, kSlowMs / 1000.0) << "the slow answer was not waited for"; }
-    if (rv == CKR_OK && c.op == Op::Sign) { EXPECT_EQ("", verifySha256Rsa(setup().cardDir / "9a.pub", data, out)); }
-    if (rv == CKR_OK && c.op == Op::Decrypt) { EXPECT_TRUE(out == secret) << "wrong plaintext"; }
+    if (slow) {
+        EXPECT_GE(took, kSlowMs / 1000.0) << "the slow answer was not waited for";
+    }
+    if (rv == CKR_OK && c.op == Op::Sign) {
+        EXPECT_EQ("", verifySha256Rsa(setup().cardDir / "9a.pub", data, out));
+    }
+    if (rv == CKR_OK && c.op == Op::Decrypt) {
+        EXPECT_TRUE(out == secret) << "wrong plaintext";
+    }
 
-    // The SO's R/W session would keep the usability check's R/O session out (CKR_SESSION_READ_WRITE_SO_EXISTS).
+    // The SO's R/W session would keep the usability check's R/O session out
+    // (CKR_SESSION_READ_WRITE_SO_EXISTS).
     p11()->C_CloseAllSessions(m_slot);
     expectUsableAgain();
     expectNoPinTryUsed();

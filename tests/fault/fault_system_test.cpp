@@ -12,7 +12,7 @@ namespace {
 const Bytes kData = {'s', 'y', 's', 't', 'e', 'm', ' ', 'f', 'a', 'u', 'l', 't'};
 
 class SystemFault : public FaultTest {
-protected:
+  protected:
     // A user session and the 9A key, logged in.
     void loggedIn() {
         m_h = session(CKU_USER);
@@ -123,7 +123,8 @@ TEST_F(SystemFault, CardGoneWhileWaitForSlotEventBlocks) {
     EXPECT_EQ(0u, info.flags & CKF_TOKEN_PRESENT);
     Bytes sig;
     const CK_RV gone = signSha256Rsa(m_h, m_key, kData, &sig);
-    EXPECT_TRUE(gone == CKR_SESSION_HANDLE_INVALID || gone == CKR_DEVICE_REMOVED || gone == CKR_TOKEN_NOT_PRESENT)
+    EXPECT_TRUE(gone == CKR_SESSION_HANDLE_INVALID || gone == CKR_DEVICE_REMOVED ||
+                gone == CKR_TOKEN_NOT_PRESENT)
         << ckrName(gone);
     // SIGKILL cannot leave a half-written state file (writes are temp file + rename).
     expectStateIntact(true);

@@ -46,11 +46,15 @@ pid_t spawn(const std::vector<std::string>& args, int stdoutFd, int stderrFd) {
     return pid;
 }
 
-void sleepSeconds(double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); }
+void sleepSeconds(double s) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(s));
+}
 
 }  // namespace
 
-const Setup& setup() { return g_setup; }
+const Setup& setup() {
+    return g_setup;
+}
 
 void initSetup(const char* argv0) {
     g_setup.module = env("MESIGN_FAULT_MODULE");
@@ -83,13 +87,16 @@ Vcard::Vcard(const std::string& name)
     std::ofstream(m_control, std::ios::trunc).flush();
 }
 
-Vcard::~Vcard() { stop(); }
+Vcard::~Vcard() {
+    stop();
+}
 
 void Vcard::start() {
     if (m_pid > 0) return;
     const int fd = ::open(m_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    m_pid = spawn({setup().vcard, "--port", setup().port, "--fault-control", m_control.string(), m_state.string()},
-                  fd, fd);
+    m_pid = spawn(
+        {setup().vcard, "--port", setup().port, "--fault-control", m_control.string(), m_state.string()}, fd,
+        fd);
     ::close(fd);
 }
 
@@ -169,7 +176,8 @@ std::optional<std::pair<int, int>> retries(unsigned char ref, std::string* error
     }
     SCARDHANDLE card = 0;
     DWORD proto = 0;
-    LONG rv = SCardConnect(c.ctx, setup().reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T1, &card, &proto);
+    LONG rv =
+        SCardConnect(c.ctx, setup().reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T1, &card, &proto);
     if (rv != SCARD_S_SUCCESS) {
         *error = "SCardConnect " + hexRv(rv);
         return std::nullopt;
@@ -188,9 +196,11 @@ std::optional<std::pair<int, int>> retries(unsigned char ref, std::string* error
     rv = SCardBeginTransaction(card);
     if (rv != SCARD_S_SUCCESS) {
         *error = "SCardBeginTransaction " + hexRv(rv);
-    } else if ((rv = transmit(select, rsp)) != SCARD_S_SUCCESS || rsp.size() < 2 || rsp[rsp.size() - 2] != 0x90) {
+    } else if ((rv = transmit(select, rsp)) != SCARD_S_SUCCESS || rsp.size() < 2 ||
+               rsp[rsp.size() - 2] != 0x90) {
         *error = "SELECT PIV failed (" + hexRv(rv) + ")";
-    } else if ((rv = transmit(metadata, rsp)) != SCARD_S_SUCCESS || rsp.size() < 2 || rsp[rsp.size() - 2] != 0x90) {
+    } else if ((rv = transmit(metadata, rsp)) != SCARD_S_SUCCESS || rsp.size() < 2 ||
+               rsp[rsp.size() - 2] != 0x90) {
         *error = "GET METADATA failed (" + hexRv(rv) + ")";
     } else {
         // TLV list; tag 06 holds {total tries, tries left}.
@@ -242,7 +252,8 @@ bool startPcscd() {
     const pid_t old = pcscdPid();
     const fs::path log = setup().workDir / "pcscd-restarted.log";
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    const pid_t pid = spawn({"/usr/sbin/pcscd", "-f", "-c", (setup().sandboxDir / "reader.conf.d").string()}, fd, fd);
+    const pid_t pid =
+        spawn({"/usr/sbin/pcscd", "-f", "-c", (setup().sandboxDir / "reader.conf.d").string()}, fd, fd);
     ::close(fd);
     // Left running for the rest of the suite; the sandbox's PID namespace ends it.
     for (int i = 0; i < 200; ++i) {

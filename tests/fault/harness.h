@@ -19,14 +19,14 @@ using Bytes = std::vector<unsigned char>;
 
 // Settings from the environment (fault-card.sh and pcsc-sandbox.sh); a missing one is fatal.
 struct Setup {
-    std::string module;     // MESIGN_FAULT_MODULE: libmesign-pkcs11.so
-    std::string vcard;      // MESIGN_FAULT_VCARD: mesign-vcard
-    fs::path cardDir;       // MESIGN_FAULT_CARD_DIR: provisioned card.state, 9a.pub, 9d.pub, 9d.crt.der
-    fs::path workDir;       // a scratch directory for this run
-    std::string reader;     // MESIGN_TEST_READER
-    std::string port;       // MESIGN_VPCD_PORT
-    fs::path sandboxDir;    // MESIGN_SANDBOX_DIR (pcscd's reader.conf.d lives here)
-    std::string self;       // this program (for the helper mode)
+    std::string module;   // MESIGN_FAULT_MODULE: libmesign-pkcs11.so
+    std::string vcard;    // MESIGN_FAULT_VCARD: mesign-vcard
+    fs::path cardDir;     // MESIGN_FAULT_CARD_DIR: provisioned card.state, 9a.pub, 9d.pub, 9d.crt.der
+    fs::path workDir;     // a scratch directory for this run
+    std::string reader;   // MESIGN_TEST_READER
+    std::string port;     // MESIGN_VPCD_PORT
+    fs::path sandboxDir;  // MESIGN_SANDBOX_DIR (pcscd's reader.conf.d lives here)
+    std::string self;     // this program (for the helper mode)
 };
 const Setup& setup();
 void initSetup(const char* argv0);
@@ -36,18 +36,18 @@ Bytes readFile(const fs::path& path);
 
 // A running mesign-vcard on a private copy of the provisioned card.
 class Vcard {
-public:
+  public:
     explicit Vcard(const std::string& name);  // copies the pristine state to workDir/name.state
     ~Vcard();
     void start();
-    void stop();       // SIGTERM: the card saves and leaves (card removed)
-    void kill9();      // SIGKILL: the process dies mid-whatever
+    void stop();   // SIGTERM: the card saves and leaves (card removed)
+    void kill9();  // SIGKILL: the process dies mid-whatever
     bool running() const { return m_pid > 0; }
     void fault(const std::string& line);  // appends one control line
     const fs::path& stateFile() const { return m_state; }
     std::string log() const;
 
-private:
+  private:
     fs::path m_state, m_control, m_log;
     pid_t m_pid = -1;
 };
@@ -67,14 +67,14 @@ bool startPcscd();
 
 // "Another application": this program run as `--pcsc-helper MODE ...` in a child process.
 class Helper {
-public:
+  public:
     // hold SECONDS: connect, SCardBeginTransaction, print "held", sleep, end the transaction.
     // reset: connect and SCardReconnect(SCARD_RESET_CARD), print "reset".
     explicit Helper(std::vector<std::string> args);
     ~Helper();
     bool waitFor(const std::string& word, double seconds);  // reads the helper's stdout
     int wait();                                             // exit status
-private:
+  private:
     pid_t m_pid = -1;
     int m_out = -1;
     std::string m_buffer;

@@ -5,9 +5,9 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -20,24 +20,44 @@ extern "C" DWORD WINAPI CardAcquireContext(PCARD_DATA pCardData, DWORD dwFlags);
 namespace fault {
 namespace {
 
-LPVOID WINAPI mdAlloc(SIZE_T n) { return std::malloc(n ? n : 1); }
-LPVOID WINAPI mdReAlloc(LPVOID p, SIZE_T n) { return std::realloc(p, n ? n : 1); }
-void WINAPI mdFree(LPVOID p) { std::free(p); }
-DWORD WINAPI cacheAdd(PVOID, LPWSTR, DWORD, PBYTE, DWORD) { return SCARD_S_SUCCESS; }
-DWORD WINAPI cacheLookup(PVOID, LPWSTR, DWORD, PBYTE*, PDWORD) { return DWORD(SCARD_W_CACHE_ITEM_NOT_FOUND); }
-DWORD WINAPI cacheDelete(PVOID, LPWSTR, DWORD) { return SCARD_S_SUCCESS; }
+LPVOID WINAPI mdAlloc(SIZE_T n) {
+    return std::malloc(n ? n : 1);
+}
+LPVOID WINAPI mdReAlloc(LPVOID p, SIZE_T n) {
+    return std::realloc(p, n ? n : 1);
+}
+void WINAPI mdFree(LPVOID p) {
+    std::free(p);
+}
+DWORD WINAPI cacheAdd(PVOID, LPWSTR, DWORD, PBYTE, DWORD) {
+    return SCARD_S_SUCCESS;
+}
+DWORD WINAPI cacheLookup(PVOID, LPWSTR, DWORD, PBYTE*, PDWORD) {
+    return DWORD(SCARD_W_CACHE_ITEM_NOT_FOUND);
+}
+DWORD WINAPI cacheDelete(PVOID, LPWSTR, DWORD) {
+    return SCARD_S_SUCCESS;
+}
 wchar_t g_cardName[] = L"MeSign Token";
 
 std::string scardName(DWORD rc) {
     switch (rc) {
-        case DWORD(SCARD_S_SUCCESS): return "SCARD_S_SUCCESS";
-        case DWORD(SCARD_W_REMOVED_CARD): return "SCARD_W_REMOVED_CARD";
-        case DWORD(SCARD_W_RESET_CARD): return "SCARD_W_RESET_CARD";
-        case DWORD(SCARD_E_NOT_TRANSACTED): return "SCARD_E_NOT_TRANSACTED";
-        case DWORD(SCARD_E_UNEXPECTED): return "SCARD_E_UNEXPECTED";
-        case DWORD(SCARD_W_SECURITY_VIOLATION): return "SCARD_W_SECURITY_VIOLATION";
-        case DWORD(SCARD_E_COMM_DATA_LOST): return "SCARD_E_COMM_DATA_LOST";
-        case DWORD(SCARD_F_COMM_ERROR): return "SCARD_F_COMM_ERROR";
+        case DWORD(SCARD_S_SUCCESS):
+            return "SCARD_S_SUCCESS";
+        case DWORD(SCARD_W_REMOVED_CARD):
+            return "SCARD_W_REMOVED_CARD";
+        case DWORD(SCARD_W_RESET_CARD):
+            return "SCARD_W_RESET_CARD";
+        case DWORD(SCARD_E_NOT_TRANSACTED):
+            return "SCARD_E_NOT_TRANSACTED";
+        case DWORD(SCARD_E_UNEXPECTED):
+            return "SCARD_E_UNEXPECTED";
+        case DWORD(SCARD_W_SECURITY_VIOLATION):
+            return "SCARD_W_SECURITY_VIOLATION";
+        case DWORD(SCARD_E_COMM_DATA_LOST):
+            return "SCARD_E_COMM_DATA_LOST";
+        case DWORD(SCARD_F_COMM_ERROR):
+            return "SCARD_F_COMM_ERROR";
         default: {
             char b[32];
             std::snprintf(b, sizeof b, "0x%08X", unsigned(rc));
@@ -54,7 +74,9 @@ struct MdCase {
     DWORD today;  // a known deviation accepted besides `expected` (0: none)
 };
 
-void PrintTo(const MdCase& c, std::ostream* os) { *os << (c.op == MdOp::Login ? "Login" : "Sign") << " + " << c.fault; }
+void PrintTo(const MdCase& c, std::ostream* os) {
+    *os << (c.op == MdOp::Login ? "Login" : "Sign") << " + " << c.fault;
+}
 
 std::vector<MdCase> mdCases() {
     std::vector<MdCase> v;
@@ -66,13 +88,14 @@ std::vector<MdCase> mdCases() {
         v.push_back({op, "sw6f00", DWORD(SCARD_E_UNEXPECTED), 0});
         v.push_back({op, "slow 2000", DWORD(SCARD_S_SUCCESS), 0});
         // VERIFY runs on the reset card (the login); a signature needs the PIN the reset dropped.
-        v.push_back({op, "reset", op == MdOp::Login ? DWORD(SCARD_S_SUCCESS) : DWORD(SCARD_W_SECURITY_VIOLATION), 0});
+        v.push_back(
+            {op, "reset", op == MdOp::Login ? DWORD(SCARD_S_SUCCESS) : DWORD(SCARD_W_SECURITY_VIOLATION), 0});
     }
     return v;
 }
 
 class MdFault : public ::testing::TestWithParam<MdCase> {
-protected:
+  protected:
     void SetUp() override {
         m_pristine = readFile(m_card.stateFile());
         ASSERT_TRUE(pcsc::waitCard(false, 5.0)) << "a card is still in the reader";
@@ -89,7 +112,8 @@ protected:
     // Connect, begin the transaction and CardAcquireContext, as the CSP does; the first failing code.
     DWORD tryAcquire() {
         DWORD proto = 0;
-        LONG rv = SCardConnect(m_ctx, setup().reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T1, &m_handle, &proto);
+        LONG rv = SCardConnect(m_ctx, setup().reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T1,
+                               &m_handle, &proto);
         if (rv != SCARD_S_SUCCESS) {
             m_handle = 0;
             return DWORD(rv);
@@ -131,7 +155,8 @@ protected:
         std::string pin = kUserPin;
         DWORD attempts = 0;
         return m_data.pfnCardAuthenticatePin(&m_data, const_cast<LPWSTR>(wszCARD_USER_USER),
-                                             reinterpret_cast<PBYTE>(pin.data()), DWORD(pin.size()), &attempts);
+                                             reinterpret_cast<PBYTE>(pin.data()), DWORD(pin.size()),
+                                             &attempts);
     }
     // SHA-256 PKCS#1 v1.5 with the 9A key (container 0); `sig` big-endian.
     DWORD sign(const Bytes& data, Bytes& sig) {
@@ -181,8 +206,9 @@ TEST_P(MdFault, ExactCodeBoundedNoPinTryStateIntactUsableAgain) {
     const double took = secondsSince(start);
     m_card.fault("clear");
     if (c.today && rc == c.today) {
-        std::printf("[ DEVIATION] spec: %s; minidriver today: %s (pcscd's code for the interrupted transmit)\n",
-                    scardName(c.expected).c_str(), scardName(c.today).c_str());
+        std::printf(
+            "[ DEVIATION] spec: %s; minidriver today: %s (pcscd's code for the interrupted transmit)\n",
+            scardName(c.expected).c_str(), scardName(c.today).c_str());
     } else {
         EXPECT_EQ(scardName(c.expected), scardName(rc));
     }

@@ -38,7 +38,9 @@ std::string sslError(const std::string& what) {
 
 }  // namespace
 
-CK_FUNCTION_LIST* p11() { return g_fl; }
+CK_FUNCTION_LIST* p11() {
+    return g_fl;
+}
 
 void loadModule(const std::string& path) {
     void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -50,17 +52,21 @@ void loadModule(const std::string& path) {
 std::string ckrName(CK_RV rv) {
     switch (rv) {
 #define N(x) \
-    case x: return #x;
-        N(CKR_OK) N(CKR_GENERAL_ERROR) N(CKR_FUNCTION_FAILED) N(CKR_ARGUMENTS_BAD) N(CKR_DEVICE_ERROR)
-        N(CKR_DEVICE_MEMORY) N(CKR_DEVICE_REMOVED) N(CKR_TOKEN_NOT_PRESENT) N(CKR_TOKEN_NOT_RECOGNIZED)
-        N(CKR_SESSION_HANDLE_INVALID) N(CKR_SESSION_CLOSED) N(CKR_USER_NOT_LOGGED_IN)
-        N(CKR_USER_ALREADY_LOGGED_IN) N(CKR_PIN_INCORRECT) N(CKR_PIN_LOCKED) N(CKR_OPERATION_NOT_INITIALIZED)
-        N(CKR_OPERATION_ACTIVE) N(CKR_FUNCTION_CANCELED) N(CKR_KEY_HANDLE_INVALID) N(CKR_OBJECT_HANDLE_INVALID)
-        N(CKR_SLOT_ID_INVALID) N(CKR_CRYPTOKI_NOT_INITIALIZED) N(CKR_DATA_INVALID) N(CKR_DATA_LEN_RANGE)
-        N(CKR_ENCRYPTED_DATA_INVALID) N(CKR_FUNCTION_REJECTED) N(CKR_TEMPLATE_INCONSISTENT)
-        N(CKR_ATTRIBUTE_VALUE_INVALID) N(CKR_NO_EVENT) N(CKR_USER_TYPE_INVALID) N(CKR_PIN_LEN_RANGE)
+    case x:  \
+        return #x;
+        N(CKR_OK)
+        N(CKR_GENERAL_ERROR) N(CKR_FUNCTION_FAILED) N(CKR_ARGUMENTS_BAD) N(CKR_DEVICE_ERROR)
+            N(CKR_DEVICE_MEMORY) N(CKR_DEVICE_REMOVED) N(CKR_TOKEN_NOT_PRESENT) N(CKR_TOKEN_NOT_RECOGNIZED)
+                N(CKR_SESSION_HANDLE_INVALID) N(CKR_SESSION_CLOSED) N(CKR_USER_NOT_LOGGED_IN)
+                    N(CKR_USER_ALREADY_LOGGED_IN) N(CKR_PIN_INCORRECT) N(CKR_PIN_LOCKED)
+                        N(CKR_OPERATION_NOT_INITIALIZED) N(CKR_OPERATION_ACTIVE) N(CKR_FUNCTION_CANCELED)
+                            N(CKR_KEY_HANDLE_INVALID) N(CKR_OBJECT_HANDLE_INVALID) N(CKR_SLOT_ID_INVALID)
+                                N(CKR_CRYPTOKI_NOT_INITIALIZED) N(CKR_DATA_INVALID) N(CKR_DATA_LEN_RANGE)
+                                    N(CKR_ENCRYPTED_DATA_INVALID) N(CKR_FUNCTION_REJECTED)
+                                        N(CKR_TEMPLATE_INCONSISTENT) N(CKR_ATTRIBUTE_VALUE_INVALID)
+                                            N(CKR_NO_EVENT) N(CKR_USER_TYPE_INVALID) N(CKR_PIN_LEN_RANGE)
 #undef N
-        default: {
+                                                default : {
             char b[32];
             std::snprintf(b, sizeof b, "CKR_0x%lX", rv);
             return b;
@@ -135,9 +141,13 @@ CK_RV decryptRsaPkcs(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE key, const Bytes& cip
 CK_RV generateEcP256(CK_SESSION_HANDLE h, unsigned char id) {
     static const CK_BYTE p256[] = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
     CK_BBOOL yes = CK_TRUE;
-    CK_ATTRIBUTE pub[] = {{CKA_EC_PARAMS, const_cast<CK_BYTE*>(p256), sizeof p256}, {CKA_ID, &id, 1},
-                          {CKA_TOKEN, &yes, sizeof yes}, {CKA_VERIFY, &yes, sizeof yes}};
-    CK_ATTRIBUTE priv[] = {{CKA_ID, &id, 1}, {CKA_TOKEN, &yes, sizeof yes}, {CKA_SIGN, &yes, sizeof yes},
+    CK_ATTRIBUTE pub[] = {{CKA_EC_PARAMS, const_cast<CK_BYTE*>(p256), sizeof p256},
+                          {CKA_ID, &id, 1},
+                          {CKA_TOKEN, &yes, sizeof yes},
+                          {CKA_VERIFY, &yes, sizeof yes}};
+    CK_ATTRIBUTE priv[] = {{CKA_ID, &id, 1},
+                           {CKA_TOKEN, &yes, sizeof yes},
+                           {CKA_SIGN, &yes, sizeof yes},
                            {CKA_PRIVATE, &yes, sizeof yes}};
     CK_MECHANISM mech{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
     CK_OBJECT_HANDLE hp = 0, hk = 0;
@@ -149,8 +159,10 @@ CK_RV writeCertificate(CK_SESSION_HANDLE h, unsigned char id, const Bytes& der) 
     CK_CERTIFICATE_TYPE type = CKC_X_509;
     CK_BBOOL yes = CK_TRUE;
     Bytes value = der;
-    CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_CERTIFICATE_TYPE, &type, sizeof type},
-                           {CKA_TOKEN, &yes, sizeof yes}, {CKA_ID, &id, 1},
+    CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &cls, sizeof cls},
+                           {CKA_CERTIFICATE_TYPE, &type, sizeof type},
+                           {CKA_TOKEN, &yes, sizeof yes},
+                           {CKA_ID, &id, 1},
                            {CKA_VALUE, value.data(), value.size()}};
     CK_OBJECT_HANDLE obj = 0;
     return g_fl->C_CreateObject(h, tmpl, 5, &obj);

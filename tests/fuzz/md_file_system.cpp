@@ -19,7 +19,7 @@
 namespace {
 
 class ScriptedTransport : public transport::Transport {
-public:
+  public:
     explicit ScriptedTransport(fuzz::Input& in) : m_in(in) {}
     core::Result<core::Bytes> transmit(core::ByteView) override {
         if (m_in.empty()) return core::Bytes{0x6A, 0x82};  // script exhausted: "not found" from here on
@@ -33,18 +33,18 @@ public:
     bool supportsExtendedLength() const override { return false; }
     std::string readerName() const override { return "fuzz"; }
 
-private:
+  private:
     fuzz::Input& m_in;
 };
 
 class ScriptedCard final : public md::Card {
-public:
+  public:
     explicit ScriptedCard(fuzz::Input& in) : m_transport(in), m_app(m_transport) {}
     cardapp::CardApplication& app() override { return m_app; }
     transport::Transport& rawTransport() override { return m_transport; }
     LONG lastPcscError() const override { return 0; }
 
-private:
+  private:
     ScriptedTransport m_transport;
     piv::PivApplication m_app;
 };
@@ -76,7 +76,8 @@ void readAndFree(PCARD_DATA d, const char* dir, const char* file) {
         }
         CARD_FILE_INFO info{};
         info.dwVersion = CARD_FILE_INFO_CURRENT_VERSION;
-        if (d->pfnCardGetFileInfo(d, const_cast<LPSTR>(dir), const_cast<LPSTR>(file), &info) == SCARD_S_SUCCESS)
+        if (d->pfnCardGetFileInfo(d, const_cast<LPSTR>(dir), const_cast<LPSTR>(file), &info) ==
+            SCARD_S_SUCCESS)
             FUZZ_CHECK(info.cbFileSize == len);
     }
     cspFree(data);
@@ -117,7 +118,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
         md::fillFunctionTable(&data, CARD_DATA_CURRENT_VERSION);
 
         for (const char* f : {"cardid", "cardcf", "cardapps"}) readAndFree(&data, nullptr, f);
-        for (const char* f : {"cmapfile", "ksc00", "kxc00", "ksc01", "kxc01", "ksc02", "kxc02", "ksc03", "kxc03"})
+        for (const char* f :
+             {"cmapfile", "ksc00", "kxc00", "ksc01", "kxc01", "ksc02", "kxc02", "ksc03", "kxc03"})
             readAndFree(&data, "mscp", f);
         readAndFree(&data, nullptr, fuzzName.c_str());
         readAndFree(&data, "mscp", fuzzName.c_str());
@@ -150,9 +152,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
             DWORD len = 0;
             // The read may still fail when the card cannot list its keys (mscp needs them); if it works,
             // it returns what was written.
-            if (data.pfnCardReadFile(&data, const_cast<LPSTR>("mscp"), const_cast<LPSTR>("cmapfile"), 0, &back,
-                                     &len) == SCARD_S_SUCCESS) {
-                FUZZ_CHECK(len == written.size() && (len == 0 || std::memcmp(back, written.data(), len) == 0));
+            if (data.pfnCardReadFile(&data, const_cast<LPSTR>("mscp"), const_cast<LPSTR>("cmapfile"), 0,
+                                     &back, &len) == SCARD_S_SUCCESS) {
+                FUZZ_CHECK(len == written.size() &&
+                           (len == 0 || std::memcmp(back, written.data(), len) == 0));
             }
             cspFree(back);
         }

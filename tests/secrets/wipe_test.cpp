@@ -47,18 +47,21 @@ std::vector<Freed> freedDuring(F&& f) {
 }
 
 std::size_t blocksOf(const std::vector<Freed>& v, std::size_t size) {
-    return static_cast<std::size_t>(std::count_if(v.begin(), v.end(), [&](const Freed& f) { return f.size == size; }));
+    return static_cast<std::size_t>(
+        std::count_if(v.begin(), v.end(), [&](const Freed& f) { return f.size == size; }));
 }
 constexpr std::size_t kPivReference = 8;  // a PIN or PUK as VERIFY / CHANGE REFERENCE carry it
 
 ::testing::AssertionResult allWiped(const std::vector<Freed>& v) {
     for (const Freed& f : v)
-        if (!f.zero) return ::testing::AssertionFailure() << "a freed secure block of " << f.size << " bytes was not wiped";
+        if (!f.zero)
+            return ::testing::AssertionFailure()
+                   << "a freed secure block of " << f.size << " bytes was not wiped";
     return ::testing::AssertionSuccess();
 }
 
 class SecretWipe : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         m_world = std::make_shared<testsupport::FakeReaders>();
         m_world->addReader("Reader A");
@@ -72,7 +75,8 @@ protected:
         CK_ULONG n = 1;
         ASSERT_EQ(m_fl->C_GetSlotList(CK_TRUE, &m_slot, &n), CKR_OK);
         ASSERT_EQ(n, 1u);
-        ASSERT_EQ(m_fl->C_OpenSession(m_slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &m_h), CKR_OK);
+        ASSERT_EQ(m_fl->C_OpenSession(m_slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &m_h),
+                  CKR_OK);
         core::setWipeObserver(&observe);
     }
     void TearDown() override {
@@ -113,12 +117,15 @@ TEST_F(SecretWipe, PukKeptForInitPinIsWipedAtLogout) {
     EXPECT_TRUE(allWiped(freed));
     std::string newPin = "5820471";
     freed = freedDuring([&] {
-        EXPECT_EQ(CKR_OK, m_fl->C_InitPIN(m_h, reinterpret_cast<CK_UTF8CHAR_PTR>(newPin.data()), newPin.size()));
+        EXPECT_EQ(CKR_OK,
+                  m_fl->C_InitPIN(m_h, reinterpret_cast<CK_UTF8CHAR_PTR>(newPin.data()), newPin.size()));
     });
-    EXPECT_GE(blocksOf(freed, kPivReference), 2u) << "PUK and new PIN of C_InitPIN not both in secure buffers";
+    EXPECT_GE(blocksOf(freed, kPivReference), 2u)
+        << "PUK and new PIN of C_InitPIN not both in secure buffers";
     EXPECT_TRUE(allWiped(freed));
     freed = freedDuring([&] { EXPECT_EQ(CKR_OK, m_fl->C_Logout(m_h)); });
-    EXPECT_GE(blocksOf(freed, kPivReference), 1u) << "the kept PUK was not released through the secure allocator";
+    EXPECT_GE(blocksOf(freed, kPivReference), 1u)
+        << "the kept PUK was not released through the secure allocator";
     EXPECT_TRUE(allWiped(freed));
 }
 

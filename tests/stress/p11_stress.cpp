@@ -46,9 +46,12 @@ bool expected(Op op, CK_RV rv) {
     if (rv == CKR_OK) return true;
     switch (op) {
         case kSign:
-        case kDecrypt: return rv == CKR_USER_NOT_LOGGED_IN || rv == CKR_KEY_HANDLE_INVALID;
-        case kLoginLogout: return rv == CKR_USER_ALREADY_LOGGED_IN || rv == CKR_USER_NOT_LOGGED_IN;
-        default: return false;
+        case kDecrypt:
+            return rv == CKR_USER_NOT_LOGGED_IN || rv == CKR_KEY_HANDLE_INVALID;
+        case kLoginLogout:
+            return rv == CKR_USER_ALREADY_LOGGED_IN || rv == CKR_USER_NOT_LOGGED_IN;
+        default:
+            return false;
     }
 }
 
@@ -110,7 +113,8 @@ Bytes encrypt(EVP_PKEY* key, const Bytes& plain) {
     std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(key, nullptr),
                                                                     EVP_PKEY_CTX_free);
     size_t len = 0;
-    if (EVP_PKEY_encrypt_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+    if (EVP_PKEY_encrypt_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
         EVP_PKEY_encrypt(ctx.get(), nullptr, &len, plain.data(), plain.size()) != 1)
         return {};
     Bytes out(len);
@@ -137,7 +141,7 @@ CK_RV login(CK_SESSION_HANDLE h) {
 }
 
 class Worker {
-public:
+  public:
     Worker(int index, std::vector<Token>& tokens, Counts& counts, Clock::time_point end)
         : m_index(index), m_tokens(tokens), m_counts(counts), m_end(end), m_rng(1000u + index) {}
 
@@ -176,7 +180,7 @@ public:
         fl->C_CloseSession(h);
     }
 
-private:
+  private:
     void step(Op op, int t, Token& tok, CK_SESSION_HANDLE h, const Bytes& data, const Bytes& secret,
               const Bytes& cipher) {
         CK_RV rv = CKR_OK;
@@ -193,7 +197,9 @@ private:
                 break;
             }
             case kSign:
-            case kDecrypt: rv = keyOp(op, tok, h, data, secret, cipher); break;
+            case kDecrypt:
+                rv = keyOp(op, tok, h, data, secret, cipher);
+                break;
             case kLoginLogout:
                 rv = login(h);
                 if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
@@ -210,13 +216,15 @@ private:
                 if (rv == CKR_OK) rv = closed;
                 break;
             }
-            default: break;
+            default:
+                break;
         }
         m_counts.add(op, t, rv);
     }
 
     // Logs in when needed (the login may have been ended by another thread), then signs or decrypts.
-    CK_RV keyOp(Op op, Token& tok, CK_SESSION_HANDLE h, const Bytes& data, const Bytes& secret, const Bytes& cipher) {
+    CK_RV keyOp(Op op, Token& tok, CK_SESSION_HANDLE h, const Bytes& data, const Bytes& secret,
+                const Bytes& cipher) {
         CK_RV rv = login(h);
         if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) return rv;
         const CK_OBJECT_HANDLE key = op == kSign ? m_signKey : m_decryptKey;
@@ -304,14 +312,15 @@ int main() {
         if (found < 2) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (found != 2) {
-        std::fprintf(stderr, "p11_stress: expected both tokens (%s, %s), found %d\n", tokens[0].reader.c_str(),
-                     tokens[1].reader.c_str(), found);
+        std::fprintf(stderr, "p11_stress: expected both tokens (%s, %s), found %d\n",
+                     tokens[0].reader.c_str(), tokens[1].reader.c_str(), found);
         return 1;
     }
 
     Counts counts;
     const auto start = Clock::now();
-    const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    const auto end =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     std::vector<std::thread> pool;
     std::vector<std::unique_ptr<Worker>> workers;
     for (int i = 0; i < threads; ++i) {
@@ -322,8 +331,8 @@ int main() {
     const double took = std::chrono::duration<double>(Clock::now() - start).count();
     const CK_RV fin = fl->C_Finalize(nullptr);
 
-    std::printf("p11_stress: %d threads, 2 tokens, %.1f s\n%-13s %-6s %10s  other return codes\n", threads, took,
-                "operation", "token", "CKR_OK");
+    std::printf("p11_stress: %d threads, 2 tokens, %.1f s\n%-13s %-6s %10s  other return codes\n", threads,
+                took, "operation", "token", "CKR_OK");
     unsigned long total = 0;
     bool missing = false;
     for (int op = 0; op < kOpCount; ++op)

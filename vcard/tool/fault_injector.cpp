@@ -1,13 +1,13 @@
 #include "vcard/tool/fault_injector.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace vcardtool {
 
@@ -37,12 +37,18 @@ std::optional<FaultKind> kindOf(std::string_view word) {
 
 const char* faultName(FaultKind kind) {
     switch (kind) {
-        case FaultKind::Drop: return "drop";
-        case FaultKind::Garbage: return "garbage";
-        case FaultKind::Truncate: return "truncate";
-        case FaultKind::Slow: return "slow";
-        case FaultKind::Sw6F00: return "sw6f00";
-        case FaultKind::Reset: return "reset";
+        case FaultKind::Drop:
+            return "drop";
+        case FaultKind::Garbage:
+            return "garbage";
+        case FaultKind::Truncate:
+            return "truncate";
+        case FaultKind::Slow:
+            return "slow";
+        case FaultKind::Sw6F00:
+            return "sw6f00";
+        case FaultKind::Reset:
+            return "reset";
     }
     return "?";
 }

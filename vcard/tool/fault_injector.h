@@ -32,9 +32,9 @@ enum class FaultKind { Drop, Garbage, Truncate, Slow, Sw6F00, Reset };
 
 struct Fault {
     FaultKind kind = FaultKind::Drop;
-    unsigned delayMs = 0;           // Slow only
-    std::optional<uint8_t> ins;     // fire only on this INS
-    bool always = false;            // stay armed after firing
+    unsigned delayMs = 0;        // Slow only
+    std::optional<uint8_t> ins;  // fire only on this INS
+    bool always = false;         // stay armed after firing
 };
 
 // Parses one control line. Returns nullopt for blank/comment lines; sets `clear` for "clear";
@@ -49,7 +49,7 @@ ParsedFaultLine parseFaultLine(std::string_view line);
 const char* faultName(FaultKind kind);
 
 class FaultInjector {
-public:
+  public:
     // The file is created empty if it does not exist (so a test may append to it at once).
     bool open(const std::filesystem::path& file, std::string& error);
     bool enabled() const { return !m_file.empty(); }
@@ -58,7 +58,7 @@ public:
     // one-shot fault), or nullopt.
     std::optional<Fault> take(core::ByteView command);
 
-private:
+  private:
     void readNewLines();
 
     std::filesystem::path m_file;
