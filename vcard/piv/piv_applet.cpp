@@ -93,6 +93,8 @@ Response PivApplet::process(const Command& cmd) {
             return setPinRetries(cmd);
         case 0xFB:
             return resetApplet(cmd);
+        case 0xF6:
+            return moveOrDeleteKey(cmd);
         default:
             return swOnly(sw::kInsNotSupported);
     }

@@ -64,6 +64,7 @@ class PivApplet final : public Applet {
     Response serial(const Command& cmd);
     Response setManagementKey(const Command& cmd);
     Response setPinRetries(const Command& cmd);
+    Response moveOrDeleteKey(const Command& cmd);
     Response resetApplet(const Command& cmd);
 
     bool keyUsable(const KeySlot& k) const;

@@ -1,5 +1,5 @@
 // Yubico vendor commands that manage the applet: GET VERSION, GET SERIAL, SET MANAGEMENT KEY,
-// SET PIN RETRIES, RESET.
+// SET PIN RETRIES, RESET, MOVE/DELETE KEY.
 #include "core/apdu/status_words.h"
 #include "core/base/log.h"
 #include "vcard/piv/piv_applet.h"
@@ -36,6 +36,31 @@ Response PivApplet::setManagementKey(const Command& cmd) {
     next.mgmtKey = core::secureCopy(d.subspan(3));
     const uint16_t r = commit(std::move(next));
     if (r == sw::kOk) MESIGN_LOG("vcard", Info, "PIV management key changed");
+    return swOnly(r);
+}
+
+// MOVE KEY (YubiKey 5.7): INS F6, P1 = destination slot, P2 = source slot; P1 = FF deletes the key in P2
+// instead. Needs the management key. Any key slot's key can be deleted (F9 included); a move needs an
+// empty destination, and neither end may be F9 (the attestation key stays where attestations expect it).
+// The slot's certificate object is untouched, as on the YubiKey.
+Response PivApplet::moveOrDeleteKey(const Command& cmd) {
+    if (!cmd.data.empty()) return swOnly(sw::kWrongLength);
+    const bool remove = cmd.p1 == 0xFF;
+    const uint8_t from = cmd.p2, to = cmd.p1;
+    if (!isKeySlot(from)) return swOnly(sw::kIncorrectP1P2);
+    if (!remove && (!isUserKeySlot(to) || from == ref::kAttestation || to == from))
+        return swOnly(sw::kIncorrectP1P2);
+    if (!m_vol.admin) return swOnly(sw::kSecurityNotSatisfied);
+    if (!m_state.keys.contains(from)) return swOnly(sw::kReferenceNotFound);
+    if (!remove && m_state.keys.contains(to)) return swOnly(sw::kConditionsNotSatisfied);
+    PivState next = m_state;
+    auto node = next.keys.extract(from);
+    if (!remove) {
+        node.key() = to;
+        next.keys.insert(std::move(node));
+    }
+    const uint16_t r = commit(std::move(next));
+    if (r == sw::kOk) MESIGN_LOG("vcard", Info, remove ? "PIV key deleted" : "PIV key moved");
     return swOnly(r);
 }
 
