@@ -1,6 +1,8 @@
 // ROLE_ADMIN = the PIV card management key (9B), as the spec's challenge-response PIN: CardGetChallenge
-// returns an 8-byte card challenge (GENERAL AUTHENTICATE, 81 empty) and CardAuthenticateChallenge sends
-// the CSP's 3DES encryption of it (82). Only 3DES management keys fit the interface (spec §6.3).
+// returns a card challenge (GENERAL AUTHENTICATE, 81 empty) and CardAuthenticateChallenge sends the
+// CSP's encryption of it (82). The key may be 3DES (8-byte blocks) or, on cards that allow it (YubiKey
+// 5.4+), AES-128/192/256 (16-byte blocks): the algorithm comes from GET METADATA 9B where the card has
+// it, else 3DES (the PIV default). Challenge and response sizes follow the block size.
 #include <cstring>
 
 #include "minidriver/md_functions.h"
@@ -9,41 +11,70 @@ namespace md {
 namespace {
 
 constexpr uint8_t kAlg3Des = 0x03;
+constexpr uint8_t kAlgAes128 = 0x08;
+constexpr uint8_t kAlgAes192 = 0x0A;
+constexpr uint8_t kAlgAes256 = 0x0C;
 constexpr uint8_t kMgmtKeyRef = 0x9B;
-constexpr std::size_t kBlock = 8;
+constexpr uint8_t kInsGetMetadata = 0xF7;
 
-core::Result<Bytes> transmit(Context& ctx, const Bytes& apdu, uint16_t& sw) {
-    auto r = ctx.card->rawTransport().transmit(apdu);
-    if (!r) return r;
-    if (r->size() < 2) return core::fail(core::Errc::Malformed, "short response");
-    sw = uint16_t((*r)[r->size() - 2] << 8 | (*r)[r->size() - 1]);
-    r->resize(r->size() - 2);
-    return r;
+std::size_t blockBytes(uint8_t alg) { return alg == kAlg3Des ? 8 : 16; }
+
+// The management key's algorithm: tag 01 of GET METADATA 9B (Yubico extension). A card without the
+// command (any status but 9000) has the standard 3DES key; an answer naming another algorithm, or a
+// malformed one, is an error rather than a guess.
+core::Result<uint8_t> managementAlgorithm(Context& ctx) {
+    uint16_t sw = 0;
+    auto r = rawVendorApdu(ctx, {0x00, kInsGetMetadata, 0x00, kMgmtKeyRef, 0x00}, sw);
+    if (!r) return core::fail(r.error());
+    if (sw != 0x9000) return kAlg3Des;
+    const Bytes& d = *r;
+    for (std::size_t i = 0; i + 2 <= d.size();) {
+        const uint8_t tag = d[i];
+        const std::size_t len = d[i + 1];
+        if (len > 0x7F || i + 2 + len > d.size()) break;
+        if (tag == 0x01 && len == 1) {
+            const uint8_t a = d[i + 2];
+            if (a == kAlg3Des || a == kAlgAes128 || a == kAlgAes192 || a == kAlgAes256) return a;
+            return core::fail(core::Errc::NotSupported, "unknown management key algorithm");
+        }
+        i += 2 + len;
+    }
+    return core::fail(core::Errc::Malformed, "GET METADATA 9B without an algorithm");
 }
 
 }  // namespace
 
 DWORD adminChallenge(Context& ctx, PBYTE* ppbChallengeData, PDWORD pcbChallengeData) {
     if (!ppbChallengeData || !pcbChallengeData) return code(SCARD_E_INVALID_PARAMETER);
+    ctx.adminAlg = 0;
+    auto alg = managementAlgorithm(ctx);
+    if (!alg) return toScard(ctx, alg.error());  // unknown algorithm: unsupported; malformed: unexpected
+    const std::size_t block = blockBytes(*alg);
     uint16_t sw = 0;
-    const Bytes apdu = {0x00, 0x87, kAlg3Des, kMgmtKeyRef, 0x04, 0x7C, 0x02, 0x81, 0x00, 0x00};
-    auto r = transmit(ctx, apdu, sw);
+    const Bytes apdu = {0x00, 0x87, *alg, kMgmtKeyRef, 0x04, 0x7C, 0x02, 0x81, 0x00, 0x00};
+    auto r = rawApdu(ctx, apdu, sw);
     if (!r) return toScard(ctx, r.error());
-    if (sw != 0x9000 || r->size() != 4 + kBlock || (*r)[0] != 0x7C || (*r)[2] != 0x81 || (*r)[3] != kBlock)
+    if (sw != 0x9000 || r->size() != 4 + block || (*r)[0] != 0x7C || (*r)[1] != 2 + block || (*r)[2] != 0x81 ||
+        (*r)[3] != block)
         return code(SCARD_E_UNEXPECTED);
     PBYTE p = allocCopy(ctx, ByteView(*r).subspan(4));
     if (!p) return code(SCARD_E_NO_MEMORY);
+    ctx.adminAlg = *alg;
     *ppbChallengeData = p;
-    *pcbChallengeData = kBlock;
+    *pcbChallengeData = DWORD(block);
     return SCARD_S_SUCCESS;
 }
 
 DWORD adminResponse(Context& ctx, PBYTE pbResponseData, DWORD cbResponseData) {
-    if (!pbResponseData || cbResponseData != kBlock) return code(SCARD_E_INVALID_PARAMETER);
-    Bytes apdu = {0x00, 0x87, kAlg3Des, kMgmtKeyRef, 0x0C, 0x7C, 0x0A, 0x82, 0x08};
-    apdu.insert(apdu.end(), pbResponseData, pbResponseData + kBlock);
+    // Without a pending challenge the card would refuse anyway; the size check needs the algorithm.
+    const uint8_t alg = ctx.adminAlg ? ctx.adminAlg : kAlg3Des;
+    const std::size_t block = blockBytes(alg);
+    if (!pbResponseData || cbResponseData != block) return code(SCARD_E_INVALID_PARAMETER);
+    ctx.adminAlg = 0;  // one response per challenge, as on the card
+    Bytes apdu = {0x00, 0x87, alg, kMgmtKeyRef, uint8_t(4 + block), 0x7C, uint8_t(2 + block), 0x82, uint8_t(block)};
+    apdu.insert(apdu.end(), pbResponseData, pbResponseData + block);
     uint16_t sw = 0;
-    auto r = transmit(ctx, apdu, sw);
+    auto r = rawApdu(ctx, apdu, sw);
     if (!r) return toScard(ctx, r.error());
     if (sw == 0x6982 || sw == 0x6A80 || sw == 0x6300) return code(SCARD_W_WRONG_CHV);
     if (sw == 0x6983) return code(SCARD_W_CHV_BLOCKED);

@@ -61,6 +61,9 @@ struct Context {
     // (e.g. AT_SIGNATURE for RSA in 9A) for this context; not persisted on the card.
     std::map<BYTE, DWORD> requestedSpecs;  // cmapfile as last written by the CSP (kept for this context)
     std::vector<Bytes> agreements;  // ECDH secrets by bSecretAgreementIndex; empty = free slot
+    // Management-key algorithm of the pending ROLE_ADMIN challenge (0: none pending); the response
+    // must go out under the same algorithm and block size.
+    uint8_t adminAlg = 0;
 
     core::Result<const std::vector<Container>*> loadContainers();
     const Container* findContainer(BYTE index);  // nullptr: no key there (after loadContainers)

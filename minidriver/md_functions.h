@@ -42,6 +42,12 @@ DWORD WINAPI cardConstructDhAgreement(PCARD_DATA, PCARD_DH_AGREEMENT_INFO);
 DWORD WINAPI cardDeriveKey(PCARD_DATA, PCARD_DERIVE_KEY);
 DWORD WINAPI cardDestroyDhAgreement(PCARD_DATA, BYTE, DWORD);
 
+// md_raw.cpp: raw APDU (status word split off). rawVendorApdu: a vendor command, re-sent once after
+// re-selecting PIV on 6D00 (as the PIV driver does). unknownInstruction: 6D00/6E00/6A81.
+core::Result<Bytes> rawApdu(Context& ctx, const Bytes& apdu, uint16_t& sw);
+core::Result<Bytes> rawVendorApdu(Context& ctx, const Bytes& apdu, uint16_t& sw);
+bool unknownInstruction(uint16_t sw);
+
 // md_admin.cpp
 DWORD adminChallenge(Context& ctx, PBYTE* ppbChallengeData, PDWORD pcbChallengeData);
 DWORD adminResponse(Context& ctx, PBYTE pbResponseData, DWORD cbResponseData);

@@ -10,6 +10,7 @@ set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_pin.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_pin_change.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_props.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_raw.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_rsa_encoding.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_sign.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_table.cpp

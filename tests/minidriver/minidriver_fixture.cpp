@@ -141,6 +141,21 @@ Bytes MinidriverTest::provision(uint8_t slot, cardapp::KeyAlgorithm alg, const s
     return info->publicKeyInfo;
 }
 
+void MinidriverTest::dropSecurityStatus() {
+    auto ctx = transport::PcscContext::establish();
+    ASSERT_TRUE(ctx);
+    auto t = transport::PcscTransport::connect(*ctx, reader());
+    ASSERT_TRUE(t);
+    const Bytes selectMgmt = {0x00, 0xA4, 0x04, 0x00, 0x08, 0xA0, 0x00, 0x00, 0x05, 0x27, 0x47, 0x11, 0x17};
+    const Bytes selectPiv = {0x00, 0xA4, 0x04, 0x00, 0x05, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00};
+    for (const Bytes& apdu : {selectMgmt, selectPiv}) {
+        auto r = (*t)->transmit(apdu);
+        ASSERT_TRUE(r) << r.error().describe();
+        ASSERT_GE(r->size(), 2u);
+        EXPECT_EQ(r->at(r->size() - 2), 0x90);
+    }
+}
+
 DWORD MinidriverTest::readCardFile(const char* dir, const char* file, Bytes& out) {
     PBYTE p = nullptr;
     DWORD n = 0;

@@ -37,6 +37,10 @@ protected:
     // DER SubjectPublicKeyInfo. The certificate (for the card's key) goes to `name`.der.
     Bytes provision(uint8_t slot, cardapp::KeyAlgorithm alg, const std::string& name);
 
+    // Drops the card's PIV security status (PIN, management key) that provisioning left behind: it is
+    // card-wide, not per connection. Selects the Yubico management AID (which deselects PIV), then PIV.
+    void dropSecurityStatus();
+
     // CardReadFile into a Bytes (freeing the caller-owned buffer); returns the code.
     DWORD readCardFile(const char* dir, const char* file, Bytes& out);
     DWORD authenticate(const char* pin, DWORD* attempts = nullptr);
