@@ -48,6 +48,9 @@ core::Result<Bytes> rawApdu(Context& ctx, const Bytes& apdu, uint16_t& sw);
 core::Result<Bytes> rawVendorApdu(Context& ctx, const Bytes& apdu, uint16_t& sw);
 bool unknownInstruction(uint16_t sw);
 
+// md_delete.cpp
+DWORD WINAPI cardDeleteContainer(PCARD_DATA, BYTE, DWORD);
+
 // md_admin.cpp
 DWORD adminChallenge(Context& ctx, PBYTE* ppbChallengeData, PDWORD pcbChallengeData);
 DWORD adminResponse(Context& ctx, PBYTE pbResponseData, DWORD cbResponseData);

@@ -20,7 +20,7 @@ constexpr F unsupported() {
 
 void fillFunctionTable(PCARD_DATA d, DWORD version) {
     d->pfnCardQueryCapabilities = cardQueryCapabilities;
-    d->pfnCardDeleteContainer = unsupported<PFN_CARD_DELETE_CONTAINER>();
+    d->pfnCardDeleteContainer = cardDeleteContainer;
     d->pfnCardCreateContainer = cardCreateContainer;
     d->pfnCardGetContainerInfo = cardGetContainerInfo;
     d->pfnCardAuthenticatePin = cardAuthenticatePin;

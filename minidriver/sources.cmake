@@ -3,6 +3,7 @@ set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_acquire.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_admin.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_crypto_common.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_delete.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_ecdh.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_export.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_files.cpp

@@ -214,7 +214,6 @@ TEST_F(MinidriverTest, Properties) {
 
 TEST_F(MinidriverTest, UnimplementedEntryPointsSayUnsupported) {
     ASSERT_NO_FATAL_FAILURE(acquire());
-    EXPECT_EQ(m_data.pfnCardDeleteContainer(&m_data, 0, 0), c(SCARD_E_UNSUPPORTED_FEATURE));
     EXPECT_EQ(m_data.pfnCardCreateContainerEx(&m_data, 0, CARD_CREATE_CONTAINER_KEY_IMPORT, AT_KEYEXCHANGE, 2048,
                                               nullptr, ROLE_USER), c(SCARD_E_UNSUPPORTED_FEATURE));
     BYTE response[8] = {}, pin[6] = {'1', '2', '3', '4', '5', '6'};
