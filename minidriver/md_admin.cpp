@@ -71,8 +71,11 @@ DWORD adminResponse(Context& ctx, PBYTE pbResponseData, DWORD cbResponseData) {
     const std::size_t block = blockBytes(alg);
     if (!pbResponseData || cbResponseData != block) return code(SCARD_E_INVALID_PARAMETER);
     ctx.adminAlg = 0;  // one response per challenge, as on the card
-    Bytes apdu = {0x00, 0x87, alg, kMgmtKeyRef, uint8_t(4 + block), 0x7C, uint8_t(2 + block), 0x82, uint8_t(block)};
-    apdu.insert(apdu.end(), pbResponseData, pbResponseData + block);
+    // Sized up front: GCC 12 at -O3 (the mingw DLL) warns falsely about insert() after a braced init.
+    const BYTE header[] = {0x00, 0x87, alg, kMgmtKeyRef, BYTE(4 + block), 0x7C, BYTE(2 + block), 0x82, BYTE(block)};
+    Bytes apdu(sizeof header + block);
+    std::memcpy(apdu.data(), header, sizeof header);
+    std::memcpy(apdu.data() + sizeof header, pbResponseData, block);
     uint16_t sw = 0;
     auto r = rawApdu(ctx, apdu, sw);
     if (!r) return toScard(ctx, r.error());
