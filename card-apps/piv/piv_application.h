@@ -70,6 +70,11 @@ class PivApplication final : public cardapp::CardApplication {
     // True once after the card lost our state (reset, or another application selected): the caller
     // must treat PIN and management-key authentication as gone.
     bool takeStateLost();
+    // The card's extended-length support as the channel knows it: nullopt while a probe is pending (see
+    // apdu::ChannelOptions::probeExtendedLength). learnExtendedLength() sets it from a cache of an earlier
+    // probe.
+    std::optional<bool> extendedLength() const { return m_channel.extendedLength(); }
+    void learnExtendedLength(bool on) { m_channel.setExtendedLength(on); }
     // The command layer, for what the task interface does not cover (CHUID, attestation, import...).
     // Callers wrap multi-command sequences in their own transport::Transaction.
     PivCard& card() { return m_card; }

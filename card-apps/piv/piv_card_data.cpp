@@ -29,8 +29,14 @@ core::Result<uint32_t> certificateObject(uint8_t slot) {
 }  // namespace
 
 core::Result<Bytes> PivCard::getDataRaw(uint32_t objectTag) {
+    // Le: the whole object (65536) when the channel may use extended length: a certificate then comes in
+    // one APDU instead of a GET RESPONSE chain, and such a read is what probes the card's support (see
+    // apdu::ChannelOptions). The short objects a new connection reads to identify the card ask 256, so the
+    // probe waits until the disk cache (which remembers its outcome per card) has been consulted.
+    const bool small =
+        objectTag == obj::kChuid || objectTag == obj::kDiscovery || objectTag == obj::kKeyHistory;
     apdu::Command cmd(0x00, ins::kGetData, 0x3F, 0xFF, apdu::encodeTlv(tag::kTagList, tagBytes(objectTag)),
-                      256);
+                      small ? apdu::kMaxShortLe : apdu::kMaxExtended + 1);
     auto resp = send(cmd);
     if (!resp) return fail(resp.error());
     if (!resp->ok()) return fail(apdu::errorFromSw(resp->sw, "GET DATA " + core::toHex(tagBytes(objectTag))));

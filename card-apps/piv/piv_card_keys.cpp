@@ -21,7 +21,9 @@ core::Result<Bytes> PivCard::generalAuthenticate(uint8_t algId, uint8_t slot, ui
     // "82 00" first ("put the result here"), then the input: the order NIST and yubico-piv-tool use.
     apdu::TlvBuilder b;
     b.begin(tag::kDynamicAuth).add(tag::kResponse, ByteView()).add(inputTag, input).end();
-    apdu::Command cmd(0x00, ins::kGeneralAuthenticate, algId, slot, b.take(), 256);
+    // Le 65536: with extended length the whole answer (an RSA-2048 result is 264 bytes) comes at once; a
+    // short channel asks 256 and collects the rest with GET RESPONSE.
+    apdu::Command cmd(0x00, ins::kGeneralAuthenticate, algId, slot, b.take(), apdu::kMaxExtended + 1);
     detail::WipeOnExit wipe(cmd);  // may be a ciphertext's plaintext-to-be; keep nothing around
     auto answer = sendOk(cmd, context);
     if (!answer) return fail(answer.error());

@@ -31,7 +31,10 @@ core::Result<uint32_t> PivCard::getSerial() {
 }
 
 core::Result<Metadata> PivCard::getMetadata(uint8_t ref) {
-    auto data = sendVendor(apdu::Command(0x00, ins::kGetMetadata, 0x00, ref, {}, 256), "GET METADATA");
+    // Le 65536: an RSA key's metadata holds its public key (~280 bytes); with extended length it comes in
+    // one APDU. GET METADATA never probes (apdu::ChannelOptions): it waits for a read to have decided.
+    auto data = sendVendor(apdu::Command(0x00, ins::kGetMetadata, 0x00, ref, {}, apdu::kMaxExtended + 1),
+                           "GET METADATA");
     if (!data) return fail(data.error());
     return decodeMetadata(*data);
 }

@@ -18,9 +18,75 @@ core::Result<Response> Channel::exchangeRaw(const Bytes& raw, uint8_t ins) {
     return Response::parse(*rsp);
 }
 
+bool Channel::extendedOn() const { return m_opts.useExtendedLength && m_transport.supportsExtendedLength(); }
+
+std::optional<bool> Channel::extendedLength() const {
+    if (!m_opts.useExtendedLength && m_opts.probeExtendedLength) return std::nullopt;
+    return m_opts.useExtendedLength;
+}
+
+void Channel::setExtendedLength(bool on) {
+    m_opts.useExtendedLength = on;
+    m_opts.probeExtendedLength = false;
+}
+
+// Only a read (GET DATA, READ BINARY/RECORD) whose data fits a short APDU and whose Le does not is a probe:
+// a card that misreads its extended Le field answers 6700 and changes nothing. Anything else (a signature,
+// a key generation) could be half-understood, so it never probes: it goes short until a read has decided.
+bool Channel::probeEligible(const Command& cmd) const {
+    const bool read = cmd.ins == 0xCA || cmd.ins == 0xCB || cmd.ins == 0xB0 || cmd.ins == 0xB1 ||
+                      cmd.ins == 0xB2 || cmd.ins == 0xB3;
+    return read && m_opts.probeExtendedLength && !m_opts.useExtendedLength &&
+           m_transport.supportsExtendedLength() && cmd.ne > kMaxShortLe && cmd.data.size() <= kMaxShortLc;
+}
+
+namespace {
+// Failures that say nothing about the card's APDU formats: the probe passes them on instead of deciding.
+bool connectionLost(Errc c) {
+    return c == Errc::CardReset || c == Errc::CardRemoved || c == Errc::NoCard || c == Errc::NoReader ||
+           c == Errc::NoService || c == Errc::Timeout;
+}
+}  // namespace
+
+core::Result<Response> Channel::collect(Response first, uint8_t ins) {
+    Bytes data = std::move(first.data);
+    uint16_t sw = first.sw;
+    while ((sw & 0xFF00) == 0x6100) {
+        const std::size_t le = (sw & 0xFF) ? (sw & 0xFF) : 256;
+        Command getResponse(0x00, 0xC0, 0x00, 0x00, {}, le);
+        auto more = exchangeRaw(*getResponse.encode(), ins);
+        if (!more) return more;
+        if (data.size() + more->data.size() > m_opts.maxResponse)
+            return fail(Errc::Malformed,
+                        "card response exceeds " + std::to_string(m_opts.maxResponse) + " bytes");
+        append(data, more->data);
+        sw = more->sw;
+    }
+    return Response{std::move(data), sw};
+}
+
 // One logical command (no chaining): extended or short, with 6Cxx re-send and 61xx collection.
 core::Result<Response> Channel::exchange(const Command& cmd) {
-    const bool ext = m_opts.useExtendedLength && m_transport.supportsExtendedLength() && cmd.needsExtended();
+    if (probeEligible(cmd)) {
+        auto raw = cmd.encode(true);
+        if (!raw) return fail(raw.error());
+        auto rsp = exchangeRaw(*raw, cmd.ins);
+        if (!rsp && connectionLost(rsp.error().code)) return rsp;
+        if (rsp && (rsp->sw == 0x9000 || rsp->sw1() == 0x61)) {
+            MESIGN_LOG("apdu", Info, "the card takes extended APDUs (probe answered)");
+            setExtendedLength(true);
+            return collect(std::move(*rsp), cmd.ins);
+        }
+        if (!rsp || rsp->sw == 0x6700 || rsp->sw1() == 0x6C) {
+            MESIGN_LOG("apdu", Info, "the card refused an extended APDU (" +
+                                         (rsp ? describeResponse(cmd.ins, Bytes{rsp->sw1(), rsp->sw2()})
+                                              : rsp.error().message) +
+                                         "): short APDUs from now on");
+            setExtendedLength(false);
+        }
+        // Else (6A82...) nothing is decided: the command goes again as a short APDU.
+    }
+    const bool ext = extendedOn() && cmd.needsExtended();
     Command c = cmd;
     if (!ext && c.ne > kMaxShortLe) c.ne = kMaxShortLe;  // short APDU: ask for "all", collect via 61xx
     auto raw = c.encode(ext);
@@ -35,25 +101,11 @@ core::Result<Response> Channel::exchange(const Command& cmd) {
         rsp = exchangeRaw(*again, c.ins);
         if (!rsp) return rsp;
     }
-
-    Bytes data = std::move(rsp->data);
-    uint16_t sw = rsp->sw;
-    while ((sw & 0xFF00) == 0x6100) {
-        const std::size_t le = (sw & 0xFF) ? (sw & 0xFF) : 256;
-        Command getResponse(0x00, 0xC0, 0x00, 0x00, {}, le);
-        auto more = exchangeRaw(*getResponse.encode(), c.ins);
-        if (!more) return more;
-        if (data.size() + more->data.size() > m_opts.maxResponse)
-            return fail(Errc::Malformed, "card response exceeds " + std::to_string(m_opts.maxResponse) + " bytes");
-        append(data, more->data);
-        sw = more->sw;
-    }
-    return Response{std::move(data), sw};
+    return collect(std::move(*rsp), c.ins);
 }
 
 core::Result<Response> Channel::transmit(const Command& cmd) {
-    const bool extOk = m_opts.useExtendedLength && m_transport.supportsExtendedLength();
-    if (cmd.data.size() <= kMaxShortLc || extOk) return exchange(cmd);
+    if (cmd.data.size() <= kMaxShortLc || extendedOn()) return exchange(cmd);
 
     // Command chaining: every piece but the last with CLA|0x10 and no Le; each must answer 9000.
     const std::size_t piece = m_opts.chainPieceSize ? m_opts.chainPieceSize : kMaxShortLc;

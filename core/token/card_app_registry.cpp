@@ -4,16 +4,26 @@
 
 #include "card-apps/openpgp/openpgp_application.h"
 #include "card-apps/piv/piv_application.h"
+#include "core/apdu/atr.h"
 
 namespace token {
 
 namespace {
 
-std::unique_ptr<cardapp::CardApplication> createPiv(transport::Transport& t) {
-    return std::make_unique<piv::PivApplication>(t);
+// Extended length as the field decides it: the ATR's card capabilities when they say, else one probe (the
+// first certificate read; its outcome is kept in the disk cache, see token_cache.cpp). The reader's limit
+// is the transport's (PcscTransport::supportsExtendedLength) and applies on top.
+std::unique_ptr<cardapp::CardApplication> createPiv(transport::Transport& t, core::ByteView atr) {
+    apdu::ChannelOptions opts;
+    if (auto says = apdu::atrExtendedLength(atr))
+        opts.useExtendedLength = *says;
+    else
+        opts.probeExtendedLength = true;
+    return std::make_unique<piv::PivApplication>(t, opts);
 }
 
-std::unique_ptr<cardapp::CardApplication> createOpenPgp(transport::Transport& t) {
+// OpenPGP decides from its own application data (extended capabilities), whatever the ATR says.
+std::unique_ptr<cardapp::CardApplication> createOpenPgp(transport::Transport& t, core::ByteView) {
     return std::make_unique<openpgp::OpenPgpApplication>(t);
 }
 

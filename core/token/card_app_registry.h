@@ -21,7 +21,8 @@ enum class KeyOp { Sign, Decipher, Derive };
 struct CardAppType {
     AppKind kind;
     const char* name;  // "PIV", "OpenPGP" (TokenInfo::application / model)
-    std::unique_ptr<cardapp::CardApplication> (*create)(transport::Transport&);
+    // `atr`: the card's, as seen when the token was made (PIV decides extended length from it).
+    std::unique_ptr<cardapp::CardApplication> (*create)(transport::Transport&, core::ByteView atr);
 };
 
 // All known applications, highest priority first.

@@ -36,6 +36,7 @@ constexpr uint64_t kLatestTime = 32503680000;  // year 3000: keeps the conversio
 // Body tags (one byte, private class). Card: 01..04 inside nothing; keys: E5 with 01..0A inside.
 enum : apdu::Tag {
     kApplication = 0xC1, kCardId = 0xC2, kSerial = 0xC3, kWritten = 0xC4, kKey = 0xE5, kDataObjects = 0xC6,
+    kExtendedLength = 0xC7,
     kRef = 0xC1, kLabel = 0xC2, kAlgorithm = 0xC3, kSpki = 0xC4, kUsage = 0xC5, kPinPolicy = 0xC6,
     kGenerated = 0xC7, kHasCertificate = 0xC8, kCertificate = 0xC9, kCertificateTag = 0xCA,
 };
@@ -192,7 +193,8 @@ fs::path ObjectCache::fileFor(const CacheIdentity& id) const {
 }
 
 core::Bytes ObjectCache::encode(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys,
-                                Clock::time_point written, const std::vector<uint32_t>* dataObjects) {
+                                Clock::time_point written, const std::vector<uint32_t>* dataObjects,
+                                std::optional<bool> extendedLength) {
     apdu::TlvBuilder b;
     b.add(kApplication, textView(id.application)).add(kCardId, id.cardId).add(kSerial, textView(id.serial));
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(written.time_since_epoch()).count();
@@ -217,6 +219,8 @@ core::Bytes ObjectCache::encode(const CacheIdentity& id, const std::vector<carda
         }
         b.add(kDataObjects, tags);
     }
+    // Added within format version 1: older readers skip the unknown tag.
+    if (extendedLength) b.addByte(kExtendedLength, *extendedLength ? 1 : 0);
     core::Bytes out(kMagic, kMagic + sizeof kMagic);
     out.push_back(kVersion);
     core::append(out, b.take());
@@ -263,6 +267,11 @@ core::Result<ObjectCache::Decoded> ObjectCache::decode(ByteView file) {
                 d.dataObjects = std::move(tags);
                 break;
             }
+            case kExtendedLength: {
+                if (t.value.size() != 1 || t.value[0] > 1) return fail(malformed("bad extended-length flag"));
+                d.extendedLength = t.value[0] == 1;
+                break;
+            }
             default: break;
         }
     }
@@ -297,7 +306,7 @@ std::optional<ObjectCache::Decoded> ObjectCache::loadEntry(const CacheIdentity& 
 
 void ObjectCache::store(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys,
                         const std::vector<uint32_t>* dataObjects,
-                        std::optional<Clock::time_point> written) const {
+                        std::optional<Clock::time_point> written, std::optional<bool> extendedLength) const {
     if (id.cardId.empty()) return;
     if (!ensurePrivateDirectory(m_dir)) {
         MESIGN_LOG("token", Info, "object cache: directory " + m_dir.string() + " unusable; not cached");
@@ -310,7 +319,7 @@ void ObjectCache::store(const CacheIdentity& id, const std::vector<cardapp::KeyI
         MESIGN_LOG("token", Info, "object cache: cannot create a file in " + m_dir.string());
         return;
     }
-    const core::Bytes data = encode(id, keys, written.value_or(Clock::now()), dataObjects);
+    const core::Bytes data = encode(id, keys, written.value_or(Clock::now()), dataObjects, extendedLength);
     const bool ok = writeAll(fd, data) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok || ::rename(tmpl.c_str(), path.c_str()) != 0) {

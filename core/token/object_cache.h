@@ -49,6 +49,8 @@ public:
         std::vector<cardapp::KeyInfo> keys;
         // Tags of the public data objects present (PIV CKO_DATA); nullopt: not probed when written.
         std::optional<std::vector<uint32_t>> dataObjects;
+        // Whether the card took an extended-length probe (apdu::ChannelOptions); nullopt: not learned.
+        std::optional<bool> extendedLength;
     };
     // The keys stored for this card, or nullopt (missing, unusable, stale: see above; never an error).
     std::optional<std::vector<cardapp::KeyInfo>> load(const CacheIdentity& id) const;
@@ -59,13 +61,15 @@ public:
     // long the card was last read in full, not how long ago something was added.
     void store(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys,
                const std::vector<uint32_t>* dataObjects = nullptr,
-               std::optional<std::chrono::system_clock::time_point> written = std::nullopt) const;
+               std::optional<std::chrono::system_clock::time_point> written = std::nullopt,
+               std::optional<bool> extendedLength = std::nullopt) const;
     void erase(const CacheIdentity& id) const;
 
     // The file format, exposed for tests: encode() output is what store() writes.
     static core::Bytes encode(const CacheIdentity& id, const std::vector<cardapp::KeyInfo>& keys,
                               std::chrono::system_clock::time_point written,
-                              const std::vector<uint32_t>* dataObjects = nullptr);
+                              const std::vector<uint32_t>* dataObjects = nullptr,
+                              std::optional<bool> extendedLength = std::nullopt);
     static core::Result<Decoded> decode(core::ByteView file);
 
 private:

@@ -74,6 +74,10 @@ std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
         }
     }
     pivApp->learnKeys(*keys);
+    // The card's answer to an earlier process's extended-length probe: no probe (and, on a card that
+    // refuses, no wasted APDU) before this process's first signature. The ATR's word, if any, stands.
+    if (entry->extendedLength && !pivApp->extendedLength())
+        pivApp->learnExtendedLength(*entry->extendedLength);
     diskWritten = entry->written;
     publicData = entry->dataObjects;
     return std::move(entry->keys);
@@ -82,14 +86,20 @@ std::optional<std::vector<cardapp::KeyInfo>> Token::Impl::loadCachedKeys() {
 void Token::Impl::storeCachedKeys(const std::vector<cardapp::KeyInfo>& keys) {
     if (!diskCache || !identity || kind != AppKind::Piv) return;
     diskWritten = std::chrono::system_clock::now();
-    diskCache->store(cacheIdentity(*identity), keys, publicData ? &*publicData : nullptr, diskWritten);
+    diskCache->store(cacheIdentity(*identity), keys, publicData ? &*publicData : nullptr, diskWritten,
+                     extendedLength());
 }
 
 void Token::Impl::storeCachedDataObjects() {
     if (!diskCache || !identity || kind != AppKind::Piv || !objects || !diskWritten || !publicData) return;
     std::vector<cardapp::KeyInfo> keys;
     for (const KeyObject& k : *objects) keys.push_back(k.key);
-    diskCache->store(cacheIdentity(*identity), keys, &*publicData, diskWritten);
+    diskCache->store(cacheIdentity(*identity), keys, &*publicData, diskWritten, extendedLength());
+}
+
+std::optional<bool> Token::Impl::extendedLength() {
+    piv::PivApplication* pivApp = piv();
+    return pivApp ? pivApp->extendedLength() : std::nullopt;
 }
 
 void Token::Impl::forgetObjects() {

@@ -93,6 +93,7 @@ struct Token::Impl {
     core::Result<Bytes> keyOperation(KeyOp op, uint8_t keyRef, ByteView input, std::optional<ByteView> pin);
 
     piv::PivApplication* piv() { return dynamic_cast<piv::PivApplication*>(app.get()); }
+    std::optional<bool> extendedLength();  // the PIV channel's knowledge, for the disk cache
 
     // Runs `op` on a connected card application and settles the outcome.
     template <typename F>

@@ -26,7 +26,7 @@ core::Status Token::Impl::ensureConnected() {
         return fail(t.error());
     }
     transport = std::move(*t);
-    app = cardAppType(kind).create(*transport);
+    app = cardAppType(kind).create(*transport, atr);
     // A fresh connection knows nothing of an earlier one's login (the card may have been powered down).
     if (login.load() != LoginState::None) dropLogin(true);
     auto st = checkIdentity();

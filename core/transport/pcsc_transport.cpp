@@ -4,9 +4,11 @@
 
 #include <PCSC/winscard.h>
 #include <PCSC/wintypes.h>
+#include <PCSC/reader.h>
 
 #include <cstdio>
 #include <optional>
+#include <string>
 
 #include "core/apdu/command.h"
 #include "core/base/log.h"
@@ -129,7 +131,27 @@ core::Result<std::unique_ptr<PcscTransport>> PcscTransport::connect(std::shared_
         return core::fail(std::move(e));
     }
     MESIGN_LOG("pcsc", Debug, "connected to '" + reader + "' (" + protocolName(protocol) + ")");
-    return std::unique_ptr<PcscTransport>(new PcscTransport(std::move(ctx), reader, card, protocol));
+    std::unique_ptr<PcscTransport> t(new PcscTransport(std::move(ctx), reader, card, protocol));
+    t->readReaderLimits();
+    return t;
+}
+
+void PcscTransport::readReaderLimits() {
+    // SCARD_ATTR_MAXINPUT: the largest command the driver sends (the CCID driver: from the reader's
+    // dwMaxCCIDMessageLength). A DWORD when answered; many drivers answer SCARD_E_UNSUPPORTED_FEATURE.
+    BYTE buf[8] = {};
+    DWORD len = sizeof buf;
+    LONG rv = SCardGetAttrib(m_card, SCARD_ATTR_MAXINPUT, buf, &len);
+    if (rv != SCARD_S_SUCCESS || len < 1 || len > 4) {
+        MESIGN_LOG("pcsc", Debug, "'" + m_reader + "' does not report its maximum APDU size");
+        return;
+    }
+    unsigned long maxInput = 0;
+    for (DWORD i = len; i-- > 0;) maxInput = (maxInput << 8) | buf[i];  // little-endian DWORD
+    m_readerExtended = maxInput > 261 || maxInput == 0;  // 0: no limit stated
+    MESIGN_LOG("pcsc", Debug,
+               "'" + m_reader + "' takes APDUs up to " + std::to_string(maxInput) +
+                   " bytes: extended length " + (m_readerExtended ? "possible" : "off"));
 }
 
 core::Result<std::unique_ptr<PcscTransport>> PcscTransport::connectMatching(

@@ -42,18 +42,24 @@ public:
     core::Status reset() override;
     core::Status beginTransaction() override;
     void endTransaction() override;
-    bool supportsExtendedLength() const override { return false; }
+    // The reader's side of extended length (the card's is the channel's business): false only when the
+    // driver answers SCARD_ATTR_MAXINPUT with less than a 261-byte APDU (Lc 255 + header + Le). Drivers
+    // that do not answer (vpcd) are assumed to pass extended APDUs through, as pcscd does: the card-level
+    // probe (apdu::ChannelOptions::probeExtendedLength) falls back to short APDUs if they do not.
+    bool supportsExtendedLength() const override { return m_readerExtended; }
     std::string readerName() const override { return m_reader; }
 
 private:
     PcscTransport(std::shared_ptr<PcscContext> ctx, std::string reader, long card, unsigned long protocol);
     core::Status reconnect();
+    void readReaderLimits();
 
     std::shared_ptr<PcscContext> m_ctx;
     std::string m_reader;
     long m_card;
     unsigned long m_protocol;
     int m_txDepth = 0;
+    bool m_readerExtended = true;
 };
 
 // Maps a PC/SC return code to an Error ("SCardTransmit: Card was removed").

@@ -326,5 +326,18 @@ TEST_F(TokenCacheTest, OurOwnWritesReplaceTheEntry) {
     EXPECT_FALSE(find(objs, 0x9C)->certificate);
 }
 
+TEST(ObjectCacheFormat, ExtendedLengthAnswerRoundTripsAndIsAbsentUnlessLearned) {
+    for (bool on : {false, true}) {
+        auto d =
+            ObjectCache::decode(ObjectCache::encode(sampleId(), sampleKeys(), Clock::now(), nullptr, on));
+        ASSERT_TRUE(d) << d.error().describe();
+        EXPECT_EQ(d->extendedLength, std::optional<bool>(on));
+        EXPECT_EQ(d->keys.size(), sampleKeys().size());
+    }
+    auto none = ObjectCache::decode(ObjectCache::encode(sampleId(), sampleKeys(), Clock::now()));
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->extendedLength, std::nullopt);
+}
+
 }  // namespace
 }  // namespace tokentest
