@@ -89,7 +89,13 @@ echo "== cpack -G DEB"
 (cd "$BUILD" && cpack -G DEB -B "$W/pkg") >cpack.log 2>&1 || fail "cpack: $(tail -20 cpack.log)"
 deb=$(ls "$W"/pkg/*.deb)
 [ "$(echo "$deb" | wc -l)" = 1 ] || fail "expected one .deb: $deb"
-dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./usr/||' | sort >deb.txt
+dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $6}' >deb-paths.txt
+# Under /usr, except the system configuration (the tray's autostart entry), which belongs in /etc.
+sed -e 's|^\./usr/||' -e 's|^\./etc/|'"$SYSCONFDIR"'/|' deb-paths.txt | sort >deb.txt
+if [ "$TRAY" = 1 ]; then
+    has -x "./etc/xdg/autostart/mesign-tray.desktop" deb-paths.txt \
+        || fail "the .deb does not put the autostart entry in /etc/xdg/autostart: $(grep autostart deb-paths.txt)"
+fi
 diff -u expected.txt deb.txt || fail "the .deb's files differ from the expected list (- expected, + .deb)"
 dpkg-deb -f "$deb" Depends | has "pcscd" || fail "the .deb does not depend on pcscd: $(dpkg-deb -f "$deb" Depends)"
 dpkg-deb -f "$deb" Depends | has "libssl3" || fail "no shared-library dependencies: $(dpkg-deb -f "$deb" Depends)"
