@@ -40,7 +40,7 @@ run_preset() {
 run_preset default
 # The optimised build runs the main job too: a double free that only -O2 exposed (GCC 12 with an
 # std::expected inside an std::optional) escaped the debug and sanitizer builds once.
-run_preset release -L demo -- mesign-vcard mesign-pkcs11
+run_preset release -L demo -- mesign-vcard mesign-pkcs11 mesign-token
 if [ -z "${MESIGN_SKIP_SANITIZERS:-}" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
