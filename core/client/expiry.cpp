@@ -10,7 +10,11 @@ constexpr long kDay = 24 * 60 * 60;
 
 long daysLeft(const crypto::CertificateInfo& cert, std::time_t now) {
     const long diff = static_cast<long>(cert.notAfter - now);
-    return diff >= 0 ? diff / kDay : -((-diff + kDay - 1) / kDay);
+    // Rounded to the nearest day, so that a certificate issued for 10 days reads "10 days" everywhere for
+    // its first hours (rounding down showed 9 in one view and 10 in another, seconds apart); at least 1
+    // while it is still valid, so that "0 days" never stands for "a few hours".
+    if (diff > 0) return std::max(1L, (diff + kDay / 2) / kDay);
+    return diff == 0 ? 0 : -((-diff + kDay - 1) / kDay);
 }
 
 CertHealth certHealth(const crypto::CertificateInfo& cert, std::time_t now, int warningDays) {

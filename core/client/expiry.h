@@ -14,7 +14,8 @@ constexpr int kDefaultWarningDays = 30;
 
 enum class CertHealth { Valid, Expiring, Expired, NotYetValid };
 CertHealth certHealth(const crypto::CertificateInfo& cert, std::time_t now, int warningDays);
-// Whole days left until notAfter (negative once expired; rounded down).
+// Days left until notAfter, rounded to the nearest day and at least 1 while valid (negative once expired:
+// days since, rounded up).
 long daysLeft(const crypto::CertificateInfo& cert, std::time_t now);
 
 // Ordered by severity: the tray shows the worst of all its tokens.

@@ -43,6 +43,14 @@ TEST(Expiry, TenDaysWarnsFortyDaysDoesNotWithTheDefaultWindow) {
     EXPECT_EQ(daysLeft(certExpiringIn(40 * kDay), kNow), 40);
 }
 
+TEST(Expiry, DaysLeftRoundToTheNearestDayAndNeverZeroWhileValid) {
+    EXPECT_EQ(daysLeft(certExpiringIn(10 * kDay - 5), kNow), 10) << "a 10-day certificate, seconds after issue";
+    EXPECT_EQ(daysLeft(certExpiringIn(9 * kDay + kDay / 2 + 1), kNow), 10);
+    EXPECT_EQ(daysLeft(certExpiringIn(9 * kDay + kDay / 2 - 1), kNow), 9);
+    EXPECT_EQ(daysLeft(certExpiringIn(3600), kNow), 1) << "a few hours left is not '0 days'";
+    EXPECT_EQ(daysLeft(certExpiringIn(0), kNow), 0);
+}
+
 TEST(Expiry, WindowIsConfigurable) {
     EXPECT_EQ(certHealth(certExpiringIn(40 * kDay), kNow, 45), CertHealth::Expiring);
     EXPECT_EQ(certHealth(certExpiringIn(10 * kDay), kNow, 7), CertHealth::Valid);
