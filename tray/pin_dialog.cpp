@@ -1,5 +1,6 @@
 #include "tray/pin_dialog.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -78,7 +79,21 @@ PinDialog::PinDialog(CardWorker& worker, const client::TokenStatus& token, Mode 
     m_status->setWordWrap(true);
 
     auto* form = new QFormLayout;
-    form->addRow(mode == Mode::Change ? tr("Current PIN:") : tr("%1:").arg(oldName), m_current);
+    const bool pgpUnblock = mode == Mode::Unblock && kind == token::AppKind::OpenPgp;
+    if (pgpUnblock) {
+        m_secretChoice = new QComboBox(this);
+        m_secretChoice->setObjectName(QStringLiteral("secretChoice"));
+        m_secretChoice->addItem(tr(client::pinRoleName(kind, client::PinRole::Admin)),
+                                static_cast<int>(client::PinRole::Admin));
+        m_secretChoice->addItem(tr(client::pinRoleName(kind, client::PinRole::ResettingCode)),
+                                static_cast<int>(client::PinRole::ResettingCode));
+        form->addRow(tr("Unblock with:"), m_secretChoice);
+        connect(m_secretChoice, &QComboBox::currentIndexChanged, this, [this](int) {
+            setUnblockSecret(static_cast<client::PinRole>(m_secretChoice->currentData().toInt()));
+        });
+    }
+    m_currentLabel = new QLabel(mode == Mode::Change ? tr("Current PIN:") : tr("%1:").arg(oldName), this);
+    form->addRow(m_currentLabel, m_current);
     form->addRow(tr("New PIN:"), m_new);
     form->addRow(tr("Repeat new PIN:"), m_repeat);
 
@@ -98,6 +113,14 @@ PinDialog::PinDialog(CardWorker& worker, const client::TokenStatus& token, Mode 
         m_status->setText(tr("The PIN is locked: unblock it with the PUK instead."));
         m_ok->setEnabled(false);
     }
+}
+
+void PinDialog::setUnblockSecret(client::PinRole role) {
+    const auto kind = client::appKindOf(m_token.info);
+    m_oldRole = role;
+    m_oldRules = client::pinRules(kind, role);
+    m_currentLabel->setText(tr("%1:").arg(tr(client::pinRoleName(kind, role))));
+    m_current->clear();
 }
 
 QString PinDialog::statusText() const {
@@ -134,11 +157,12 @@ void PinDialog::submit() {
     m_status->setText(tr("Talking to the token…"));
     const auto slot = m_token.slotId;
     const bool change = m_mode == Mode::Change;
+    const client::PinRole secretRole = m_oldRole;
     m_worker.post<core::Status>(
         [=](client::Client& c) {
             return change ? c.changePin(slot, client::PinRole::User, core::view(*oldSecret),
                                         core::view(*newSecret))
-                          : c.unblockPin(slot, core::view(*oldSecret), core::view(*newSecret));
+                          : c.unblockPin(slot, secretRole, core::view(*oldSecret), core::view(*newSecret));
         },
         this,
         [this, oldName](core::Status st) {

@@ -9,6 +9,7 @@
 #include "core/client/pin_rules.h"
 #include "core/client/token_status.h"
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -26,6 +27,8 @@ class PinDialog : public QDialog {
     QLineEdit* currentField() const { return m_current; }
     QLineEdit* newField() const { return m_new; }
     QLineEdit* repeatField() const { return m_repeat; }
+    // OpenPGP unblock only (else null): the admin PIN (PW3, the default) or the resetting code.
+    QComboBox* secretChoice() const { return m_secretChoice; }
     QPushButton* okButton() const { return m_ok; }
     QString statusText() const;
 
@@ -37,6 +40,7 @@ class PinDialog : public QDialog {
     void submit();
     void finish(bool ok, const QString& message);
     QString triesLine(const cardapp::PinStatus& st, const QString& what) const;
+    void setUnblockSecret(client::PinRole role);
 
     CardWorker& m_worker;
     client::TokenStatus m_token;
@@ -44,6 +48,8 @@ class PinDialog : public QDialog {
     client::PinRole m_oldRole;
     client::PinRules m_oldRules, m_newRules;
     QLabel* m_status;
+    QLabel* m_currentLabel = nullptr;
+    QComboBox* m_secretChoice = nullptr;
     QLineEdit* m_current;
     QLineEdit* m_new;
     QLineEdit* m_repeat;

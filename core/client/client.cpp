@@ -81,6 +81,22 @@ core::Status Client::unblockPin(token::SlotId slot, core::ByteView unblockSecret
     return (*tok)->unblockUserPin(unblockSecret, newPin);
 }
 
+core::Status Client::unblockPin(token::SlotId slot, PinRole secretRole, core::ByteView unblockSecret,
+                                core::ByteView newPin) {
+    if (secretRole != PinRole::Admin) return unblockPin(slot, unblockSecret, newPin);
+    auto tok = token(slot);
+    if (!tok) return core::fail(tok.error());
+    if ((*tok)->kind() != token::AppKind::OpenPgp)
+        return core::fail(core::Errc::NotSupported, "only the PUK unblocks a PIV PIN");
+    const PinRules rules = pinRules(token::AppKind::OpenPgp, PinRole::User);
+    if (!rules.accepts(newPin))
+        return core::fail(core::Errc::InvalidArgument, "the new PIN must be " + rules.describe());
+    MESIGN_TRY((*tok)->loginSo(token::SoCredential::AdminPin, unblockSecret));
+    auto st = (*tok)->unblockWithSoLogin(newPin);
+    (void)(*tok)->logout();  // never leave the token administrable behind the user's back
+    return st;
+}
+
 core::Result<std::vector<token::SlotId>> Client::waitForEvents(int timeoutMs) {
     return m_manager.waitForEvents(timeoutMs);
 }

@@ -32,6 +32,10 @@ class Client {
     core::Status changePin(token::SlotId slot, PinRole role, core::ByteView oldPin, core::ByteView newPin);
     // Sets a new user PIN with the unblocking secret (PIV: PUK; OpenPGP: resetting code).
     core::Status unblockPin(token::SlotId slot, core::ByteView unblockSecret, core::ByteView newPin);
+    // The same with the secret named: PinRole::Puk (PIV), PinRole::ResettingCode or PinRole::Admin (OpenPGP:
+    // PW3 verified, then RESET RETRY COUNTER; the admin login is dropped again afterwards).
+    core::Status unblockPin(token::SlotId slot, PinRole secretRole, core::ByteView unblockSecret,
+                            core::ByteView newPin);
 
     // Blocks until a card or reader changes (or timeout / cancelWait()); returns the slots that changed.
     core::Result<std::vector<token::SlotId>> waitForEvents(int timeoutMs);

@@ -23,7 +23,7 @@ PinRules pinRules(token::AppKind kind, PinRole role) {
 }
 
 PinRole unblockRole(token::AppKind kind) {
-    return kind == token::AppKind::OpenPgp ? PinRole::ResettingCode : PinRole::Puk;
+    return kind == token::AppKind::OpenPgp ? PinRole::Admin : PinRole::Puk;
 }
 
 const char* pinRoleName(token::AppKind kind, PinRole role) {

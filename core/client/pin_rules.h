@@ -21,8 +21,8 @@ struct PinRules {
 };
 
 PinRules pinRules(token::AppKind kind, PinRole role);
-// What unblocks a user PIN on this application: PIV the PUK; OpenPGP the resetting code (core/token has
-// no OpenPGP unblock with the admin PIN yet).
+// What unblocks a user PIN on this application by default: PIV the PUK; OpenPGP the admin PIN (PW3), which
+// every card has (the resetting code is optional and usually unset; unblockPin takes it as well).
 PinRole unblockRole(token::AppKind kind);
 const char* pinRoleName(token::AppKind kind, PinRole role);  // "PIN", "PUK", "Admin PIN (PW3)", ...
 

@@ -1,6 +1,7 @@
 // Through pcscd and a virtual PIV card: insert/remove reach the model and the notification logic within
 // one second; PIN change and unblock driven through the dialogs and checked against the card with
 // pkcs11-tool (login with the new PIN works, the old one fails).
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -163,6 +164,35 @@ TEST_F(TrayPinOpenPgpTest, ChangePw1ThroughTheDialog) {
     auto r = attempt(*d, "123456", "pgp-pin-10", "pgp-pin-10");
     EXPECT_TRUE(r.first) << r.second.toStdString();
     auto ok = pkcs11Tool({"--login", "--pin", "pgp-pin-10", "--list-objects"});
+    EXPECT_EQ(ok.exitCode, 0) << ok.describe();
+}
+
+// A locked PW1 unblocked with the admin PIN (PW3) — the default choice, since the resetting code is
+// optional and unset on a new card; a wrong admin PIN reports PW3's tries left.
+TEST_F(TrayPinOpenPgpTest, UnblockPw1WithTheAdminPinThroughTheDialog) {
+    insertCard({"--init", "openpgp", "--once"});
+    auto& c = controller();
+    ASSERT_TRUE(waitForTokens(1));
+    const auto slot = static_cast<unsigned long>(firstToken().slotId);
+    QPointer<tray::PinDialog> d = c.openChangePin(slot);
+    ASSERT_TRUE(d);
+    for (int i = 0; i < 3; ++i) EXPECT_FALSE(attempt(*d, "999999", "pgp-pin-10", "pgp-pin-10").first);
+    d->close();
+    refreshModel();
+    ASSERT_TRUE(firstToken().info.userPin.blocked()) << firstToken().info.userPin.retriesLeft;
+
+    QPointer<tray::PinDialog> u = c.openUnblockPin(slot);
+    ASSERT_TRUE(u);
+    ASSERT_NE(u->secretChoice(), nullptr) << "an OpenPGP unblock offers admin PIN or resetting code";
+    EXPECT_EQ(static_cast<client::PinRole>(u->secretChoice()->currentData().toInt()), client::PinRole::Admin);
+    auto r = attempt(*u, "87654321", "pgp-new-pin", "pgp-new-pin");
+    EXPECT_FALSE(r.first);
+    EXPECT_EQ(r.second, QStringLiteral("Wrong Admin PIN (PW3): 2 tries left.")) << r.second.toStdString();
+    r = attempt(*u, "12345678", "pgp-new-pin", "pgp-new-pin");
+    EXPECT_TRUE(r.first) << r.second.toStdString();
+    refreshModel();
+    EXPECT_EQ(firstToken().info.userPin.retriesLeft, 3);
+    auto ok = pkcs11Tool({"--login", "--pin", "pgp-new-pin", "--list-objects"});
     EXPECT_EQ(ok.exitCode, 0) << ok.describe();
 }
 

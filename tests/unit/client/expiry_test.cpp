@@ -44,7 +44,8 @@ TEST(Expiry, TenDaysWarnsFortyDaysDoesNotWithTheDefaultWindow) {
 }
 
 TEST(Expiry, DaysLeftRoundToTheNearestDayAndNeverZeroWhileValid) {
-    EXPECT_EQ(daysLeft(certExpiringIn(10 * kDay - 5), kNow), 10) << "a 10-day certificate, seconds after issue";
+    EXPECT_EQ(daysLeft(certExpiringIn(10 * kDay - 5), kNow), 10)
+        << "a 10-day certificate, seconds after issue";
     EXPECT_EQ(daysLeft(certExpiringIn(9 * kDay + kDay / 2 + 1), kNow), 10);
     EXPECT_EQ(daysLeft(certExpiringIn(9 * kDay + kDay / 2 - 1), kNow), 9);
     EXPECT_EQ(daysLeft(certExpiringIn(3600), kNow), 1) << "a few hours left is not '0 days'";
@@ -107,7 +108,7 @@ TEST(PinRules, PerApplication) {
     EXPECT_EQ(pinRules(AppKind::OpenPgp, PinRole::Admin).minLength, 8u);
     EXPECT_EQ(pinRules(AppKind::Piv, PinRole::User).describe(), "6 to 8 characters");
     EXPECT_EQ(unblockRole(AppKind::Piv), PinRole::Puk);
-    EXPECT_EQ(unblockRole(AppKind::OpenPgp), PinRole::ResettingCode);
+    EXPECT_EQ(unblockRole(AppKind::OpenPgp), PinRole::Admin);
 }
 
 TEST(SlotNames, PivAndOpenPgp) {
