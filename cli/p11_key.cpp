@@ -89,6 +89,9 @@ CliResult<std::unique_ptr<P11Key>> P11Key::open(const std::string& modulePath, c
     h.ui = UI_create_method("mesign-token context-specific PIN");
     if (!h.ui || UI_method_set_reader(h.ui, answerWithPin) != 0 || PKCS11_set_ui_method(h.ctx, h.ui, &h.pin) != 0)
         return cliFail(kExitFailed, "libp11: cannot set the PIN callback: " + opensslError());
+    // libp11 0.4.12 lists no private key on a token that shows an Ed25519/X25519 key: our module hides
+    // those from this process (pkcs11/object_store.cpp); a user's explicit setting wins.
+    setenv("MESIGN_PKCS11_HIDE_CURVE25519", "1", 0);
     if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
         return cliFail(kExitFailed, "cannot load the PKCS#11 module " + modulePath + ": " + opensslError());
     h.loaded = true;
@@ -121,6 +124,9 @@ CliResult<std::vector<std::string>> moduleTokenSerials(const std::string& module
     P11Key::Handles h;
     h.ctx = PKCS11_CTX_new();
     if (!h.ctx) return cliFail(kExitFailed, "libp11: out of memory");
+    // libp11 0.4.12 lists no private key on a token that shows an Ed25519/X25519 key: our module hides
+    // those from this process (pkcs11/object_store.cpp); a user's explicit setting wins.
+    setenv("MESIGN_PKCS11_HIDE_CURVE25519", "1", 0);
     if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
         return cliFail(kExitFailed, "cannot load " + modulePath + ": " + opensslError());
     h.loaded = true;

@@ -1,6 +1,8 @@
 #include "pkcs11/object_store.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 #include "pkcs11/ckr_map.h"
 #include "pkcs11/mechanisms.h"
@@ -26,6 +28,21 @@ void addTokenObject(Module& m, Session& s, const Bytes& cardId, ObjectKind kind,
     out.push_back(std::move(e));
 }
 
+// MESIGN_PKCS11_HIDE_CURVE25519=1: no Ed25519/X25519 key objects (their certificates stay). libp11 0.4.12
+// (Debian 12's OpenSSL engine) lists no private key at all on a token that shows an EdDSA key, so programs
+// that reach the token through it (mesign-token, openssl with the engine) set this for themselves.
+bool hideCurve25519Keys() {
+    static const bool hide = [] {
+        const char* v = std::getenv("MESIGN_PKCS11_HIDE_CURVE25519");
+        return v && *v && std::string_view(v) != "0";
+    }();
+    return hide;
+}
+
+bool isCurve25519(const token::KeyObject& k) {
+    return k.key.algorithm == cardapp::KeyAlgorithm::Ed25519 || k.key.algorithm == cardapp::KeyAlgorithm::X25519;
+}
+
 }  // namespace
 
 CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool withData) {
@@ -41,6 +58,11 @@ CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool 
     addTokenObject(m, s, cardId, ObjectKind::Profile, 0, nullptr, profileAttributes(), showPrivate, out);
     for (const token::KeyObject& k : *objects) {
         uint8_t ref = k.key.ref;
+        if (hideCurve25519Keys() && isCurve25519(k)) {
+            if (k.certificate)
+                addTokenObject(m, s, cardId, ObjectKind::Certificate, ref, &k, certificateAttributes(k, app), showPrivate, out);
+            continue;
+        }
         if (k.certificate)
             addTokenObject(m, s, cardId, ObjectKind::Certificate, ref, &k, certificateAttributes(k, app), showPrivate, out);
         if (k.publicKey)

@@ -83,6 +83,9 @@ core::Result<std::unique_ptr<P11Signer>> P11Signer::open(const std::string& modu
     if (!h.ui || UI_method_set_reader(h.ui.get(), answerWithPin) != 0 ||
         PKCS11_set_ui_method(h.ctx, h.ui.get(), &h.pinZ) != 0)
         return core::fail(Errc::Internal, "libp11: cannot set the PIN callback");
+    // libp11 0.4.12 lists no private key on a token that shows an Ed25519/X25519 key: our module hides
+    // those from this process (pkcs11/object_store.cpp); a user's explicit setting wins.
+    setenv("MESIGN_PKCS11_HIDE_CURVE25519", "1", 0);
     if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
         return core::fail(Errc::NotFound,
                           "cannot load the PKCS#11 module " + modulePath + ": " + opensslErrorText());

@@ -45,6 +45,11 @@ for id in 01 02; do
     p11 --login --login-type so --so-pin 12345678 --write-object cert$id.der --type cert --id $id >write.txt 2>&1 \
         || fail "write certificate $id: $(cat write.txt)"
 done
+# An Ed25519 key in aut: libp11 0.4.12 lists no private key at all on a token that shows one, so the
+# signing and decryption below also check that mesign-token keeps working with such a token.
+p11 --login --login-type so --so-pin 12345678 --keypairgen --key-type EC:edwards25519 --id 03 >keygen.txt 2>&1 \
+    || fail "Ed25519 keygen in aut: $(cat keygen.txt)"
+p11 -O | has "EC_EDWARDS" || fail "the module does not show the Ed25519 key to other programs"
 expect 0 "" "$MT" info
 grep -q "Key sig (id 01" out.txt || fail "info does not name the sig slot: $(cat out.txt)"
 grep -q "Key dec (id 02" out.txt || fail "info does not name the dec slot: $(cat out.txt)"
