@@ -72,25 +72,22 @@ core::Status Client::changePin(token::SlotId slot, PinRole role, core::ByteView 
 }
 
 core::Status Client::unblockPin(token::SlotId slot, core::ByteView unblockSecret, core::ByteView newPin) {
-    auto tok = token(slot);
-    if (!tok) return core::fail(tok.error());
-    const auto kind = (*tok)->kind();
-    const PinRules rules = pinRules(kind, PinRole::User);
-    if (!rules.accepts(newPin))
-        return core::fail(core::Errc::InvalidArgument, "the new PIN must be " + rules.describe());
-    return (*tok)->unblockUserPin(unblockSecret, newPin);
+    return unblockPin(slot, PinRole::Puk, unblockSecret,
+                      newPin);  // PUK or resetting code: the same card path
 }
 
 core::Status Client::unblockPin(token::SlotId slot, PinRole secretRole, core::ByteView unblockSecret,
                                 core::ByteView newPin) {
-    if (secretRole != PinRole::Admin) return unblockPin(slot, unblockSecret, newPin);
     auto tok = token(slot);
     if (!tok) return core::fail(tok.error());
-    if ((*tok)->kind() != token::AppKind::OpenPgp)
+    const auto kind = (*tok)->kind();
+    const bool withAdmin = secretRole == PinRole::Admin;
+    if (withAdmin && kind != token::AppKind::OpenPgp)
         return core::fail(core::Errc::NotSupported, "only the PUK unblocks a PIV PIN");
-    const PinRules rules = pinRules(token::AppKind::OpenPgp, PinRole::User);
+    const PinRules rules = pinRules(kind, PinRole::User);
     if (!rules.accepts(newPin))
         return core::fail(core::Errc::InvalidArgument, "the new PIN must be " + rules.describe());
+    if (!withAdmin) return (*tok)->unblockUserPin(unblockSecret, newPin);
     MESIGN_TRY((*tok)->loginSo(token::SoCredential::AdminPin, unblockSecret));
     auto st = (*tok)->unblockWithSoLogin(newPin);
     (void)(*tok)->logout();  // never leave the token administrable behind the user's back
