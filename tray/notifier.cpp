@@ -35,6 +35,7 @@ bool Notifier::freedesktopAvailable() const {
 }
 
 void Notifier::onInserted(const client::TokenStatus& t) {
+    if (!m_firstReadDone) return;  // present when the agent started (login): PIN/expiry notices still come
     emitNotice({Notice::Inserted, tr("Token inserted: %1").arg(TokenModel::tokenTitle(t)), holderLine(t)});
 }
 
@@ -81,6 +82,7 @@ void Notifier::onUpdated() {
     }
     // A state that went away (PIN unblocked, certificate renewed) may be told again if it comes back.
     m_announced.intersect(current);
+    m_firstReadDone = true;
 }
 
 void Notifier::emitNotice(Notice n) {

@@ -53,6 +53,7 @@ class Notifier : public QObject {
     bool m_enabled = true;
     QVector<Notice> m_history;
     QSet<QString> m_announced;  // "serial/slot/kind" already told about
+    bool m_firstReadDone = false;  // the first token list describes what was there, not what came
 };
 
 }  // namespace tray

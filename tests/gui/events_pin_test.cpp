@@ -98,6 +98,46 @@ TEST_F(TrayEventsTest, SeveralReadersAndTokens) {
     EXPECT_EQ(c.model().rowCount(), 1);
 }
 
+// Tokens already in their readers when the agent starts (at login) raise no "inserted" burst, but what
+// needs care on them is told once: here a locked PIN and a certificate expiring in 10 days. A token
+// inserted afterwards is announced as usual.
+TEST_F(TrayEventsTest, TokensPresentAtStartAreNotAnnouncedButTheirTroubleIs) {
+    insertCard();
+    provisionCertificate(0x9C, 10, "Start Holder");
+    {
+        client::Client setup(token::makePcscBackend());
+        auto tokens = setup.tokens();
+        ASSERT_TRUE(tokens && tokens->size() == 1);
+        auto tok = setup.token(tokens->front().slotId);
+        ASSERT_TRUE(tok);
+        const std::string wrong = "999999";
+        for (int i = 0; i < 3; ++i) {
+            auto st = (*tok)->loginUser({reinterpret_cast<const uint8_t*>(wrong.data()), wrong.size()});
+            ASSERT_FALSE(st);
+            EXPECT_EQ(st.error().code, core::Errc::PinIncorrect) << st.error().describe();
+            EXPECT_EQ(st.error().retries, std::optional<int>(2 - i)) << st.error().describe();
+        }
+    }
+    auto& c = controller();
+    ASSERT_TRUE(waitForTokens(1));
+    auto count = [&](Notice::Kind k) {
+        const auto& h = c.notifier().history();
+        return std::count_if(h.begin(), h.end(), [k](const Notice& n) { return n.kind == k; });
+    };
+    EXPECT_EQ(count(Notice::Inserted), 0);
+    EXPECT_EQ(count(Notice::PinLocked), 1);
+    EXPECT_EQ(count(Notice::CertExpiring), 1);
+    refreshModel();  // a later read repeats nothing
+    EXPECT_EQ(c.notifier().history().size(), 2);
+
+    EXPECT_EQ(removeCard(), 0);
+    ASSERT_TRUE(waitFor([&] { return count(Notice::Removed) == 1; }, 5000));
+    const auto& removed = c.notifier().history().back();
+    EXPECT_TRUE(removed.body.contains(QStringLiteral("Start Holder"))) << removed.body.toStdString();
+    insertCard();
+    ASSERT_TRUE(waitFor([&] { return count(Notice::Inserted) == 1; }, 5000));
+}
+
 TEST(TraySingleInstanceTest, SecondStartAsksTheFirstToShow) {
     QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
