@@ -16,6 +16,7 @@
 #include <functional>
 
 #include "core/client/enrollment.h"
+#include "core/client/key_caps.h"
 #include "core/client/p11_signer.h"
 #include "tray/card_worker.h"
 #include "tray/token_model.h"
@@ -38,15 +39,6 @@ class GatedPage : public QWizardPage {
     bool isComplete() const override { return complete ? complete() : QWizardPage::isComplete(); }
     void recheck() { Q_EMIT completeChanged(); }
 };
-
-struct KeyChoice {
-    const char* name;
-    cardapp::KeyAlgorithm alg;
-};
-constexpr KeyChoice kKeyChoices[] = {{"RSA-2048", cardapp::KeyAlgorithm::Rsa2048},
-                                     {"RSA-3072", cardapp::KeyAlgorithm::Rsa3072},
-                                     {"EC P-256", cardapp::KeyAlgorithm::EcP256},
-                                     {"EC P-384", cardapp::KeyAlgorithm::EcP384}};
 
 QString errorText(const core::Error& e) {
     if (e.code == core::Errc::PinIncorrect && e.retries)
@@ -78,7 +70,54 @@ EnrollWizard::EnrollWizard(CardWorker& worker, const std::vector<client::TokenSt
             if (m_token->itemData(i).toULongLong() == *slotId) m_token->setCurrentIndex(i);
     }
     fillSlots();
+    fillKeyTypes();
     if (startAtImport) setStartId(ImportPage);
+}
+
+bool EnrollWizard::keyTypesKnown() const {
+    const auto* t = currentToken();
+    return t && (m_keyTypes.contains(t->slotId) || m_keyTypeErrors.contains(t->slotId));
+}
+
+QString EnrollWizard::keyTypeNote() const {
+    return m_keyNote->text();
+}
+
+// The key types the chosen token can generate, asked once per token on the card worker (the module
+// reads the card); the list stays empty, and Generate refuses, until the answer is in.
+void EnrollWizard::fillKeyTypes() {
+    m_keyType->clear();
+    const auto* t = currentToken();
+    if (!t) return;
+    const auto slot = t->slotId;
+    if (auto it = m_keyTypes.find(slot); it != m_keyTypes.end()) {
+        for (auto alg : it->second)
+            m_keyType->addItem(QString::fromLatin1(cardapp::keyAlgorithmName(alg)), static_cast<int>(alg));
+        m_keyType->setEnabled(!it->second.empty());
+        m_keyNote->setText(it->second.empty() ? tr("This token reports no key type it can generate.")
+                                              : tr("The key types this token reports it can generate."));
+        return;
+    }
+    if (auto it = m_keyTypeErrors.find(slot); it != m_keyTypeErrors.end()) {
+        m_keyType->setEnabled(false);
+        m_keyNote->setText(tr("The token cannot tell which keys it generates: %1").arg(it->second));
+        return;
+    }
+    m_keyType->setEnabled(false);
+    m_keyNote->setText(tr("Asking the token which key types it can generate…"));
+    const std::string module = modulePath().toStdString();
+    const std::string serial = t->info.serial;
+    m_worker.post<core::Result<client::KeyGenCapabilities>>(
+        [module, serial](client::Client&) { return client::keyGenCapabilities(module, serial); }, this,
+        [this, slot](core::Result<client::KeyGenCapabilities> caps) {
+            if (caps)
+                m_keyTypes[slot] = client::enrollAlgorithms(*caps);
+            else
+                m_keyTypeErrors[slot] = QString::fromStdString(caps.error().describe());
+            const auto* now = currentToken();
+            if (now && now->slotId == slot) fillKeyTypes();
+            Q_EMIT keyTypesChanged();
+        });
 }
 
 QString EnrollWizard::requestStatus() const {
@@ -116,8 +155,6 @@ void EnrollWizard::buildChoosePage() {
     m_slot->setObjectName(QStringLiteral("slot"));
     m_keyType = new QComboBox(page);
     m_keyType->setObjectName(QStringLiteral("keyType"));
-    for (const auto& k : kKeyChoices)
-        m_keyType->addItem(QString::fromLatin1(k.name), static_cast<int>(k.alg));
     m_admin = new QLineEdit(page);
     m_admin->setObjectName(QStringLiteral("admin"));
     m_admin->setEchoMode(QLineEdit::Password);
@@ -126,7 +163,10 @@ void EnrollWizard::buildChoosePage() {
     m_defaultAdmin->setChecked(true);
     m_admin->setEnabled(false);
     connect(m_defaultAdmin, &QCheckBox::toggled, m_admin, [this](bool on) { m_admin->setEnabled(!on); });
-    connect(m_token, &QComboBox::currentIndexChanged, this, [this] { fillSlots(); });
+    connect(m_token, &QComboBox::currentIndexChanged, this, [this] {
+        fillSlots();
+        fillKeyTypes();
+    });
     m_adminLabel = new QLabel(page);
     auto* form = new QFormLayout(page);
     form->addRow(tr("Token:"), m_token);
@@ -134,10 +174,10 @@ void EnrollWizard::buildChoosePage() {
     form->addRow(tr("Key type:"), m_keyType);
     form->addRow(m_adminLabel, m_admin);
     form->addRow(QString(), m_defaultAdmin);
-    auto* note = new QLabel(
-        tr("RSA-3072 is offered where the card can generate it; a card that cannot says so."), page);
-    note->setWordWrap(true);
-    form->addRow(note);
+    m_keyNote = new QLabel(page);
+    m_keyNote->setObjectName(QStringLiteral("keyTypeNote"));
+    m_keyNote->setWordWrap(true);
+    form->addRow(m_keyNote);
     setPage(ChooseKeyPage, page);
 }
 
@@ -263,6 +303,10 @@ void EnrollWizard::generate() {
     const auto ref = currentKeyRef();
     auto admin = adminSecret();
     if (!t || !ref) return Q_EMIT requestFinished(false, tr("Choose a token and a slot.")), void();
+    if (m_keyType->currentIndex() < 0) {
+        m_requestStatus->setText(tr("Choose a key type the token can generate."));
+        return Q_EMIT requestFinished(false, m_requestStatus->text());
+    }
     if (!admin) {
         m_requestStatus->setText(QString::fromStdString(admin.error().message));
         return Q_EMIT requestFinished(false, m_requestStatus->text());

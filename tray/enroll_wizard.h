@@ -1,11 +1,12 @@
-// Enrolment: choose token and slot, key type (RSA-2048/3072 where the card can, EC P-256/P-384), name and
-// e-mail; the key is generated on the token, a PKCS#10 request signed by the token key is saved (PEM) and
+// Enrolment: choose token and slot, key type (RSA-2048/3072, EC P-256/P-384: those the token reports it can
+// generate, asked through our PKCS#11 module on the card worker when a token is chosen), name and e-mail; the key is generated on the token, a PKCS#10 request signed by the token key is saved (PEM) and
 // shown; later (the same wizard, started at its last page) the issued certificate — PEM, DER or a PKCS#7
 // chain — is imported onto the token after checking that it matches the key. Renewal starts it for the
 // slot of the expiring certificate. Card work runs on the card worker; the GUI thread only waits.
 #pragma once
 
 #include <QWizard>
+#include <map>
 
 #include "core/client/token_status.h"
 
@@ -48,10 +49,14 @@ class EnrollWizard : public QWizard {
     QPushButton* importButton() const { return m_import; }
     QString requestStatus() const;
     QString importStatus() const;
+    // True once the chosen token has said which key types it can generate (keyTypeBox() then holds them).
+    bool keyTypesKnown() const;
+    QString keyTypeNote() const;
 
   Q_SIGNALS:
     void requestFinished(bool ok, const QString& message);  // key generated + request saved, or why not
     void importFinished(bool ok, const QString& message);
+    void keyTypesChanged();  // keyTypeBox() refilled for the chosen token (or the question failed)
 
   private:
     void buildChoosePage();
@@ -59,6 +64,7 @@ class EnrollWizard : public QWizard {
     void buildRequestPage();
     void buildImportPage();
     void fillSlots();
+    void fillKeyTypes();
     const client::TokenStatus* currentToken() const;
     std::optional<uint8_t> currentKeyRef() const;
     core::Result<core::SecureBytes> adminSecret();
@@ -71,6 +77,10 @@ class EnrollWizard : public QWizard {
     QComboBox* m_token = nullptr;
     QComboBox* m_slot = nullptr;
     QComboBox* m_keyType = nullptr;
+    QLabel* m_keyNote = nullptr;
+    // Per token (slot id): the key types it can generate, or why that is unknown.
+    std::map<token::SlotId, std::vector<cardapp::KeyAlgorithm>> m_keyTypes;
+    std::map<token::SlotId, QString> m_keyTypeErrors;
     QLineEdit* m_admin = nullptr;
     QCheckBox* m_defaultAdmin = nullptr;
     QLabel* m_adminLabel = nullptr;

@@ -27,6 +27,17 @@ bool selectData(QComboBox* box, const QVariant& data) {
     return true;
 }
 
+// The key types the wizard offers for its token once the token has answered (through our module).
+std::vector<cardapp::KeyAlgorithm> offeredKeyTypes(tray::EnrollWizard& w) {
+    EXPECT_TRUE(waitFor([&] { return w.keyTypesKnown(); }, 30000)) << "the token never said which keys it makes";
+    std::vector<cardapp::KeyAlgorithm> out;
+    for (int i = 0; i < w.keyTypeBox()->count(); ++i)
+        out.push_back(static_cast<cardapp::KeyAlgorithm>(w.keyTypeBox()->itemData(i).toInt()));
+    return out;
+}
+
+using cardapp::KeyAlgorithm;
+
 TEST_F(TrayEnrollTest, WizardEndToEnd) {
     auto& c = controller();
     ASSERT_TRUE(waitForTokens(1));
@@ -36,6 +47,9 @@ TEST_F(TrayEnrollTest, WizardEndToEnd) {
     ASSERT_TRUE(QTest::qWaitForWindowExposed(w));
 
     ASSERT_TRUE(selectData(w->slotBox(), 0x9A));
+    // A fresh PIV card: the module reports RSA up to 2048 bits (what PIV guarantees) and EC P-256/P-384.
+    EXPECT_EQ(offeredKeyTypes(*w),
+              (std::vector{KeyAlgorithm::Rsa2048, KeyAlgorithm::EcP256, KeyAlgorithm::EcP384}));
     ASSERT_TRUE(selectData(w->keyTypeBox(), static_cast<int>(cardapp::KeyAlgorithm::Rsa2048)));
     EXPECT_TRUE(w->defaultAdminBox()->isChecked());
     w->next();
@@ -132,6 +146,28 @@ TEST_F(TrayEnrollTest, WizardEndToEnd) {
     sh("openssl x509 -in exported.pem -outform DER | cmp - user.der");
 }
 
+// A PIV card that holds an RSA-3072 key (the virtual card makes them, as a YubiKey 5.7 does) reports RSA
+// up to 3072 bits through the module: only then does the wizard offer RSA-3072.
+TEST_F(TrayEnrollTest, Rsa3072OfferedOnlyWhereTheTokenReportsIt) {
+    {
+        client::Client setup(token::makePcscBackend());
+        auto tokens = setup.tokens();
+        ASSERT_TRUE(tokens && tokens->size() == 1);
+        const auto mgmt = client::defaultManagementKey();
+        auto spki = client::generateKey(setup, tokens->front().slotId, 0x9D, KeyAlgorithm::Rsa3072,
+                                        core::view(mgmt));
+        ASSERT_TRUE(spki) << spki.error().describe();
+    }
+    auto& c = controller();
+    ASSERT_TRUE(waitForTokens(1));
+    QPointer<tray::EnrollWizard> w = c.openEnroll(static_cast<unsigned long>(firstToken().slotId), 0x9A);
+    ASSERT_TRUE(w);
+    EXPECT_EQ(offeredKeyTypes(*w), (std::vector{KeyAlgorithm::Rsa2048, KeyAlgorithm::Rsa3072,
+                                                KeyAlgorithm::EcP256, KeyAlgorithm::EcP384}));
+    EXPECT_TRUE(w->keyTypeBox()->isEnabled());
+    w->close();
+}
+
 class TrayExpiryTest : public TrayFixture {};
 
 // Keys in 9C and 9D with certificates expiring in 10 and 40 days (issued by a throwaway CA).
@@ -210,6 +246,11 @@ TEST_F(TrayEnrollOpenPgpTest, WizardOnTheSignatureKey) {
     ASSERT_TRUE(w);
     ASSERT_TRUE(selectData(w->slotBox(), 1));
     EXPECT_TRUE(w->slotBox()->currentText().startsWith(QStringLiteral("SIG")));
+    const auto offered = offeredKeyTypes(*w);
+    std::cout << "[ offered  ] OpenPGP:";
+    for (auto a : offered) std::cout << ' ' << cardapp::keyAlgorithmName(a);
+    std::cout << '\n';
+    EXPECT_EQ(offered, (std::vector{KeyAlgorithm::Rsa2048, KeyAlgorithm::EcP256, KeyAlgorithm::EcP384}));
     ASSERT_TRUE(selectData(w->keyTypeBox(), static_cast<int>(cardapp::KeyAlgorithm::EcP256)));
     EXPECT_FALSE(w->defaultAdminBox()->isVisible());
     EXPECT_TRUE(w->adminField()->isEnabled());
