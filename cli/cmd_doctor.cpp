@@ -9,7 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/p11_key.h"
+#include "cli/p11_module.h"
 #include "cli/text_util.h"
 #include "cli/tokens.h"
 
@@ -90,7 +90,7 @@ int runDoctor(const Args& argv) {
     std::string module = pkcs11ModulePath(*args);
     if (::access(module.c_str(), R_OK) != 0) {
         r.failed("PKCS#11 module " + module + " not found (--module PATH or MESIGN_PKCS11_MODULE)");
-    } else if (auto shown = moduleTokenSerials(module); !shown) {
+    } else if (auto shown = client::moduleTokenSerials(module); !shown) {
         r.failed("PKCS#11 module: " + shown.error().message);
     } else {
         r.ok("PKCS#11 module " + module + " loads in libp11 and shows " + std::to_string(shown->size()) + " token(s)");

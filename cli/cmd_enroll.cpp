@@ -12,9 +12,9 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/p11_key.h"
+#include "cli/p11_module.h"
 #include "cli/pin_input.h"
-#include "cli/text_util.h"
+#include "cli/progress.h"
 #include "cli/tokens.h"
 
 namespace cli {
@@ -22,17 +22,20 @@ namespace cli {
 namespace {
 
 const char* kEnrollHelp =
-    "usage: mesign-token enroll [TOKEN-URI] --subject \"/CN=Name/O=Org\" [--slot 9a] [--key-type rsa2048|ec256|ec384]\n"
-    "                           [--email ADDR] [--out req.pem] [--pubkey-out pub.pem] [--pin-fd N] [--mgmt-key-fd N]\n"
-    "                           [--module PATH]\n"
-    "Generates a new key in the slot (replacing the old one; needs the management key: --mgmt-key-fd reads it\n"
-    "as hex, else the default key is used), then writes a PKCS#10 request signed by that key (needs the PIN)\n"
+    "usage: mesign-token enroll [TOKEN-URI] --subject \"/CN=Name/O=Org\" [--slot 9a|sig] [--key-type rsa2048|ec256|ec384]\n"
+    "                           [--email ADDR] [--out req.pem] [--pubkey-out pub.pem] [--pin-fd N]\n"
+    "                           [--mgmt-key-fd N | --admin-pin-fd N] [--module PATH]\n"
+    "Generates a new key in the slot (default 9a; OpenPGP: sig), replacing the old one. That needs the PIV\n"
+    "management key (--mgmt-key-fd reads it as hex, else the default key is used) or the OpenPGP admin PIN\n"
+    "(PW3: asked without echo, or one line from --admin-pin-fd N; --admin-pin-value for tests only). Then\n"
+    "writes a PKCS#10 request signed by that key (needs the PIN)\n"
     "to --out or stdout. --pubkey-out FILE also writes the new public key (PEM); with it alone (no --subject)\n"
     "only the key is generated (no PIN needed), e.g. for 9D whose key may not sign its own request.\n";
 const char* kImportHelp =
-    "usage: mesign-token import-cert [TOKEN-URI] [--slot 9a] [--mgmt-key-fd N] FILE\n"
+    "usage: mesign-token import-cert [TOKEN-URI] [--slot 9a|sig|dec|aut] [--mgmt-key-fd N | --admin-pin-fd N] FILE\n"
     "Writes the certificate in FILE (PEM, DER or a PKCS#7 chain; the one whose key is in the slot) to the\n"
-    "slot. Refused when no certificate in FILE matches the slot's key.\n";
+    "slot (default 9a; OpenPGP: sig). Refused when no certificate in FILE matches the slot's key. Needs the\n"
+    "PIV management key or the OpenPGP admin PIN, as enroll.\n";
 
 struct X509ReqFree {
     void operator()(X509_REQ* r) const { X509_REQ_free(r); }
@@ -87,7 +90,24 @@ CliResult<FoundToken> selectFrom(Tokens& tokens, const ParsedArgs& args, std::si
     return tokens.select(uri);
 }
 
+bool isOpenPgp(const token::Token& tok) { return tok.kind() == token::AppKind::OpenPgp; }
+
+// The admin login for key generation and certificate writes: the PIV management key, or an OpenPGP
+// token's admin PIN (PW3) read like the PIN (prompt without echo, --admin-pin-fd, --admin-pin-value).
 CliStatus adminLogin(token::Token& tok, const ParsedArgs& args) {
+    if (isOpenPgp(tok)) {
+        if (args.value("mgmt-key-fd") || args.value("mgmt-key-value"))
+            return cliFail(kExitUsage, "an OpenPGP token has an admin PIN, not a management key (--admin-pin-fd N)");
+        auto src = secretSource(args, "admin-pin");
+        if (!src) return std::unexpected(src.error());
+        auto pin = readSecret(*src, "admin PIN");
+        if (!pin) return std::unexpected(pin.error());
+        if (auto s = tok.loginSo(token::SoCredential::AdminPin, core::view(*pin)); !s)
+            return cliFail(s.error(), "admin PIN");
+        return {};
+    }
+    if (args.value("admin-pin-fd") || args.value("admin-pin-value"))
+        return cliFail(kExitUsage, "a PIV token has a management key, not an admin PIN (--mgmt-key-fd N)");
     auto key = managementKey(args);
     if (!key) return std::unexpected(key.error());
     if (auto s = tok.loginSo(token::SoCredential::ManagementKey, core::view(*key)); !s)
@@ -95,9 +115,29 @@ CliStatus adminLogin(token::Token& tok, const ParsedArgs& args) {
     return {};
 }
 
-CliStatus enroll(const ParsedArgs& args) {
-    auto slot = parseSlotName(args.value("slot").value_or("9a"));
+// --slot as given: a malformed name is a usage error before any token is looked for.
+CliResult<std::optional<uint8_t>> givenSlot(const ParsedArgs& args) {
+    auto text = args.value("slot");
+    if (!text) return std::optional<uint8_t>{};
+    auto slot = parseSlotName(*text);
     if (!slot) return std::unexpected(slot.error());
+    return std::optional<uint8_t>{*slot};
+}
+
+// The slot on this token (default: 9a on PIV, sig on OpenPGP), refused when it is the other application's.
+CliResult<uint8_t> keySlot(std::optional<uint8_t> given, const token::Token& tok) {
+    const bool pgp = isOpenPgp(tok);
+    const uint8_t slot = given.value_or(pgp ? kOpenPgpSig : 0x9a);
+    const bool pgpSlot = slot == kOpenPgpSig || slot == kOpenPgpDec || slot == kOpenPgpAut;
+    if (pgp != pgpSlot)
+        return cliFail(kExitUsage, pgp ? "an OpenPGP token's key slots are sig, dec and aut"
+                                       : "a PIV token's key slots are 9a, 9c, 9d, 9e and 82..95");
+    return slot;
+}
+
+CliStatus enroll(const ParsedArgs& args) {
+    auto given = givenSlot(args);
+    if (!given) return std::unexpected(given.error());
     auto alg = keyAlgorithm(args.value("key-type").value_or("rsa2048"));
     if (!alg) return cliFail(kExitUsage, "unknown --key-type (rsa2048, ec256 or ec384)");
     auto subjectText = args.value("subject");
@@ -111,9 +151,11 @@ CliStatus enroll(const ParsedArgs& args) {
     Tokens tokens;
     auto t = selectFrom(tokens, args, 0);
     if (!t) return std::unexpected(t.error());
+    auto slot = keySlot(*given, *t->token);
+    if (!slot) return std::unexpected(slot.error());
     if (auto s = adminLogin(*t->token, args); !s) return s;
     core::Result<token::KeyObject> generated = [&] {
-        SlowNote note("generating a " + std::string(cardapp::keyAlgorithmName(*alg)) + " key on the token");
+        Progress progress("generating a " + std::string(cardapp::keyAlgorithmName(*alg)) + " key on the token");
         return t->token->generateKey(*slot, *alg);
     }();
     (void)t->token->logout();
@@ -136,7 +178,7 @@ CliStatus enroll(const ParsedArgs& args) {
     if (!pin) return std::unexpected(pin.error());
     if (auto s = loginUser(*t->token, *pin); !s) return s;
     (void)t->token->logout();
-    auto key = P11Key::open(pkcs11ModulePath(args), t->info.serial, *ckaIdForKeyRef(*slot), *pin);
+    auto key = openTokenKey(pkcs11ModulePath(args), t->info.serial, *ckaIdForKeyRef(*slot), *pin);
     if (!key) return std::unexpected(key.error());
 
     std::unique_ptr<X509_REQ, X509ReqFree> req(X509_REQ_new());
@@ -155,7 +197,11 @@ CliStatus enroll(const ParsedArgs& args) {
         X509_REQ_add_extensions(req.get(), exts);
         sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
     }
-    if (X509_REQ_sign(req.get(), (*key)->pkey(), EVP_sha256()) <= 0)
+    int signedLen = [&] {
+        Progress progress("signing the request with the new key on the token");
+        return X509_REQ_sign(req.get(), (*key)->pkey(), EVP_sha256());
+    }();
+    if (signedLen <= 0)
         return cliFail(kExitFailed, "the key was generated, but signing the request with the slot " + slotName(*slot) +
                                         " key failed: " + opensslError());
     auto out = args.value("out");
@@ -169,8 +215,8 @@ CliStatus enroll(const ParsedArgs& args) {
 }
 
 CliStatus importCert(const ParsedArgs& args) {
-    auto slot = parseSlotName(args.value("slot").value_or("9a"));
-    if (!slot) return std::unexpected(slot.error());
+    auto given = givenSlot(args);
+    if (!given) return std::unexpected(given.error());
     if (args.positional.empty()) return cliFail(kExitUsage, "import-cert needs a certificate FILE");
     const std::string& file = args.positional.back();
     auto data = readFile(file);
@@ -182,6 +228,8 @@ CliStatus importCert(const ParsedArgs& args) {
     Tokens tokens;
     auto t = selectFrom(tokens, args, 1);
     if (!t) return std::unexpected(t.error());
+    auto slot = keySlot(*given, *t->token);
+    if (!slot) return std::unexpected(slot.error());
     auto objects = t->token->objects();
     if (!objects) return cliFail(objects.error(), "cannot read the token's keys");
     core::Bytes spki;
@@ -203,7 +251,10 @@ CliStatus importCert(const ParsedArgs& args) {
         return cliFail(kExitFailed, file + ": the certificate does not match the key in slot " + slotName(*slot) +
                                         " (its public key differs); nothing written");
     if (auto s = adminLogin(*t->token, args); !s) return s;
-    auto written = t->token->writeCertificate(*slot, *match);
+    auto written = [&] {
+        Progress progress("writing the certificate to the token");
+        return t->token->writeCertificate(*slot, *match);
+    }();
     (void)t->token->logout();
     if (!written) return cliFail(written.error(), "writing the certificate failed");
     std::fprintf(stderr, "mesign-token: certificate \"%s\" written to slot %s\n", subject.c_str(),
@@ -214,9 +265,12 @@ CliStatus importCert(const ParsedArgs& args) {
 const std::vector<OptionSpec> kEnrollOptions = {
     {"slot", true},        {"key-type", true},  {"subject", true},       {"email", true},
     {"out", true},         {"pin-fd", true},    {"pin-value", true},     {"mgmt-key-fd", true},
-    {"mgmt-key-value", true}, {"module", true}, {"pubkey-out", true}};
+    {"mgmt-key-value", true}, {"module", true}, {"pubkey-out", true}, {"admin-pin-fd", true},
+    {"admin-pin-value", true}};
 
-const std::vector<OptionSpec> kImportOptions = {{"slot", true}, {"mgmt-key-fd", true}, {"mgmt-key-value", true}};
+const std::vector<OptionSpec> kImportOptions = {{"slot", true},         {"mgmt-key-fd", true},
+                                                {"mgmt-key-value", true}, {"admin-pin-fd", true},
+                                                {"admin-pin-value", true}};
 
 int run(const Args& argv, const std::vector<OptionSpec>& specs, const char* help, CliStatus (*fn)(const ParsedArgs&)) {
     auto args = parseArgs(argv, specs);

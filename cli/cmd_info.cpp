@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "cli/text_util.h"
 #include "cli/tokens.h"
 
@@ -176,7 +177,7 @@ int runInfo(const Args& argv) {
     std::string out = "{\"tokens\":[";
     for (std::size_t n = 0; n < chosen.size(); ++n) {
         auto keys = [&] {
-            SlowNote note("reading the certificates of \"" + chosen[n].info.label + "\"");
+            Progress progress("reading the certificates of \"" + chosen[n].info.label + "\"");
             return chosen[n].token->objects();
         }();
         if (!keys) return report(fromCore(keys.error(), "cannot read the token's keys"));

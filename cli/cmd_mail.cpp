@@ -14,13 +14,16 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/p11_key.h"
+#include "cli/p11_module.h"
 #include "cli/pdf_sign.h"
 #include "cli/pin_input.h"
+#include "cli/recipients.h"
 #include "cli/signing.h"
+#include "cli/progress.h"
 #include "cli/tokens.h"
 
 namespace cli {
@@ -29,11 +32,14 @@ namespace {
 
 const char* kSignHelp =
     "usage: mesign-token sign-mail [TOKEN-URI] [--slot 9a] [--in FILE] [--out FILE] [--tsa URL [--tsa-ca FILE]]\n"
-    "                              [--pin-fd N] [--module PATH]\n"
+    "                              [--encrypt-to CERT]... [--encrypt-to-self] [--pin-fd N] [--module PATH]\n"
     "Signs the mail (stdin or --in; headers and body as given) with the key and certificate in the slot and\n"
     "writes an S/MIME multipart/signed message (stdout or --out). The CMS carries the signing-certificate-v2\n"
     "attribute (CAdES-B); --tsa adds an RFC 3161 timestamp of the signature from that http:// TSA (CAdES-T),\n"
-    "its reply checked against the request and, with --tsa-ca, its signature against the CA certificates there.\n";
+    "its reply checked against the request and, with --tsa-ca, its signature against the CA certificates there.\n"
+    "--encrypt-to CERT (repeatable) and --encrypt-to-self (the token's own 9D, or OpenPGP dec, certificate, so\n"
+    "you can read your sent mail) sign first, then encrypt the signed mail (RFC 8551 3.7) to those recipients:\n"
+    "AES-256-CBC; RSA recipients get the key by RSAES-PKCS1-v1_5, EC recipients by ECDH.\n";
 const char* kSignDocHelp =
     "usage: mesign-token sign-doc [TOKEN-URI] [--slot 9a] [--in FILE] [--out SIG] [--pem] [--tsa URL [--tsa-ca FILE]]\n"
     "                             [--pin-fd N] [--module PATH]\n"
@@ -44,10 +50,14 @@ const char* kSignDocHelp =
     "adbe.pkcs7.detached). --tsa adds an RFC 3161 timestamp of the signature (see sign-mail --help).\n";
 const char* kDecryptHelp =
     "usage: mesign-token decrypt-mail [TOKEN-URI] [--slot 9d] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
-    "Decrypts an S/MIME encrypted mail (stdin or --in) with the key in the slot; the content to stdout or --out.\n";
+    "Decrypts an S/MIME encrypted mail (stdin or --in) with the key in the slot; the content to stdout or --out.\n"
+    "A signed mail inside (sign-mail --encrypt-to) is written as it is, and a note says to check its signature\n"
+    "with 'mesign-token verify'.\n";
 const char* kEncryptDocHelp =
-    "usage: mesign-token encrypt-doc [TOKEN-URI] [--slot 9d | --recipient CERT] [--in FILE] [--out FILE] [--pem]\n"
-    "Encrypts a document (CMS EnvelopedData, AES-256) to the certificate in the slot or in CERT; no PIN.\n";
+    "usage: mesign-token encrypt-doc [TOKEN-URI] [--slot 9d] [--recipient CERT]... [--in FILE] [--out FILE] [--pem]\n"
+    "Encrypts a document (CMS EnvelopedData, AES-256-CBC; RSA PKCS#1 v1.5 key transport, ECDH for EC keys) to\n"
+    "every --recipient CERT and, with --slot or when no --recipient is given, to the certificate in the token's\n"
+    "slot (9D; OpenPGP: dec). Each recipient can decrypt it alone; no PIN.\n";
 const char* kDecryptDocHelp =
     "usage: mesign-token decrypt-doc [TOKEN-URI] [--slot 9d] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
     "Decrypts a CMS encrypted document (DER or PEM, as encrypt-doc writes it) with the key in the slot.\n";
@@ -57,11 +67,40 @@ const char* kVerifyHelp =
     "of the document given as input, against the CA certificates in FILE (else the system's trust store);\n"
     "writes the signed content to --out (default: discarded) and the signer to stderr.\n";
 
+// A multipart/signed or application/pkcs7-mime signed-data entity (what sign-mail writes, encrypted or not).
+bool isSignedMail(std::string_view mail) {
+    BioPtr b(BIO_new_mem_buf(mail.data(), static_cast<int>(mail.size())));
+    BIO* content = nullptr;
+    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(b ? SMIME_read_CMS(b.get(), &content) : nullptr);
+    BIO_free(content);
+    ERR_clear_error();
+    return cms && OBJ_obj2nid(CMS_get0_type(cms.get())) == NID_pkcs7_signed;
+}
+
 struct StoreFree {
     void operator()(X509_STORE* s) const { X509_STORE_free(s); }
 };
 
+// The recipients of sign-mail --encrypt-to FILE... / --encrypt-to-self (the token's 9D, or OpenPGP dec,
+// certificate, so that the sender can read the sent mail), read before the PIN is asked.
+CliResult<std::vector<X509Ptr>> mailRecipients(const ParsedArgs& args) {
+    std::vector<X509Ptr> recipients;
+    for (const auto& file : args.all("encrypt-to")) {
+        auto c = readCertificateFile(file);
+        if (!c) return std::unexpected(c.error());
+        recipients.push_back(std::move(*c));
+    }
+    if (args.has("encrypt-to-self")) {
+        auto c = tokenCertificate(args, std::nullopt);
+        if (!c) return std::unexpected(c.error());
+        recipients.push_back(std::move(*c));
+    }
+    return recipients;
+}
+
 CliStatus signMail(const ParsedArgs& args) {
+    auto recipients = mailRecipients(args);
+    if (!recipients) return std::unexpected(recipients.error());
     auto in = inputBio(args);
     if (!in) return std::unexpected(in.error());
     auto sk = openSlotKey(args, "9a");
@@ -70,12 +109,23 @@ CliStatus signMail(const ParsedArgs& args) {
     // timestamp can be added to the finished signature; the content is read again to write the mail.
     auto cms = signDetached(*sk, in->get(), false, tsaOptions(args));
     if (!cms) return std::unexpected(cms.error());
+    if (BIO_reset(in->get()) < 0) return cliFail(kExitFailed, "cannot read the mail again: " + opensslError());
+    // RFC 8551 3.7: sign first, then encrypt the whole multipart/signed entity, so the signature stays
+    // inside (only the recipients see who signed) and verifies after decryption.
+    BioPtr signedMail(BIO_new(BIO_s_mem()));
+    const bool encrypt = !recipients->empty();
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());
-    if (BIO_reset(in->get()) < 0) return cliFail(kExitFailed, "cannot read the mail again: " + opensslError());
     // CMS_REUSE_DIGEST: copy the content (CRLF line ends) without signing it a second time.
-    if (SMIME_write_CMS(out->get(), cms->get(), in->get(), CMS_DETACHED | CMS_REUSE_DIGEST) != 1)
+    if (!signedMail ||
+        SMIME_write_CMS(encrypt ? signedMail.get() : out->get(), cms->get(), in->get(),
+                        CMS_DETACHED | CMS_REUSE_DIGEST) != 1)
         return cliFail(kExitFailed, "cannot write the signed mail: " + opensslError());
+    if (!encrypt) return {};
+    auto enveloped = envelope(*recipients, signedMail.get(), 0);
+    if (!enveloped) return std::unexpected(enveloped.error());
+    if (SMIME_write_CMS(out->get(), enveloped->get(), nullptr, 0) != 1)
+        return cliFail(kExitFailed, "cannot write the encrypted mail: " + opensslError());
     return {};
 }
 
@@ -106,6 +156,7 @@ CliStatus signPdfDoc(const ParsedArgs& args) {
     auto tsa = tsaOptions(args);
     // Room for the signer's certificate and signature; a timestamp token brings the TSA's certificate too.
     PdfSignRequest req{*inPath, *outPath, args.value("reason").value_or(""), tsa ? 24576u : 8192u};
+    Progress progress("writing the PDF signature");
     return signPdf(req, [&](BIO* covered) -> CliResult<std::string> {
         auto cms = signDetached(*sk, covered, true, tsa);
         if (!cms) return std::unexpected(cms.error());
@@ -135,7 +186,9 @@ CliStatus signDoc(const ParsedArgs& args) {
     return {};
 }
 
-// An S/MIME enveloped mail decrypted with the key in the slot (default 9D, key management).
+// An S/MIME enveloped mail decrypted with the key in the slot (default 9D, key management). A signed mail
+// inside (sign-mail --encrypt-to) is written as it is, with a note to check it with `verify`: which CAs to
+// trust is the user's choice there (--ca), and a decrypted mail is useful even when its signer is unknown.
 CliStatus decryptMail(const ParsedArgs& args) {
     auto in = inputBio(args);
     if (!in) return std::unexpected(in.error());
@@ -143,55 +196,50 @@ CliStatus decryptMail(const ParsedArgs& args) {
     if (!cms) return cliFail(kExitFailed, "not an S/MIME encrypted message: " + opensslError());
     auto sk = openSlotKey(args, "9d");
     if (!sk) return std::unexpected(sk.error());
+    BioPtr plain(BIO_new(BIO_s_mem()));
+    {
+        Progress progress("decrypting with the key on the token");
+        if (!plain || CMS_decrypt(cms.get(), sk->key->pkey(), sk->cert.get(), nullptr, plain.get(), 0) != 1)
+            return cliFail(kExitFailed,
+                           "decryption failed (not encrypted to this slot's certificate?): " + opensslError());
+    }
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());
-    if (CMS_decrypt(cms.get(), sk->key->pkey(), sk->cert.get(), nullptr, out->get(), 0) != 1)
-        return cliFail(kExitFailed, "decryption failed (not encrypted to this slot's certificate?): " + opensslError());
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(plain.get(), &data);
+    if (len > 0 && BIO_write(out->get(), data, static_cast<int>(len)) != len)
+        return cliFail(kExitFailed, "cannot write the decrypted mail: " + opensslError());
+    BIO_flush(out->get());
+    if (isSignedMail(std::string_view(data, static_cast<size_t>(len))))
+        std::fprintf(stderr, "mesign-token: the decrypted mail is signed; check its signature with "
+                             "'mesign-token verify --in FILE [--ca CA-FILE]'\n");
     return {};
 }
 
-// A document encrypted (CMS EnvelopedData, AES-256, DER or --pem) to --recipient CERT, else to the
-// certificate in the token's slot (default 9D) — the public half only, no PIN.
+// A document encrypted (CMS EnvelopedData, AES-256, DER or --pem) to every --recipient CERT and, with
+// --slot or without any --recipient, to the certificate in the token's slot (default 9D, OpenPGP dec) —
+// public halves only, no PIN.
 CliStatus encryptDoc(const ParsedArgs& args) {
-    std::unique_ptr<X509, X509Free> cert;
-    if (auto file = args.value("recipient")) {
-        BioPtr b(BIO_new_file(file->c_str(), "rb"));
-        if (!b) return cliFail(kExitFailed, "cannot read " + *file + ": " + std::strerror(errno));
-        cert.reset(PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr));
-        if (!cert) {
-            BIO_reset(b.get());
-            ERR_clear_error();
-            cert.reset(d2i_X509_bio(b.get(), nullptr));
-        }
-        if (!cert) return cliFail(kExitFailed, *file + ": not a certificate (PEM or DER)");
-    } else {
-        if (args.positional.size() > 1) return cliFail(kExitUsage, "at most one token URI expected");
-        auto slot = parseSlotName(args.value("slot").value_or("9d"));
-        if (!slot) return std::unexpected(slot.error());
-        Tokens tokens;
-        auto t = tokens.select(args.positional.empty() ? std::nullopt : std::optional(args.positional.front()));
-        if (!t) return std::unexpected(t.error());
-        if (!args.value("slot") && t->info.application == "OpenPGP") *slot = kOpenPgpDec;
-        auto objects = t->token->objects();
-        if (!objects) return cliFail(objects.error(), "cannot read the token's keys");
-        for (const auto& k : *objects) {
-            if (k.key.ref != *slot || !k.certificate) continue;
-            const unsigned char* p = k.certificate->der.data();
-            cert.reset(d2i_X509(nullptr, &p, static_cast<long>(k.certificate->der.size())));
-        }
-        if (!cert) return cliFail(kExitFailed, "slot " + slotName(*slot) + " has no certificate to encrypt to");
+    std::vector<X509Ptr> recipients;
+    for (const auto& file : args.all("recipient")) {
+        auto c = readCertificateFile(file);
+        if (!c) return std::unexpected(c.error());
+        recipients.push_back(std::move(*c));
+    }
+    if (args.value("slot") || recipients.empty()) {
+        auto c = tokenCertificate(args, args.value("slot"));
+        if (!c) return std::unexpected(c.error());
+        recipients.push_back(std::move(*c));
+    } else if (!args.positional.empty()) {
+        return cliFail(kExitUsage, "a token URI needs --slot when --recipient is given");
     }
     auto in = inputBio(args);
     if (!in) return std::unexpected(in.error());
-    STACK_OF(X509)* recipients = sk_X509_new_null();
-    sk_X509_push(recipients, cert.get());
-    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(
-        CMS_encrypt(recipients, in->get(), EVP_aes_256_cbc(), CMS_BINARY));
-    sk_X509_free(recipients);
-    if (!cms) return cliFail(kExitFailed, "encryption failed: " + opensslError());
+    auto cms = envelope(recipients, in->get(), CMS_BINARY);
+    if (!cms) return std::unexpected(cms.error());
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());
-    int ok = args.has("pem") ? PEM_write_bio_CMS(out->get(), cms.get()) : i2d_CMS_bio(out->get(), cms.get());
+    int ok = args.has("pem") ? PEM_write_bio_CMS(out->get(), cms->get()) : i2d_CMS_bio(out->get(), cms->get());
     if (ok != 1) return cliFail(kExitFailed, "cannot write the encrypted document: " + opensslError());
     return {};
 }
@@ -211,6 +259,7 @@ CliStatus decryptDoc(const ParsedArgs& args) {
     if (!sk) return std::unexpected(sk.error());
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());
+    Progress progress("decrypting with the key on the token");
     if (CMS_decrypt(cms.get(), sk->key->pkey(), sk->cert.get(), nullptr, out->get(), CMS_BINARY) != 1)
         return cliFail(kExitFailed, "decryption failed (not encrypted to this slot's certificate?): " + opensslError());
     return {};
@@ -271,9 +320,10 @@ CliStatus verify(const ParsedArgs& args) {
 
 const std::vector<OptionSpec> kDecryptOptions = {{"slot", true},   {"in", true},        {"out", true},
                                                  {"pin-fd", true}, {"pin-value", true}, {"module", true}};
-const std::vector<OptionSpec> kSignOptions = {{"slot", true},      {"in", true},        {"out", true},
-                                              {"pin-fd", true},    {"pin-value", true}, {"module", true},
-                                              {"tsa", true},       {"tsa-ca", true}};
+const std::vector<OptionSpec> kSignOptions = {{"slot", true},       {"in", true},        {"out", true},
+                                              {"pin-fd", true},     {"pin-value", true}, {"module", true},
+                                              {"tsa", true},        {"tsa-ca", true},    {"encrypt-to", true},
+                                              {"encrypt-to-self", false}};
 const std::vector<OptionSpec> kSignDocOptions = {{"slot", true},   {"in", true},        {"out", true},
                                                  {"pem", false},   {"pdf", false},      {"cms", false},
                                                  {"reason", true}, {"pin-fd", true},    {"pin-value", true},

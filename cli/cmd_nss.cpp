@@ -17,7 +17,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/p11_key.h"
+#include "cli/p11_module.h"
 
 extern char** environ;
 

@@ -19,8 +19,8 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/p11_key.h"
-#include "cli/text_util.h"
+#include "cli/p11_module.h"
+#include "cli/progress.h"
 
 namespace cli {
 
@@ -119,7 +119,7 @@ CliStatus start(const std::string& name, const ParsedArgs& args) {
     }
     ::close(ready[1]);
     std::ofstream(pidFile(name)) << child << "\n";
-    SlowNote note("waiting for pcscd to talk to the virtual card");
+    Progress progress("waiting for pcscd to talk to the virtual card");
     pollfd pfd{ready[0], POLLIN, 0};
     char buf[8] = {};
     bool ok = ::poll(&pfd, 1, 10000) == 1 && ::read(ready[0], buf, sizeof buf) > 0;

@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "cli/cli_error.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 
 namespace {
 
@@ -31,11 +33,24 @@ const char* kUsage =
     "\n"
     "'mesign-token COMMAND --help' describes a command. PINs are asked without echo on the terminal or read\n"
     "from a file descriptor (--pin-fd N); --pin-value puts the PIN on the command line (insecure).\n"
+    "Steps slower than a second show progress on stderr; --quiet (anywhere before a '--') hides it.\n"
     "Exit status: 0 ok, 1 operation failed, 2 usage error, 3 no token/reader, 4 PIN problem.\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    // --quiet is global: taken out wherever it stands (up to a "--"), so every subcommand accepts it.
+    std::vector<char*> kept(argv, argv + argc);
+    for (auto it = kept.begin() + 1; it != kept.end() && std::strcmp(*it, "--") != 0;) {
+        if (std::strcmp(*it, "--quiet") == 0) {
+            cli::setProgressQuiet(true);
+            it = kept.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    argc = static_cast<int>(kept.size());
+    argv = kept.data();
     if (argc < 2) {
         std::fputs(kUsage, stderr);
         return cli::kExitUsage;

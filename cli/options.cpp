@@ -15,6 +15,11 @@ std::optional<std::string> ParsedArgs::value(const std::string& name) const {
     return it->second;
 }
 
+std::vector<std::string> ParsedArgs::all(const std::string& name) const {
+    auto it = repeated.find(name);
+    return it == repeated.end() ? std::vector<std::string>{} : it->second;
+}
+
 CliResult<std::optional<int>> ParsedArgs::fd(const std::string& name) const {
     auto v = value(name);
     if (!v) return std::optional<int>{};
@@ -54,11 +59,11 @@ CliResult<ParsedArgs> parseArgs(const std::vector<std::string>& args, const std:
         if (!spec->takesValue) {
             if (inlineValue) return cliFail(kExitUsage, "--" + name + " takes no value");
             out.flags.push_back(name);
-        } else if (inlineValue) {
-            out.values[name] = *inlineValue;
         } else {
-            if (i + 1 >= args.size()) return cliFail(kExitUsage, "--" + name + " needs a value");
-            out.values[name] = args[++i];
+            if (!inlineValue && i + 1 >= args.size()) return cliFail(kExitUsage, "--" + name + " needs a value");
+            const std::string& v = inlineValue ? *inlineValue : args[++i];
+            out.values[name] = v;
+            out.repeated[name].push_back(v);
         }
     }
     return out;

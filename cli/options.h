@@ -18,12 +18,15 @@ struct OptionSpec {
 
 struct ParsedArgs {
     std::map<std::string, std::string> values;  // options with a value (last one wins)
+    std::map<std::string, std::vector<std::string>> repeated;  // every value, in order (--recipient A --recipient B)
     std::vector<std::string> flags;             // boolean options given
     std::vector<std::string> positional;
     bool help = false;
 
     bool has(const std::string& flag) const;
     std::optional<std::string> value(const std::string& name) const;
+    // Every value given for a repeatable option, in command-line order.
+    std::vector<std::string> all(const std::string& name) const;
     // A file-descriptor number (--pin-fd 3); usage error when it is not a non-negative integer.
     CliResult<std::optional<int>> fd(const std::string& name) const;
 };

@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "cli/pin_input.h"
+#include "cli/progress.h"
 #include "cli/timestamp.h"
 #include "cli/tokens.h"
 
@@ -63,7 +64,7 @@ CliResult<SlotKey> openSlotKey(const ParsedArgs& args, const char* defaultSlot) 
     if (!pin) return std::unexpected(pin.error());
     if (auto s = loginUser(*t->token, *pin); !s) return std::unexpected(s.error());
     (void)t->token->logout();
-    auto key = P11Key::open(pkcs11ModulePath(args), t->info.serial, *ckaIdForKeyRef(*slot), *pin);
+    auto key = openTokenKey(pkcs11ModulePath(args), t->info.serial, *ckaIdForKeyRef(*slot), *pin);
     if (!key) return std::unexpected(key.error());
     sk.key = std::move(*key);
     return sk;
@@ -83,8 +84,12 @@ CliResult<CmsPtr> signDetached(const SlotKey& sk, BIO* data, bool binary, const 
     if (!cms) return cliFail(kExitFailed, "cannot start a CMS signature: " + opensslError());
     CMS_SignerInfo* si = CMS_add1_signer(cms.get(), sk.cert.get(), sk.key->pkey(), EVP_sha256(), flags);
     if (!si) return cliFail(kExitFailed, "cannot add the token's key as signer: " + opensslError());
-    if (CMS_final(cms.get(), data, nullptr, flags) != 1)
-        return cliFail(kExitFailed, "signing with the token key failed: " + opensslError());
+    {
+        // Hashing a big file and the card's signature are the slow part.
+        Progress progress("signing with the key on the token");
+        if (CMS_final(cms.get(), data, nullptr, flags) != 1)
+            return cliFail(kExitFailed, "signing with the token key failed: " + opensslError());
+    }
     if (tsa)
         if (auto s = addSignatureTimestamp(si, *tsa); !s) return std::unexpected(s.error());
     return cms;

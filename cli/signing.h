@@ -12,7 +12,7 @@
 
 #include "cli/cli_error.h"
 #include "cli/options.h"
-#include "cli/p11_key.h"
+#include "cli/p11_module.h"
 
 namespace cli {
 
@@ -37,7 +37,7 @@ CliResult<BioPtr> outputBio(const ParsedArgs& args, bool discard);
 // A slot's certificate and its private key through libp11 (the PIN checked by core/token first).
 struct SlotKey {
     X509Ptr cert;
-    std::unique_ptr<P11Key> key;
+    std::unique_ptr<client::P11Signer> key;
 };
 CliResult<SlotKey> openSlotKey(const ParsedArgs& args, const char* defaultSlot);
 

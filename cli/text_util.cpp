@@ -1,6 +1,5 @@
 #include "cli/text_util.h"
 
-#include <chrono>
 #include <cstdio>
 
 namespace cli {
@@ -33,23 +32,6 @@ std::string utcTime(std::time_t t) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-SlowNote::SlowNote(std::string message) : m_message(std::move(message)) {
-    m_thread = std::thread([this] {
-        std::unique_lock lock(m_mutex);
-        if (!m_cv.wait_for(lock, std::chrono::seconds(1), [this] { return m_done; }))
-            std::fprintf(stderr, "%s...\n", m_message.c_str());
-    });
-}
-
-SlowNote::~SlowNote() {
-    {
-        std::lock_guard lock(m_mutex);
-        m_done = true;
-    }
-    m_cv.notify_all();
-    m_thread.join();
 }
 
 }  // namespace cli

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "cli/text_util.h"
+#include "cli/progress.h"
 
 namespace cli {
 
@@ -71,7 +71,7 @@ CliResult<TsRespPtr> postRequest(const TS_REQ* req, const std::string& url) {
     BioPtr reqBio(BIO_new(BIO_s_mem()));
     if (!reqBio || i2d_TS_REQ_bio(reqBio.get(), const_cast<TS_REQ*>(req)) != 1)
         return cliFail(kExitFailed, "cannot encode the timestamp request: " + opensslError());
-    SlowNote note("asking the time-stamping authority " + url);
+    Progress progress("asking the time-stamping authority " + url);
     // Connect once ourselves: OSSL_HTTP_transfer would retry a refused connection until its timeout.
     BioPtr conn(BIO_new_connect(u.host));
     if (!conn || BIO_set_conn_port(conn.get(), u.port) != 1 || BIO_do_connect(conn.get()) <= 0)

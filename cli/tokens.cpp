@@ -2,7 +2,7 @@
 
 #include "cli/options.h"
 #include "cli/pin_input.h"
-#include "cli/text_util.h"
+#include "cli/progress.h"
 #include "core/token/reader_backend.h"
 
 namespace cli {
@@ -23,7 +23,7 @@ CliResult<std::vector<FoundToken>> Tokens::all(std::vector<std::string>* problem
     auto slots = readers();
     if (!slots) return std::unexpected(slots.error());
     std::vector<FoundToken> found;
-    SlowNote note("reading the tokens");
+    Progress progress("reading the tokens");
     for (auto& s : *slots) {
         if (!s.cardPresent) continue;
         auto tok = m_manager.token(s.id);

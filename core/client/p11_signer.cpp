@@ -69,6 +69,34 @@ std::string trimmed(const char* s) {
 }
 }  // namespace
 
+namespace {
+// Loads the module into `h` and enumerates its slots (libp11 0.4.12 lists no private key on a token that
+// shows an Ed25519/X25519 key: our module hides those from this process, pkcs11/object_store.cpp; a
+// user's explicit setting wins).
+template <typename H>
+core::Status loadModule(H& h, const std::string& modulePath) {
+    setenv("MESIGN_PKCS11_HIDE_CURVE25519", "1", 0);
+    if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
+        return core::fail(core::Errc::NotFound,
+                          "cannot load the PKCS#11 module " + modulePath + ": " + opensslErrorText());
+    h.loaded = true;
+    if (PKCS11_enumerate_slots(h.ctx, &h.slots, &h.slotCount) != 0)
+        return core::fail(core::Errc::NoReader, "the PKCS#11 module lists no slots: " + opensslErrorText());
+    return {};
+}
+}  // namespace
+
+core::Result<std::vector<std::string>> moduleTokenSerials(const std::string& modulePath) {
+    P11Signer::Handles h;
+    h.ctx = PKCS11_CTX_new();
+    if (!h.ctx) return core::fail(core::Errc::Internal, "libp11: out of memory");
+    MESIGN_TRY(loadModule(h, modulePath));
+    std::vector<std::string> serials;
+    for (unsigned int i = 0; i < h.slotCount; ++i)
+        if (h.slots[i].token) serials.push_back(trimmed(h.slots[i].token->serialnr));
+    return serials;
+}
+
 core::Result<std::unique_ptr<P11Signer>> P11Signer::open(const std::string& modulePath,
                                                          const std::string& serial, uint8_t ckaId,
                                                          core::ByteView pin) {
@@ -83,15 +111,7 @@ core::Result<std::unique_ptr<P11Signer>> P11Signer::open(const std::string& modu
     if (!h.ui || UI_method_set_reader(h.ui.get(), answerWithPin) != 0 ||
         PKCS11_set_ui_method(h.ctx, h.ui.get(), &h.pinZ) != 0)
         return core::fail(Errc::Internal, "libp11: cannot set the PIN callback");
-    // libp11 0.4.12 lists no private key on a token that shows an Ed25519/X25519 key: our module hides
-    // those from this process (pkcs11/object_store.cpp); a user's explicit setting wins.
-    setenv("MESIGN_PKCS11_HIDE_CURVE25519", "1", 0);
-    if (PKCS11_CTX_load(h.ctx, modulePath.c_str()) != 0)
-        return core::fail(Errc::NotFound,
-                          "cannot load the PKCS#11 module " + modulePath + ": " + opensslErrorText());
-    h.loaded = true;
-    if (PKCS11_enumerate_slots(h.ctx, &h.slots, &h.slotCount) != 0)
-        return core::fail(Errc::NoReader, "the PKCS#11 module lists no slots: " + opensslErrorText());
+    MESIGN_TRY(loadModule(h, modulePath));
     PKCS11_SLOT* slot = nullptr;
     for (unsigned int i = 0; i < h.slotCount; ++i)
         if (h.slots[i].token && trimmed(h.slots[i].token->serialnr) == serial) slot = &h.slots[i];

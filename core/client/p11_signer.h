@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/base/bytes.h"
 #include "core/base/result.h"
@@ -29,12 +30,17 @@ class P11Signer {
 
     EVP_PKEY* pkey() const { return m_pkey; }
 
+    struct Handles;  // the libp11 context and slots (also behind moduleTokenSerials)
+
   private:
-    struct Handles;
     P11Signer();
     std::unique_ptr<Handles> m_handles;
     EVP_PKEY* m_pkey = nullptr;
 };
+
+// The serial numbers of the tokens the module shows through libp11 (the CLI's doctor: does libp11 see what
+// core/token sees?). NotFound when the module does not load, NoReader when it lists no slots.
+core::Result<std::vector<std::string>> moduleTokenSerials(const std::string& modulePath);
 
 // The last OpenSSL error as text, clearing the queue.
 std::string opensslErrorText();

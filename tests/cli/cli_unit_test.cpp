@@ -31,6 +31,16 @@ TEST(CliOptions, ValuesFlagsPositionalsAndErrors) {
     EXPECT_TRUE(parseArgs({"-h"}, specs)->help);
 }
 
+TEST(CliOptions, RepeatedValuesKeepTheirOrder) {
+    std::vector<OptionSpec> specs{{"recipient", true}, {"slot", true}};
+    auto a = parseArgs({"--recipient", "a.crt", "--slot", "9d", "--recipient=b.crt", "--recipient", "c.crt"}, specs);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->all("recipient"), (std::vector<std::string>{"a.crt", "b.crt", "c.crt"}));
+    EXPECT_EQ(a->value("recipient"), "c.crt");  // the single-value view: the last one
+    EXPECT_EQ(a->all("slot"), (std::vector<std::string>{"9d"}));
+    EXPECT_TRUE(a->all("unknown").empty());
+}
+
 TEST(CliUri, ParsesRfc7512Attributes) {
     auto u = parseP11Uri("pkcs11:model=PIV;manufacturer=MeSign;serial=123;token=PIV%20Card%20123;id=%01?pin-value=1");
     ASSERT_TRUE(u);

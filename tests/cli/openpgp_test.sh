@@ -3,33 +3,12 @@
 # PW1 123456, PW3 12345678) inside tests/integration/pcsc-sandbox.sh: keys generated and certificates written
 # through our module by pkcs11-tool (SO = PW3), then --slot sig|dec|aut, and the OpenPGP defaults (sign with
 # sig, decrypt with dec) for sign-doc, sign-mail, encrypt-doc/decrypt-doc, checked by openssl.
-set -euo pipefail
-MT=$1
-VCARD=$2
-export MESIGN_PKCS11_MODULE=$3
-W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/openpgp
-mkdir -p "$W"
-cd "$W"
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-# grep for pipelines: reads all its input (grep -q would stop early and SIGPIPE the producer under pipefail).
-has() { grep "$@" >/dev/null; }
-step() { echo "== $*"; }
-expect() {  # expect CODE STDERR-REGEX CMD...
-    local code=$1 pattern=$2 rc=0
-    shift 2
-    "$@" >out.txt 2>err.txt || rc=$?
-    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code; stderr: $(cat err.txt)"
-    [ -z "$pattern" ] || grep -Eq "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+source "$HERE/lib.sh" openpgp "$@"
 p11() { pkcs11-tool --module "$MESIGN_PKCS11_MODULE" "$@"; }
 
-"$VCARD" --init openpgp --port "$MESIGN_VPCD_PORT" "$W/card.state" >>"$W/vcard.log" 2>&1 &
-VCARD_PID=$!
-trap 'kill $VCARD_PID 2>/dev/null; wait 2>/dev/null || true' EXIT
-for _ in $(seq 100); do "$MT" list 2>/dev/null | has "Token " && break; sleep 0.1; done
+start_card openpgp
 "$MT" list | has "(OpenPGP, serial" || fail "no OpenPGP token: $("$MT" list 2>&1)"
 
 step "sig and dec keys (RSA-2048) generated on the card through the module, certificates from a throwaway CA"
@@ -83,4 +62,28 @@ expect 1 "slot aut has no certificate" "$MT" sign-doc --slot aut --in doc.bin --
 expect 2 "unknown key slot 'signature' \(PIV: 9a, 9c, 9d, 9e or 82..95; OpenPGP: sig, dec, aut\)" \
     "$MT" sign-doc --slot signature --in doc.bin --pin-value 123456
 expect 4 "wrong PIN" "$MT" sign-doc --in doc.bin --out x.p7s --pin-value 000000
+
+step "enroll and import-cert on OpenPGP with PW3 (admin PIN): a new sig key, its CSR, a CA certificate, sign-mail"
+expect 4 "wrong admin PIN \(2 tries left\)" "$MT" enroll --subject "/CN=PGP Enrolled" --out req.pem \
+    --admin-pin-value 87654321 --pin-value 123456
+expect 2 "an OpenPGP token has an admin PIN, not a management key" \
+    "$MT" enroll --subject "/CN=x" --mgmt-key-value 010203040506070801020304050607080102030405060708
+expect 2 "an OpenPGP token's key slots are sig, dec and aut" "$MT" enroll --slot 9a --subject "/CN=x" \
+    --admin-pin-value 12345678
+# The admin PIN from a file descriptor, the PIN on the command line; sig is the default slot.
+expect 0 "generated a RSA-2048 key in slot sig" "$MT" enroll --subject "/CN=PGP Enrolled" --email pgp@example.test \
+    --out req.pem --pin-value 123456 --admin-pin-fd 3 3<<<12345678
+openssl req -verify -noout -in req.pem >reqv.txt 2>&1 || fail "openssl req -verify: $(cat reqv.txt)"
+openssl req -noout -subject -in req.pem | has "CN *= *PGP Enrolled" || fail "CSR subject"
+openssl req -in req.pem -pubkey -noout | openssl pkey -pubin -outform DER -out req-pub.der
+p11 --read-object --type pubkey --id 01 -o tok-pub.der >/dev/null 2>&1 || fail "read the new sig public key"
+cmp -s req-pub.der tok-pub.der || fail "the CSR's key is not the sig key on the token"
+openssl x509 -req -in req.pem -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf \
+    -out enrolled.crt 2>/dev/null || fail "CA: enrolled certificate"
+expect 1 "does not match the key in slot sig" "$MT" import-cert --admin-pin-value 12345678 <(openssl x509 -inform DER -in cert01.der)
+expect 4 "wrong admin PIN \(2 tries left\)" "$MT" import-cert --slot sig --admin-pin-value 00000000 enrolled.crt
+expect 0 "written to slot sig" "$MT" import-cert --slot sig --admin-pin-fd 3 enrolled.crt 3<<<12345678
+expect 0 "" "$MT" sign-mail --in mail.txt --out enrolled.eml --pin-value 123456
+openssl cms -verify -CAfile ca.crt -in enrolled.eml -out /dev/null >cms.txt 2>&1 || fail "enrolled key: $(cat cms.txt)"
+openssl cms -cmsout -in enrolled.eml -print | has "CN=PGP Enrolled" || fail "not signed by the enrolled certificate"
 echo "ALL PASSED"

@@ -4,46 +4,13 @@
 # pdfsig through NSS; RFC 3161 timestamps (--tsa) from a throwaway TSA on 127.0.0.1 (tsa_server.py running
 # `openssl ts -reply`), the embedded token checked by `openssl ts -verify` against the signature value; the
 # S/MIME output decoded and verified by NSS cmsutil; bad input refused with clear messages and exit codes.
-set -euo pipefail
-
-MT=$1
-VCARD=$2
-export MESIGN_PKCS11_MODULE=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
-W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/sign
-mkdir -p "$W"
-cd "$W"
-PY=/usr/bin/python3
+# shellcheck source=lib.sh
+source "$HERE/lib.sh" sign "$@"
 PIN=123456
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-# grep for pipelines: reads all its input (grep -q would stop early and SIGPIPE the producer under pipefail).
-has() { grep "$@" >/dev/null; }
-step() { echo "== [${SECONDS}s] $*"; }
-expect() {  # expect CODE STDERR-REGEX CMD...
-    local code=$1 pattern=$2 rc=0
-    shift 2
-    "$@" >out.txt 2>err.txt || rc=$?
-    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code; stderr: $(cat err.txt)"
-    [ -z "$pattern" ] || grep -Eq "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
-}
-
-VCARD_PID='' TSA_PID=''
-cleanup() {
-    [ -z "$TSA_PID" ] || kill "$TSA_PID" 2>/dev/null || true
-    [ -z "$VCARD_PID" ] || kill "$VCARD_PID" 2>/dev/null || true
-    wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
 step "a virtual PIV card with an RSA key in 9A and an EC P-256 key in 9E, certificates from a throwaway CA"
-"$VCARD" --init piv --port "$MESIGN_VPCD_PORT" "$W/card.state" >>"$W/vcard.log" 2>&1 &
-VCARD_PID=$!
-for _ in $(seq 100); do "$MT" list 2>/dev/null | has "Token " && break; sleep 0.1; done
-"$MT" list | has "Token " || fail "the virtual card did not appear"
+start_card piv
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj "/CN=Sign Test CA" -days 2 \
     -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 printf 'keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\nsubjectAltName=email:signer@example.test\n' >user.ext
@@ -160,7 +127,7 @@ ess_cert_id_chain = no
 ess_cert_id_alg = sha256
 X
 $PY "$HERE/tsa_server.py" "$W/ts.cnf" "$W/tsa.port" 2>"$W/tsa.log" &
-TSA_PID=$!
+CLEANUP_PIDS+=($!)
 for _ in $(seq 100); do [ -s tsa.port ] && break; sleep 0.05; done
 [ -s tsa.port ] || fail "the TSA did not start: $(cat tsa.log)"
 TSA="http://127.0.0.1:$(cat tsa.port)/tsa"

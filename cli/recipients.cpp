@@ -1,0 +1,58 @@
+#include "cli/recipients.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "cli/p11_uri.h"
+#include "cli/tokens.h"
+
+namespace cli {
+
+CliResult<X509Ptr> readCertificateFile(const std::string& path) {
+    BioPtr b(BIO_new_file(path.c_str(), "rb"));
+    if (!b) return cliFail(kExitFailed, "cannot read " + path + ": " + std::strerror(errno));
+    X509Ptr cert(PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr));
+    if (!cert) {
+        BIO_reset(b.get());
+        ERR_clear_error();
+        cert.reset(d2i_X509_bio(b.get(), nullptr));
+    }
+    ERR_clear_error();
+    if (!cert) return cliFail(kExitFailed, path + ": not a certificate (PEM or DER)");
+    return cert;
+}
+
+CliResult<X509Ptr> tokenCertificate(const ParsedArgs& args, const std::optional<std::string>& slotText) {
+    if (args.positional.size() > 1) return cliFail(kExitUsage, "at most one token URI expected");
+    auto slot = parseSlotName(slotText.value_or("9d"));
+    if (!slot) return std::unexpected(slot.error());
+    Tokens tokens;
+    auto t = tokens.select(args.positional.empty() ? std::nullopt : std::optional(args.positional.front()));
+    if (!t) return std::unexpected(t.error());
+    if (!slotText && t->info.application == "OpenPGP") *slot = kOpenPgpDec;
+    auto objects = t->token->objects();
+    if (!objects) return cliFail(objects.error(), "cannot read the token's keys");
+    X509Ptr cert;
+    for (const auto& k : *objects) {
+        if (k.key.ref != *slot || !k.certificate) continue;
+        const unsigned char* p = k.certificate->der.data();
+        cert.reset(d2i_X509(nullptr, &p, static_cast<long>(k.certificate->der.size())));
+    }
+    if (!cert) return cliFail(kExitFailed, "slot " + slotName(*slot) + " has no certificate to encrypt to");
+    return cert;
+}
+
+CliResult<CmsPtr> envelope(const std::vector<X509Ptr>& recipients, BIO* in, int flags) {
+    if (recipients.empty()) return cliFail(kExitUsage, "no recipient to encrypt to");
+    std::unique_ptr<STACK_OF(X509), decltype([](STACK_OF(X509)* s) { sk_X509_free(s); })> stack(sk_X509_new_null());
+    for (const auto& c : recipients)
+        if (!stack || !sk_X509_push(stack.get(), c.get())) return cliFail(kExitFailed, "out of memory");
+    CmsPtr cms(CMS_encrypt(stack.get(), in, EVP_aes_256_cbc(), flags));
+    if (!cms) return cliFail(kExitFailed, "encryption failed: " + opensslError());
+    return cms;
+}
+
+}  // namespace cli
