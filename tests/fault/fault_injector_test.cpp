@@ -11,6 +11,7 @@
 namespace {
 
 using vcardtool::FaultKind;
+using vcardtool::kDefaultDropAwayMs;
 using vcardtool::parseFaultLine;
 
 const core::Bytes kVerify = {0x00, 0x20, 0x00, 0x80, 0x00};
@@ -36,6 +37,15 @@ TEST(FaultLine, ParsesEveryFaultAndScope) {
         EXPECT_FALSE(q.fault->ins);
         EXPECT_FALSE(q.fault->always);
     }
+    // drop: 1000 ms off the reader unless the line says otherwise (100 = the glitch pcscd never sees).
+    EXPECT_EQ(kDefaultDropAwayMs, parseFaultLine("drop").fault->delayMs);
+    EXPECT_EQ(1000u, kDefaultDropAwayMs);
+    auto glitch = parseFaultLine("drop 100 ins=87");
+    ASSERT_TRUE(glitch.fault) << glitch.error;
+    EXPECT_EQ(FaultKind::Drop, glitch.fault->kind);
+    EXPECT_EQ(100u, glitch.fault->delayMs);
+    ASSERT_TRUE(glitch.fault->ins);
+    EXPECT_EQ(0x87, *glitch.fault->ins);
     EXPECT_TRUE(parseFaultLine("clear").clear);
     EXPECT_FALSE(parseFaultLine("  # comment").fault);
     EXPECT_TRUE(parseFaultLine("").error.empty());
@@ -43,7 +53,7 @@ TEST(FaultLine, ParsesEveryFaultAndScope) {
 
 TEST(FaultLine, RejectsWhatItDoesNotKnow) {
     for (const char* bad : {"explode", "slow", "slow -1", "slow 600001", "drop ins=", "drop ins=100",
-                            "drop later", "clear now"})
+                            "drop later", "drop 600001", "drop 5s", "clear now"})
         EXPECT_FALSE(parseFaultLine(bad).error.empty()) << bad;
 }
 
@@ -89,6 +99,10 @@ TEST_F(Injector, ALineIsReadOnlyOnceItsNewlineIsThere) {
     auto f = m_faults.take(kVerify);
     ASSERT_TRUE(f);
     EXPECT_EQ(FaultKind::Drop, f->kind);
+    EXPECT_EQ(kDefaultDropAwayMs, m_faults.dropAwayMs());
+    append("drop 250\n");
+    ASSERT_TRUE(m_faults.take(kVerify));
+    EXPECT_EQ(250u, m_faults.dropAwayMs()) << "the card stays out as long as the fired line says";
 }
 
 TEST_F(Injector, ChainedCommandAnswerPieceForFaultsFirstPieceForReset) {

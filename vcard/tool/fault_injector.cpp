@@ -33,6 +33,11 @@ std::optional<FaultKind> kindOf(std::string_view word) {
     return std::nullopt;
 }
 
+bool parseMillis(std::string_view w, unsigned& ms) {
+    auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), ms);
+    return !w.empty() && ec == std::errc() && end == w.data() + w.size() && ms <= kMaxDelayMs;
+}
+
 }  // namespace
 
 const char* faultName(FaultKind kind) {
@@ -75,13 +80,22 @@ ParsedFaultLine parseFaultLine(std::string_view line) {
     if (f.kind == FaultKind::Slow) {
         unsigned ms = 0;
         const std::string& w = i < words.size() ? words[i] : std::string();
-        auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), ms);
-        if (w.empty() || ec != std::errc() || end != w.data() + w.size() || ms > kMaxDelayMs) {
+        if (!parseMillis(w, ms)) {
             r.error = "'slow' needs a delay in milliseconds (0-600000)";
             return r;
         }
         f.delayMs = ms;
         ++i;
+    } else if (f.kind == FaultKind::Drop) {
+        // Optional time off the reader; a word that starts with a digit must be one.
+        f.delayMs = kDefaultDropAwayMs;
+        if (i < words.size() && !words[i].empty() && words[i][0] >= '0' && words[i][0] <= '9') {
+            if (!parseMillis(words[i], f.delayMs)) {
+                r.error = "'drop' takes the time off the reader in milliseconds (0-600000)";
+                return r;
+            }
+            ++i;
+        }
     }
     for (; i < words.size(); ++i) {
         std::string_view w = words[i];
@@ -159,6 +173,7 @@ std::optional<Fault> FaultInjector::take(core::ByteView command) {
         if (it->ins && it->kind == FaultKind::Reset && m_inChain) continue;
         Fault f = *it;
         if (!f.always) m_armed.erase(it);
+        if (f.kind == FaultKind::Drop) m_dropAwayMs = f.delayMs;
         std::fprintf(stderr, "mesign-vcard: fault: %s on INS %02X\n", faultName(f.kind), ins);
         std::fflush(stderr);
         return f;

@@ -3,8 +3,10 @@
 // so a fault written before a client call applies to that call's APDUs.
 //
 // Line syntax:  FAULT [ARG] [ins=XX] [always]   |   clear   |   # comment
-//   drop           close the vpcd connection instead of answering (card pulled mid-APDU; the APDU is not
-//                  executed). Without --once the card is inserted again after the usual back-off.
+//   drop [MS]      close the vpcd connection instead of answering (card pulled mid-APDU; the APDU is not
+//                  executed) and stay off the reader MS ms (default 1000) before inserting the card again
+//                  (not with --once). pcscd polls vpcd every 0.4 s, so MS >= 500 is a removal it reports;
+//                  a shorter time off (the "glitch", e.g. drop 100) is usually never seen by pcscd.
 //   garbage        answer fixed non-ISO bytes (no data, no valid status word) without executing the APDU
 //   truncate       execute the APDU, then answer its data cut in the middle (a TLV header that promises
 //                  more than follows) with status 9000
@@ -30,9 +32,13 @@ namespace vcardtool {
 
 enum class FaultKind { Drop, Garbage, Truncate, Slow, Sw6F00, Reset };
 
+// How long a "drop" keeps the card off the reader unless the line says otherwise: more than two of
+// pcscd's 0.4 s presence polls, so pcscd reports the removal (SCARD_W_REMOVED_CARD, event counter + 1).
+constexpr unsigned kDefaultDropAwayMs = 1000;
+
 struct Fault {
     FaultKind kind = FaultKind::Drop;
-    unsigned delayMs = 0;        // Slow only
+    unsigned delayMs = 0;        // Slow: answer delay; Drop: time off the reader
     std::optional<uint8_t> ins;  // fire only on this INS
     bool always = false;         // stay armed after firing
 };
@@ -57,6 +63,8 @@ class FaultInjector {
     // Reads new control lines, then returns the fault that applies to this command APDU (consuming a
     // one-shot fault), or nullopt.
     std::optional<Fault> take(core::ByteView command);
+    // The time off the reader of the last "drop" that fired.
+    unsigned dropAwayMs() const { return m_dropAwayMs; }
 
   private:
     void readNewLines();
@@ -65,6 +73,7 @@ class FaultInjector {
     std::uintmax_t m_offset = 0;
     std::string m_partial;  // a line whose newline has not been written yet
     std::vector<Fault> m_armed;
+    unsigned m_dropAwayMs = kDefaultDropAwayMs;
     bool m_inChain = false;  // the previous APDU was a non-final piece of a chained command
 };
 

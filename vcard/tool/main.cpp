@@ -101,13 +101,15 @@ int run(const Options& opt) {
             note("card inserted: pcscd is talking to it");
             signalReady(readyFd);
         }, apduLog, faults);
+        conn->close();        // the card leaves the reader now, not after the pause below
         (*card)->powerOff();  // removal cuts power: volatile state (PIN verified, selection) is gone
         if (end == SessionEnd::Stopped) break;
         note(end == SessionEnd::Dropped ? "fault: connection dropped mid-APDU: card removed"
                                         : "connection to vpcd closed: card removed");
         if (opt.once) return end == SessionEnd::Failed ? 1 : 0;
-        if (end == SessionEnd::Dropped) backoff = kFirstBackoff;  // re-inserted after the usual pause
-        if (!sleepUnlessStopped(backoff)) break;
+        // A dropped card stays out as long as its fault line said (a pull pcscd notices, or a glitch).
+        const Millis away = end == SessionEnd::Dropped ? Millis(faults.dropAwayMs()) : backoff;
+        if (!sleepUnlessStopped(away)) break;
     }
     note(std::string("stopping on ") + (StopSignal::signalNumber() == SIGINT ? "SIGINT" : "SIGTERM") +
          ": card removed");

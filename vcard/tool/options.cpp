@@ -47,7 +47,7 @@ std::string usageText() {
            "                  status word; never any data): `wc -l` counts APDUs\n"
            "  --fault-control FILE\n"
            "                  tests only: read fault commands appended to FILE before each APDU\n"
-           "                  (drop, garbage, truncate, slow MS, sw6f00, reset; scope ins=XX,\n"
+           "                  (drop [MS], garbage, truncate, slow MS, sw6f00, reset; scope ins=XX,\n"
            "                  always; clear): see vcard/README.md\n"
            "  -v, --verbose   log power events and APDU headers (PINs and keys are redacted);\n"
            "                  MESIGN_LOG=vcard,debug does the same\n"

@@ -31,11 +31,12 @@ public:
     Received receive(Bytes& payload, int stopFd);
     core::Status send(ByteView payload);
     const std::string& lastError() const { return m_error; }
+    // Closes the connection: vpcd reports the card gone at its next presence poll.
+    void close();
 
 private:
     explicit VpcdConnection(int fd) : m_fd(fd) {}
     Received readExact(uint8_t* dst, std::size_t n, int stopFd);
-    void close();
 
     int m_fd = -1;
     std::string m_error;
