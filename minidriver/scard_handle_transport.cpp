@@ -1,5 +1,6 @@
 #include "minidriver/scard_handle_transport.h"
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -30,10 +31,64 @@ core::Result<core::Bytes> ScardHandleTransport::transmit(core::ByteView command)
     DWORD len = static_cast<DWORD>(response.size());
     rv = SCardTransmit(m_card, pci, command.data(), static_cast<DWORD>(command.size()), nullptr, response.data(),
                        &len);
+    // A card pulled mid-APDU: the resource manager first answers a plain communication error (pcsc-lite:
+    // SCARD_E_NOT_TRANSACTED, or success with no bytes from vpcd) and reports the removal only after its
+    // next presence poll. The CSP is owed SCARD_W_REMOVED_CARD, so ask before choosing the code.
+    const bool linkLost = rv == static_cast<LONG>(SCARD_E_NOT_TRANSACTED) ||
+                          rv == static_cast<LONG>(SCARD_E_COMM_DATA_LOST) ||
+                          rv == static_cast<LONG>(SCARD_F_COMM_ERROR) ||
+                          rv == static_cast<LONG>(SCARD_F_UNKNOWN_ERROR) ||
+                          rv == static_cast<LONG>(SCARD_W_UNRESPONSIVE_CARD) ||
+                          rv == static_cast<LONG>(SCARD_W_UNPOWERED_CARD) || (rv == SCARD_S_SUCCESS && len == 0);
+    if (linkLost && cardLeftReader()) return std::unexpected(fail(SCARD_W_REMOVED_CARD, "SCardTransmit"));
+    if (rv == SCARD_S_SUCCESS && len == 0) return std::unexpected(fail(SCARD_E_NOT_TRANSACTED, "SCardTransmit"));
     if (rv != SCARD_S_SUCCESS) return std::unexpected(fail(rv, "SCardTransmit"));
     response.resize(len);
     m_lastError = 0;
     return response;
+}
+
+bool ScardHandleTransport::cardLeftReader() {
+    char name[256];
+    DWORD nameLen = sizeof name;
+    DWORD state = 0, protocol = 0;
+    BYTE atrBuf[36];
+    DWORD atrLen = sizeof atrBuf;
+    LONG rv = SCardStatus(m_card, name, &nameLen, &state, &protocol, atrBuf, &atrLen);
+    // The handle keeps SCARD_W_REMOVED_CARD once the removal was seen, also after a reinsertion.
+    if (rv == static_cast<LONG>(SCARD_W_REMOVED_CARD) || rv == static_cast<LONG>(SCARD_E_NO_SMARTCARD) ||
+        rv == static_cast<LONG>(SCARD_E_READER_UNAVAILABLE))
+        return true;
+    if (rv != SCARD_S_SUCCESS || nameLen == 0) return false;
+    // Not seen yet: wait (bounded) for the reader to show no card or its event count (bits 16-31) to move.
+    // An own context: a blocking SCardGetStatusChange holds its context in pcsc-lite, and the caller's
+    // context is the caller's.
+    SCARDCONTEXT ctx = 0;
+    if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &ctx) != SCARD_S_SUCCESS) return false;
+    SCARD_READERSTATE rs{};
+    rs.szReader = name;
+    rs.dwCurrentState = SCARD_STATE_UNAWARE;
+    bool gone = false;
+    rv = SCardGetStatusChange(ctx, 0, &rs, 1);
+    const DWORD counter = rs.dwEventState >> 16;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRemovalProbeMs);
+    while (rv == SCARD_S_SUCCESS) {
+        if ((rs.dwEventState & (SCARD_STATE_EMPTY | SCARD_STATE_UNAVAILABLE)) || (rs.dwEventState >> 16) != counter) {
+            gone = true;
+            break;
+        }
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0) break;
+        rs.dwCurrentState = rs.dwEventState & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
+        rv = SCardGetStatusChange(ctx, static_cast<DWORD>(left), &rs, 1);
+    }
+    SCardReleaseContext(ctx);
+    if (gone) return true;
+    nameLen = sizeof name;
+    atrLen = sizeof atrBuf;
+    rv = SCardStatus(m_card, name, &nameLen, &state, &protocol, atrBuf, &atrLen);
+    return rv == static_cast<LONG>(SCARD_W_REMOVED_CARD) || rv == static_cast<LONG>(SCARD_E_NO_SMARTCARD);
 }
 
 core::Result<core::Bytes> ScardHandleTransport::atr() {

@@ -25,8 +25,15 @@ public:
     // (SCARD_W_RESET_CARD, SCARD_W_REMOVED_CARD...) rather than a generic one.
     LONG lastError() const { return m_lastError; }
 
+    // How long a failed transmit waits for the resource manager to report the card gone (as
+    // transport::kRemovalProbeMs: two of pcscd's 0.4 s presence polls and a margin).
+    static constexpr DWORD kRemovalProbeMs = 1000;
+
 private:
     core::Error fail(LONG rv, const char* what);
+    // After a transmit that failed below the APDU level: did the card leave the reader (now, or out and
+    // in again since the caller connected)? Bounded by kRemovalProbeMs.
+    bool cardLeftReader();
 
     SCARDHANDLE m_card;
     bool m_ownTransactions;

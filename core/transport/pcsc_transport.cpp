@@ -6,6 +6,7 @@
 #include <PCSC/wintypes.h>
 #include <PCSC/reader.h>
 
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -205,11 +206,90 @@ core::Result<Bytes> PcscTransport::transmit(ByteView command) {
         MESIGN_TRY(reconnect());
         return core::fail(pcscError(rv, "SCardTransmit"));
     }
+    if (isCommunicationFailure(rv)) return core::fail(transmitFailure(rv, pcscError(rv, "SCardTransmit").message));
     if (rv != SCARD_S_SUCCESS) return core::fail(pcscError(rv, "SCardTransmit"));
+    // vpcd answers a card that vanished mid-APDU with success and no bytes: the same lost link.
+    if (len == 0) return core::fail(transmitFailure(rv, "SCardTransmit: empty answer"));
     if (len < 2) return core::fail(core::Errc::Malformed, "SCardTransmit: response shorter than a status word");
     response.resize(len);
     MESIGN_LOG("pcsc", Debug, "< " + apdu::describeResponse(command[1], response));
     return response;
+}
+
+bool isCommunicationFailure(long rv) {
+    switch (static_cast<LONG>(rv)) {
+        case SCARD_E_NOT_TRANSACTED:
+        case SCARD_E_COMM_DATA_LOST:
+        case SCARD_F_COMM_ERROR:
+        case SCARD_F_UNKNOWN_ERROR:
+        case SCARD_W_REMOVED_CARD:
+        case SCARD_W_UNPOWERED_CARD:
+        case SCARD_W_UNRESPONSIVE_CARD:
+        case SCARD_E_NO_SMARTCARD:
+        case SCARD_E_READER_UNAVAILABLE:
+        case SCARD_E_UNKNOWN_READER:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// pcscd tells a removal only after its next presence poll, so a transmit interrupted by the pull usually
+// fails with a plain communication error first. Ask the handle (SCARD_W_REMOVED_CARD once pcscd knows,
+// and for good: also after the card came back), then wait, bounded, for the reader to show it empty or
+// its event counter (bits 16-31 of dwEventState) to move. A card that is back within one poll stays
+// unnoticed by pcscd: that remains a device error.
+bool PcscTransport::cardLeftReader() {
+    auto handleSaysGone = [&] {
+        DWORD readerLen = 0, state = 0, protocol = 0;
+        BYTE atrBuf[MAX_ATR_SIZE];
+        DWORD atrLen = sizeof atrBuf;
+        const LONG rv = SCardStatus(m_card, nullptr, &readerLen, &state, &protocol, atrBuf, &atrLen);
+        return rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD || rv == SCARD_E_READER_UNAVAILABLE ||
+               (rv == SCARD_S_SUCCESS && !(state & SCARD_PRESENT));
+    };
+    if (handleSaysGone()) return true;
+    // An own context: a blocking SCardGetStatusChange holds its context's lock in pcsc-lite, and the shared
+    // one serves the other tokens' calls meanwhile.
+    SCARDCONTEXT ctx = 0;
+    if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &ctx) != SCARD_S_SUCCESS) return false;
+    SCARD_READERSTATE rs{};
+    rs.szReader = m_reader.c_str();
+    rs.dwCurrentState = SCARD_STATE_UNAWARE;
+    bool gone = false;
+    LONG rv = SCardGetStatusChange(ctx, 0, &rs, 1);
+    const DWORD counter = rs.dwEventState >> 16;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRemovalProbeMs);
+    while (rv == SCARD_S_SUCCESS) {
+        if (rs.dwEventState & (SCARD_STATE_EMPTY | SCARD_STATE_UNAVAILABLE)) {
+            gone = true;
+            break;
+        }
+        if ((rs.dwEventState >> 16) != counter) {  // out and in again between two looks
+            gone = true;
+            break;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                                std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        rs.dwCurrentState = rs.dwEventState & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
+        rv = SCardGetStatusChange(ctx, static_cast<DWORD>(left.count()), &rs, 1);
+    }
+    SCardReleaseContext(ctx);
+    return gone || handleSaysGone();
+}
+
+core::Error PcscTransport::transmitFailure(long rv, std::string detail) {
+    const auto start = std::chrono::steady_clock::now();
+    const bool gone = cardLeftReader();
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    MESIGN_LOG("pcsc", Info,
+               detail + (gone ? ": the card left '" : ": the card is still in '") + m_reader + "' (checked in " +
+                   std::to_string(waited) + " ms)");
+    if (gone) return core::Error(core::Errc::CardRemoved, detail + ": the card was removed from '" + m_reader + "'");
+    if (rv == SCARD_E_READER_UNAVAILABLE || rv == SCARD_E_UNKNOWN_READER) return pcscError(rv, "SCardTransmit");
+    return core::Error(core::Errc::Transport, detail);
 }
 
 core::Result<Bytes> PcscTransport::atr() {

@@ -53,6 +53,10 @@ private:
     PcscTransport(std::shared_ptr<PcscContext> ctx, std::string reader, long card, unsigned long protocol);
     core::Status reconnect();
     void readReaderLimits();
+    // A transmit that failed below the APDU level (rv, or an answer without a status word): CardRemoved
+    // when the card left the reader, else a Transport error. Costs at most kRemovalProbeMs, and only here.
+    core::Error transmitFailure(long rv, std::string detail);
+    bool cardLeftReader();
 
     std::shared_ptr<PcscContext> m_ctx;
     std::string m_reader;
@@ -64,5 +68,13 @@ private:
 
 // Maps a PC/SC return code to an Error ("SCardTransmit: Card was removed").
 core::Error pcscError(long rv, const char* what);
+
+// How long a failed transmit waits for pcscd to report the card gone before calling the failure a device
+// error: pcscd polls drivers without an event thread (vpcd, some serial readers) every 0.4 s, so 1 s is two
+// polls and a margin; readers with an event thread (CCID) report at once.
+inline constexpr int kRemovalProbeMs = 1000;
+
+// True for the return codes of a transmit that did not reach the card or did not come back from it.
+bool isCommunicationFailure(long rv);
 
 }  // namespace transport

@@ -14,6 +14,9 @@ namespace fault {
 // answer of D ms adds at most D ms to it; the card reappears within kReinsertBound after a drop.
 inline constexpr double kCallBound = 10.0;
 inline constexpr double kReinsertBound = 10.0;
+// A call whose card was pulled (or lost one answer) returns within this: the module waits at most 1 s
+// (transport::kRemovalProbeMs) for pcscd to report the removal, plus the card work before the fault.
+inline constexpr double kRemovalBound = 2.0;
 
 #define EXPECT_RV(expected, actual) EXPECT_EQ(ckrName(expected), ckrName(actual))
 #define ASSERT_RV(expected, actual) ASSERT_EQ(ckrName(expected), ckrName(actual))

@@ -1,6 +1,7 @@
 // Faults around the card rather than in it: pcscd killed and restarted, another process holding a long
 // PC/SC transaction, another process resetting the card between VERIFY and the signature, and the card
-// vanishing (mesign-vcard killed) while a thread blocks in C_WaitForSlotEvent.
+// vanishing (mesign-vcard killed) while a thread blocks in C_WaitForSlotEvent, or pulled and back between
+// two calls.
 #include <future>
 #include <thread>
 
@@ -143,6 +144,27 @@ TEST_F(SystemFault, CardGoneWhileWaitForSlotEventBlocks) {
     EXPECT_RV(CKR_OK, p11()->C_GetTokenInfo(m_slot, &tokenInfo));
     expectUsableAgain();
     expectNoPinTryUsed();
+}
+
+// The card is pulled and put back between two calls, while no APDU runs: pcscd saw both events (event
+// counter + 2) and keeps answering the old card handle SCARD_W_REMOVED_CARD. The logged-in session belonged
+// to the card that left: its next call finds out on the card (CKR_DEVICE_REMOVED, PKCS#11 3.0 §5.1), the
+// session is closed, and the returned card is a fresh token (new session, new login, signature verified).
+TEST_F(SystemFault, CardPulledAndBackBetweenCalls) {
+    loggedIn();
+    m_card.stop();
+    ASSERT_TRUE(pcsc::waitCard(false, 5.0)) << "the card did not leave";
+    m_card.start();
+    ASSERT_TRUE(pcsc::waitCard(true, kReinsertBound)) << m_card.log();
+    Bytes sig;
+    const auto start = Clock::now();
+    EXPECT_RV(CKR_DEVICE_REMOVED, signSha256Rsa(m_h, m_key, kData, &sig)) << "a session of the pulled card";
+    EXPECT_LT(secondsSince(start), kRemovalBound);
+    CK_SESSION_INFO info{};
+    EXPECT_RV(CKR_SESSION_HANDLE_INVALID, p11()->C_GetSessionInfo(m_h, &info)) << "the session must be closed";
+    expectUsableAgain();
+    expectNoPinTryUsed();
+    expectStateIntact(true);
 }
 
 }  // namespace
