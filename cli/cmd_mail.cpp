@@ -31,17 +31,20 @@ namespace cli {
 namespace {
 
 const char* kSignHelp =
-    "usage: mesign-token sign-mail [TOKEN-URI] [--slot 9a] [--in FILE] [--out FILE] [--tsa URL [--tsa-ca FILE]]\n"
+    "usage: mesign-token sign-mail [TOKEN-URI] [--slot 9a] [--in FILE] [--out FILE]\n"
+    "                              [--tsa URL [--tsa-ca FILE] [--tsa-tls-ca FILE]]\n"
     "                              [--encrypt-to CERT]... [--encrypt-to-self] [--pin-fd N] [--module PATH]\n"
     "Signs the mail (stdin or --in; headers and body as given) with the key and certificate in the slot and\n"
     "writes an S/MIME multipart/signed message (stdout or --out). The CMS carries the signing-certificate-v2\n"
-    "attribute (CAdES-B); --tsa adds an RFC 3161 timestamp of the signature from that http:// TSA (CAdES-T),\n"
-    "its reply checked against the request and, with --tsa-ca, its signature against the CA certificates there.\n"
+    "attribute (CAdES-B); --tsa adds an RFC 3161 timestamp of the signature from that http:// or https:// TSA\n"
+    "(CAdES-T), its reply checked against the request and, with --tsa-ca, its signature against the CA\n"
+    "certificates there. An https TSA's TLS certificate must be trusted by the system or by --tsa-tls-ca FILE.\n"
     "--encrypt-to CERT (repeatable) and --encrypt-to-self (the token's own 9D, or OpenPGP dec, certificate, so\n"
     "you can read your sent mail) sign first, then encrypt the signed mail (RFC 8551 3.7) to those recipients:\n"
     "AES-256-CBC; RSA recipients get the key by RSAES-PKCS1-v1_5, EC recipients by ECDH.\n";
 const char* kSignDocHelp =
-    "usage: mesign-token sign-doc [TOKEN-URI] [--slot 9a] [--in FILE] [--out SIG] [--pem] [--tsa URL [--tsa-ca FILE]]\n"
+    "usage: mesign-token sign-doc [TOKEN-URI] [--slot 9a] [--in FILE] [--out SIG] [--pem]\n"
+    "                             [--tsa URL [--tsa-ca FILE] [--tsa-tls-ca FILE]]\n"
     "                             [--pin-fd N] [--module PATH]\n"
     "       mesign-token sign-doc [TOKEN-URI] --pdf --in IN.pdf --out OUT.pdf [--reason TEXT] [--tsa URL] ...\n"
     "Writes a detached CMS signature (DER, or PEM with --pem; SHA-256, signing-certificate-v2: CAdES-B) of the\n"
@@ -322,12 +325,13 @@ const std::vector<OptionSpec> kDecryptOptions = {{"slot", true},   {"in", true},
                                                  {"pin-fd", true}, {"pin-value", true}, {"module", true}};
 const std::vector<OptionSpec> kSignOptions = {{"slot", true},       {"in", true},        {"out", true},
                                               {"pin-fd", true},     {"pin-value", true}, {"module", true},
-                                              {"tsa", true},        {"tsa-ca", true},    {"encrypt-to", true},
-                                              {"encrypt-to-self", false}};
+                                              {"tsa", true},        {"tsa-ca", true},    {"tsa-tls-ca", true},
+                                              {"encrypt-to", true}, {"encrypt-to-self", false}};
 const std::vector<OptionSpec> kSignDocOptions = {{"slot", true},   {"in", true},        {"out", true},
                                                  {"pem", false},   {"pdf", false},      {"cms", false},
                                                  {"reason", true}, {"pin-fd", true},    {"pin-value", true},
-                                                 {"module", true}, {"tsa", true},       {"tsa-ca", true}};
+                                                 {"module", true}, {"tsa", true},       {"tsa-ca", true},
+                                                 {"tsa-tls-ca", true}};
 const std::vector<OptionSpec> kEncryptOptions = {{"slot", true}, {"recipient", true}, {"in", true},
                                                  {"out", true},  {"pem", false}};
 const std::vector<OptionSpec> kVerifyOptions = {{"ca", true}, {"in", true}, {"out", true}, {"signature", true}};

@@ -73,7 +73,7 @@ CliResult<SlotKey> openSlotKey(const ParsedArgs& args, const char* defaultSlot) 
 std::optional<TsaOptions> tsaOptions(const ParsedArgs& args) {
     auto url = args.value("tsa");
     if (!url) return std::nullopt;
-    return TsaOptions{*url, args.value("tsa-ca")};
+    return TsaOptions{*url, args.value("tsa-ca"), args.value("tsa-tls-ca")};
 }
 
 CliResult<CmsPtr> signDetached(const SlotKey& sk, BIO* data, bool binary, const std::optional<TsaOptions>& tsa) {

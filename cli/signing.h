@@ -41,11 +41,13 @@ struct SlotKey {
 };
 CliResult<SlotKey> openSlotKey(const ParsedArgs& args, const char* defaultSlot);
 
-// Where to get an RFC 3161 timestamp (--tsa URL) and, optionally, whom to trust for its signature
-// (--tsa-ca FILE; without it the reply's imprint, nonce and status are still checked).
+// Where to get an RFC 3161 timestamp (--tsa URL, http:// or https://), optionally whom to trust for its
+// signature (--tsa-ca FILE; without it the reply's imprint, nonce and status are still checked) and for an
+// https TSA's TLS certificate (--tsa-tls-ca FILE; else the system's trust store).
 struct TsaOptions {
     std::string url;
     std::optional<std::string> caFile;
+    std::optional<std::string> tlsCaFile;
 };
 std::optional<TsaOptions> tsaOptions(const ParsedArgs& args);
 

@@ -3,8 +3,10 @@
 #include <openssl/err.h>
 #include <openssl/http.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <openssl/ts.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <memory>
 #include <string>
@@ -26,6 +28,8 @@ using ImprintPtr = std::unique_ptr<TS_MSG_IMPRINT, Deleter<TS_MSG_IMPRINT, TS_MS
 using AlgorPtr = std::unique_ptr<X509_ALGOR, Deleter<X509_ALGOR, X509_ALGOR_free>>;
 using IntPtr = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER, ASN1_INTEGER_free>>;
 using BnPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
+using SslCtxPtr = std::unique_ptr<SSL_CTX, Deleter<SSL_CTX, SSL_CTX_free>>;
+using BioChainPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
 struct UrlParts {
     char* host = nullptr;
@@ -62,20 +66,65 @@ CliResult<TsReqPtr> makeRequest(const unsigned char* data, size_t len) {
     return req;
 }
 
-// POSTs the request (application/timestamp-query) and parses the reply.
-CliResult<TsRespPtr> postRequest(const TS_REQ* req, const std::string& url) {
+// TLS over the open connection to an https:// TSA (as `openssl ts`/`cmp` do with their HTTP client): the
+// server's certificate must chain to the system trust store, or to --tsa-tls-ca FILE, and name the URL's
+// host name or IP address. The reply itself is still checked as for http (it is signed by the TSA).
+CliResult<BioChainPtr> startTls(BioChainPtr conn, const std::string& host, const TsaOptions& tsa) {
+    SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+    if (!ctx || SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION) != 1)
+        return cliFail(kExitFailed, "cannot set up TLS: " + opensslError());
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+    if (tsa.tlsCaFile) {
+        if (SSL_CTX_load_verify_locations(ctx.get(), tsa.tlsCaFile->c_str(), nullptr) != 1)
+            return cliFail(kExitFailed, "cannot load TLS CA certificates from " + *tsa.tlsCaFile + ": " + opensslError());
+    } else if (SSL_CTX_set_default_verify_paths(ctx.get()) != 1) {
+        return cliFail(kExitFailed, "cannot load the system's trusted certificates: " + opensslError());
+    }
+    BioChainPtr tls(BIO_new_ssl(ctx.get(), 1));  // its SSL holds its own reference to ctx
+    SSL* ssl = nullptr;
+    if (!tls || BIO_get_ssl(tls.get(), &ssl) != 1 || !ssl)
+        return cliFail(kExitFailed, "cannot set up TLS: " + opensslError());
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    if (ASN1_OCTET_STRING* ip = a2i_IPADDRESS(host.c_str())) {
+        ASN1_OCTET_STRING_free(ip);
+        X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+    } else {
+        ERR_clear_error();
+        SSL_set_tlsext_host_name(ssl, host.c_str());
+        X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
+    }
+    BIO_push(tls.get(), conn.release());
+    if (BIO_do_handshake(tls.get()) <= 0) {
+        const long verdict = SSL_get_verify_result(ssl);
+        if (verdict != X509_V_OK) {
+            ERR_clear_error();
+            return cliFail(kExitFailed, "no timestamp from " + tsa.url + ": its TLS certificate is not trusted (" +
+                                            X509_verify_cert_error_string(verdict) + "; --tsa-tls-ca FILE names a CA)");
+        }
+        return cliFail(kExitFailed, "no timestamp from " + tsa.url + ": TLS handshake failed (" + opensslError() + ")");
+    }
+    return tls;
+}
+
+// POSTs the request (application/timestamp-query) over http or https and parses the reply.
+CliResult<TsRespPtr> postRequest(const TS_REQ* req, const TsaOptions& tsa) {
+    const std::string& url = tsa.url;
     UrlParts u;
     if (OSSL_HTTP_parse_url(url.c_str(), &u.ssl, nullptr, &u.host, &u.port, nullptr, &u.path, nullptr, nullptr) != 1)
         return cliFail(kExitUsage, "--tsa: not a URL: " + url);
-    if (u.ssl) return cliFail(kExitUsage, "--tsa: only http:// TSA URLs are supported (RFC 3161 replies are signed)");
     BioPtr reqBio(BIO_new(BIO_s_mem()));
     if (!reqBio || i2d_TS_REQ_bio(reqBio.get(), const_cast<TS_REQ*>(req)) != 1)
         return cliFail(kExitFailed, "cannot encode the timestamp request: " + opensslError());
     Progress progress("asking the time-stamping authority " + url);
     // Connect once ourselves: OSSL_HTTP_transfer would retry a refused connection until its timeout.
-    BioPtr conn(BIO_new_connect(u.host));
+    BioChainPtr conn(BIO_new_connect(u.host));
     if (!conn || BIO_set_conn_port(conn.get(), u.port) != 1 || BIO_do_connect(conn.get()) <= 0)
         return cliFail(kExitFailed, "no timestamp from " + url + ": cannot connect (" + opensslError() + ")");
+    if (u.ssl) {
+        auto tls = startTls(std::move(conn), u.host, tsa);
+        if (!tls) return std::unexpected(tls.error());
+        conn = std::move(*tls);
+    }
     BioPtr resp(OSSL_HTTP_transfer(nullptr, u.host, u.port, u.path, 0, nullptr, nullptr, conn.get(), nullptr,
                                    nullptr, nullptr, 0, nullptr, "application/timestamp-query", reqBio.get(),
                                    "application/timestamp-reply", 1, 0, 30, 0));
@@ -112,7 +161,7 @@ CliStatus addSignatureTimestamp(CMS_SignerInfo* si, const TsaOptions& tsa) {
     const ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
     auto req = makeRequest(ASN1_STRING_get0_data(sig), static_cast<size_t>(ASN1_STRING_length(sig)));
     if (!req) return std::unexpected(req.error());
-    auto reply = postRequest(req->get(), tsa.url);
+    auto reply = postRequest(req->get(), tsa);
     if (!reply) return std::unexpected(reply.error());
     if (auto s = checkReply(req->get(), reply->get(), tsa); !s) return s;
     PKCS7* token = TS_RESP_get_token(reply->get());

@@ -234,7 +234,31 @@ step "timestamps: an unreachable TSA, a TSA that is not trusted, a bad URL → e
 expect 1 "no timestamp from http://127.0.0.1:9/tsa" "$MT" sign-doc --in doc.bin --out t1.p7s --tsa http://127.0.0.1:9/tsa --pin-value $PIN
 [ ! -s t1.p7s ] || fail "a signature was written although the TSA failed"
 expect 1 "the TSA's reply does not check out" "$MT" sign-doc --in doc.bin --out t2.p7s --tsa "$TSA" --tsa-ca ca.crt --pin-value $PIN
-expect 2 "only http:// TSA URLs" "$MT" sign-mail --in mail.txt --tsa https://127.0.0.1:1/ --pin-value $PIN
+
+step "https:// TSA: TLS certificate from a throwaway CA for IP 127.0.0.1; trusted only with --tsa-tls-ca"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout tlsca.key -out tlsca.crt -subj "/CN=TLS Test CA" -days 2 \
+    -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign 2>/dev/null
+openssl req -new -newkey rsa:2048 -nodes -keyout tls.key -out tls.csr -subj "/CN=127.0.0.1" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >tls.ext
+openssl x509 -req -in tls.csr -CA tlsca.crt -CAkey tlsca.key -CAcreateserial -days 2 -extfile tls.ext -out tls.crt 2>/dev/null
+$PY "$HERE/tsa_server.py" "$W/ts.cnf" "$W/tsas.port" "$W/tls.crt" "$W/tls.key" 2>"$W/tsas.log" &
+CLEANUP_PIDS+=($!)
+for _ in $(seq 100); do [ -s tsas.port ] && break; sleep 0.05; done
+[ -s tsas.port ] || fail "the https TSA did not start: $(cat tsas.log)"
+TSAS="https://127.0.0.1:$(cat tsas.port)/tsa"
+expect 0 "" "$MT" sign-doc --in doc.bin --out tls.p7s --tsa "$TSAS" --tsa-ca tsaca.crt --tsa-tls-ca tlsca.crt --pin-value $PIN
+openssl cms -verify -binary -inform DER -in tls.p7s -content doc.bin -CAfile ca.crt -out /dev/null 2>/dev/null \
+    || fail "the https-timestamped signature does not verify"
+check_timestamp tls.p7s
+grep -q "POST /tsa" tsas.log || fail "the https TSA saw no request: $(cat tsas.log)"
+expect 0 "" "$MT" sign-mail --in mail.txt --out tls.eml --tsa "$TSAS" --tsa-tls-ca tlsca.crt --pin-value $PIN
+# The system trust store does not know the test CA; another CA file is no better. Nothing is written.
+expect 1 "no timestamp from https://127.0.0.1:[0-9]+/tsa: its TLS certificate is not trusted \(.*\)" \
+    "$MT" sign-doc --in doc.bin --out untrusted.p7s --tsa "$TSAS" --pin-value $PIN
+[ ! -e untrusted.p7s ] || fail "a signature was written although the TSA failed"
+expect 1 "its TLS certificate is not trusted" "$MT" sign-doc --in doc.bin --out u2.p7s --tsa "$TSAS" --tsa-tls-ca ca.crt --pin-value $PIN
+expect 1 "cannot load TLS CA certificates from nonexistent.pem" \
+    "$MT" sign-doc --in doc.bin --out u3.p7s --tsa "$TSAS" --tsa-tls-ca nonexistent.pem --pin-value $PIN
 expect 2 "not a URL" "$MT" sign-mail --in mail.txt --tsa "::bad" --pin-value $PIN
 
 echo "ALL PASSED"

@@ -1,9 +1,11 @@
 """A throwaway RFC 3161 time-stamping authority on loopback for the CLI tests: each POST body (a
 TimeStampReq) is answered by `openssl ts -reply` with the TSA certificate and key of CONFIG.
 
-Usage: tsa_server.py CONFIG PORT_FILE  (binds 127.0.0.1 on a free port, writes the port to PORT_FILE)
+Usage: tsa_server.py CONFIG PORT_FILE [TLS_CERT TLS_KEY]  (binds 127.0.0.1 on a free port, writes the port to
+PORT_FILE; with TLS_CERT and TLS_KEY it speaks https)
 Requests with another content type get 415; `openssl ts -reply` failures get 500 with its stderr."""
 import http.server
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -35,6 +37,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) > 4:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[3], sys.argv[4])
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
 with open(sys.argv[2], "w") as f:
     f.write(str(server.server_address[1]))
 server.serve_forever()
