@@ -2,6 +2,9 @@
 // raw C arguments, validates them and returns the CK_RV. Only the guard calls these.
 #pragma once
 
+#include <span>
+#include <vector>
+
 #include "pkcs11/module.h"
 #include "pkcs11/p11_header.h"
 
@@ -62,6 +65,14 @@ CK_RV generateKeyPair(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_
 CK_RV createObject(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out);
 CK_RV destroyCertificate(Module& m, Session& s, CK_OBJECT_HANDLE o);
 CK_RV destroyDataObject(Module& m, Session& s, CK_OBJECT_HANDLE o);
+// The SO with the management key / PW3 in a R/W session, else CKR_SESSION_READ_ONLY / CKR_USER_NOT_LOGGED_IN.
+CK_RV requireAdmin(Session& s);
+// CKA_ID from either template (they must agree) → the key slot; no CKA_ID → the first free slot.
+CK_RV chooseSlot(token::AppKind app, std::span<CK_ATTRIBUTE> pub, std::span<CK_ATTRIBUTE> priv,
+                 const std::vector<token::KeyObject>& present, uint8_t& ref);
+
+// key_import_api.cpp: C_CreateObject(CKO_PRIVATE_KEY), RSA with its CRT values or EC P-256/P-384.
+CK_RV createPrivateKey(Module& m, Session& s, std::span<CK_ATTRIBUTE> t, CK_OBJECT_HANDLE_PTR out);
 
 // derive_api.cpp
 CK_RV deriveKey(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE base,

@@ -326,8 +326,11 @@ AttributeSet privateKeyAttributes(const token::KeyObject& k, token::AppKind app)
     v[CKA_SIGN_RECOVER] = ckBool(false);
     v[CKA_UNWRAP] = ckBool(false);
     v[CKA_EXTRACTABLE] = ckBool(false);
-    v[CKA_ALWAYS_SENSITIVE] = ckBool(true);
-    v[CKA_NEVER_EXTRACTABLE] = ckBool(true);
+    // An imported key (PIV metadata origin 02, OpenPGP key status 02) was outside the card before: both
+    // false (§4.9). Keys of unknown origin (no metadata) keep true: most card keys are made on the card.
+    const bool neverOutside = k.key.generatedOnCard.value_or(true);
+    v[CKA_ALWAYS_SENSITIVE] = ckBool(neverOutside);
+    v[CKA_NEVER_EXTRACTABLE] = ckBool(neverOutside);
     v[CKA_WRAP_WITH_TRUSTED] = ckBool(false);
     v[CKA_ALWAYS_AUTHENTICATE] = ckBool(k.key.pinPolicy == cardapp::PinPolicy::Always);
     return applyPolicy({kStorage, kKey, kPrivateKey, rsaOrEc(k, kRsaPrivate, kEcPrivate)}, std::move(v));

@@ -1,5 +1,6 @@
 // Changes to the card: C_GenerateKeyPair (on-card RSA / EC keys), C_CreateObject (X.509 certificate
-// into a key slot, checked against the key; PIV data objects into the writable objects) and C_DestroyObject
+// into a key slot, checked against the key; PIV data objects into the writable objects; private keys in
+// key_import_api.cpp) and C_DestroyObject
 // of certificates and writable data objects. All need the SO logged
 // in with the PIV management key or, on an OpenPGP token, PW3 (README.md), in a read/write session.
 #include <optional>
@@ -21,18 +22,20 @@ constexpr uint8_t kSlotOrder[] = {0x9A, 0x9C, 0x9D, 0x9E, 0x82, 0x83, 0x84, 0x85
                                   0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95};
 constexpr uint8_t kOpenPgpOrder[] = {0x01, 0x02, 0x03};
 
+const CK_ATTRIBUTE* findAttr(std::span<CK_ATTRIBUTE> t, CK_ATTRIBUTE_TYPE type) {
+    for (const CK_ATTRIBUTE& a : t)
+        if (a.type == type) return &a;
+    return nullptr;
+}
+
+}  // namespace
+
 CK_RV requireAdmin(Session& s) {
     if (!s.readWrite()) return CKR_SESSION_READ_ONLY;
     TokenContext& ctx = s.context();
     std::lock_guard lock(ctx.mutex);
     if (ctx.login != LoginState::So || ctx.soCredential == token::SoCredential::Puk) return CKR_USER_NOT_LOGGED_IN;
     return CKR_OK;
-}
-
-const CK_ATTRIBUTE* findAttr(std::span<CK_ATTRIBUTE> t, CK_ATTRIBUTE_TYPE type) {
-    for (const CK_ATTRIBUTE& a : t)
-        if (a.type == type) return &a;
-    return nullptr;
 }
 
 // CKA_ID from either template (they must agree) → the key slot; nullopt id → first free slot.
@@ -62,6 +65,8 @@ CK_RV chooseSlot(token::AppKind app, std::span<CK_ATTRIBUTE> pub, std::span<CK_A
     }
     return CKR_DEVICE_MEMORY;
 }
+
+namespace {
 
 CK_RV rsaAlgorithm(std::span<CK_ATTRIBUTE> pub, KeyAlgorithm& alg) {
     const CK_ATTRIBUTE* bits = findAttr(pub, CKA_MODULUS_BITS);
@@ -272,7 +277,8 @@ CK_RV createObject(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG 
     const CK_ATTRIBUTE* cls = findAttr(tmpl, CKA_CLASS);
     if (!cls) return CKR_TEMPLATE_INCOMPLETE;
     if (readUlong(*cls) == CK_OBJECT_CLASS(CKO_DATA)) return createDataObject(m, *s, tmpl, out);
-    if (readUlong(*cls) != CKO_CERTIFICATE) return CKR_TEMPLATE_INCONSISTENT;  // certificates and data only
+    if (readUlong(*cls) == CK_OBJECT_CLASS(CKO_PRIVATE_KEY)) return createPrivateKey(m, *s, tmpl, out);
+    if (readUlong(*cls) != CKO_CERTIFICATE) return CKR_TEMPLATE_INCONSISTENT;  // certificates, data, private keys
     if (const CK_ATTRIBUTE* ct = findAttr(tmpl, CKA_CERTIFICATE_TYPE); ct && readUlong(*ct) != CKC_X_509)
         return CKR_TEMPLATE_INCONSISTENT;
     if (const CK_ATTRIBUTE* tokenAttr = findAttr(tmpl, CKA_TOKEN); tokenAttr && readBool(*tokenAttr) != true)

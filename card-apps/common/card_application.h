@@ -49,6 +49,8 @@ struct PinStatus {
     bool blocked() const { return retriesLeft == 0; }
 };
 
+struct PrivateKeyComponents;  // private_key.h
+
 struct ApplicationIdentity {
     std::string application;         // "PIV", "OpenPGP"
     std::string serial;              // unique per card application (hex or decimal text)
@@ -79,6 +81,11 @@ public:
 
     virtual core::Status authenticateAdmin(ByteView adminKey) = 0;  // PIV: management key (9B)
     virtual core::Result<KeyInfo> generateKey(uint8_t keyRef, KeyAlgorithm alg) = 0;
+    // Writes a private key the host hands over into a slot (admin authenticated). NotSupported where the
+    // application (or the card) has no key import.
+    virtual core::Result<KeyInfo> importKey(uint8_t /*keyRef*/, const PrivateKeyComponents& /*key*/) {
+        return core::fail(core::Errc::NotSupported, "this card application cannot import keys");
+    }
     virtual core::Status writeCertificate(uint8_t keyRef, ByteView der) = 0;
     virtual core::Status deleteCertificate(uint8_t keyRef) = 0;
 };

@@ -80,9 +80,9 @@ class OpenPgpApplication final : public cardapp::CardApplication {
     core::Status resetUserPinAsAdmin(ByteView newPin);
     // VERIFY 83 + PUT DATA D3 in one transaction.
     core::Status setResettingCode(ByteView adminPin, ByteView resettingCode);
-    // Needs PW3 and C0's key-import flag. DER private key (PKCS#8 or traditional), of an algorithm the
-    // slot accepts; fingerprint and time are written afterwards as for generateKey.
-    core::Result<cardapp::KeyInfo> importKey(uint8_t keyRef, ByteView privateKeyDer);
+    // Needs PW3 and C0's key-import flag. A key of an algorithm the slot accepts; fingerprint and time are
+    // written afterwards as for generateKey (the public key read back from the card when not given).
+    core::Result<cardapp::KeyInfo> importKey(uint8_t keyRef, const cardapp::PrivateKeyComponents& key) override;
     core::Result<ApplicationData> applicationData();
     // Private use DOs 0101..0104 (n = 1..4; openpgp_private_dos.cpp): nullopt when empty; an empty value clears.
     core::Result<std::optional<Bytes>> readPrivateDo(int n);

@@ -256,12 +256,11 @@ core::Result<KeyInfo> OpenPgpApplication::generateKey(uint8_t keyRef, KeyAlgorit
     });
 }
 
-core::Result<KeyInfo> OpenPgpApplication::importKey(uint8_t keyRef, ByteView privateKeyDer) {
-    auto alg = privateKeyAlgorithm(privateKeyDer);
-    if (!alg) return fail(alg.error());
-    if (!slotAccepts(keyRef, *alg))
+core::Result<KeyInfo> OpenPgpApplication::importKey(uint8_t keyRef, const cardapp::PrivateKeyComponents& key) {
+    MESIGN_TRY(cardapp::checkComponents(key));
+    if (!slotAccepts(keyRef, key.algorithm))
         return fail(Errc::InvalidArgument,
-                    std::string(cardapp::keyAlgorithmName(*alg)) + " is not usable in this slot");
+                    std::string(cardapp::keyAlgorithmName(key.algorithm)) + " is not usable in this slot");
     invalidateKeys();
     return run(Retry::Never, [&]() -> core::Result<KeyInfo> {
         auto app = m_card.applicationData();
@@ -269,12 +268,17 @@ core::Result<KeyInfo> OpenPgpApplication::importKey(uint8_t keyRef, ByteView pri
         if (!(*app)->capabilities || !(*app)->capabilities->has(extcap::kKeyImport))
             return fail(Errc::NotSupported, "the card does not allow key import");
         const bool one = oneSignature(**app);
-        auto attrs = prepareAttributes(keyRef, *alg);
+        auto attrs = prepareAttributes(keyRef, key.algorithm);
         if (!attrs) return fail(attrs.error());
-        auto imp = buildKeyImport(keyRef, privateKeyDer, *attrs);
+        auto imp = buildKeyImport(keyRef, key, *attrs);
         if (!imp) return fail(imp.error());
         MESIGN_TRY(m_card.importKey(core::view(imp->extendedHeaderList)));
-        return storeNewKey(keyRef, *attrs, imp->publicKey, false, one);
+        if (!imp->publicKey) {  // an ECC key given without its public point: the card computed it
+            auto pub = m_card.readPublicKey(keyRef, *attrs);
+            if (!pub) return fail(pub.error());
+            imp->publicKey = std::move(*pub);
+        }
+        return storeNewKey(keyRef, *attrs, *imp->publicKey, false, one);
     });
 }
 

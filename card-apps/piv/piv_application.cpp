@@ -1,5 +1,8 @@
 #include "card-apps/piv/piv_application.h"
 
+#include "card-apps/common/private_key.h"
+#include "core/apdu/tlv.h"
+
 #include "card-apps/piv/piv_data_objects.h"
 #include "card-apps/piv/piv_public_key.h"
 #include "core/base/log.h"
@@ -445,6 +448,47 @@ core::Result<KeyInfo> PivApplication::generateKey(uint8_t keyRef, KeyAlgorithm a
     k.pinPolicy = pinPolicyFrom(keyRef, opts.pinPolicy);
     k.generatedOnCard = true;
     m_algorithms[keyRef] = alg;
+    return k;
+}
+
+core::Result<KeyInfo> PivApplication::importKey(uint8_t keyRef, const cardapp::PrivateKeyComponents& key) {
+    const SlotInfo* slot = findSlot(keyRef);
+    if (!slot) return fail(Errc::InvalidArgument, "not a PIV asymmetric key slot");
+    auto alg = run(Retry::Never, [&]() -> core::Result<KeyAlgorithm> {
+        auto r = m_card.importKey(keyRef, key);
+        if (!r) return r;
+        if (auto st = coverInKeyHistory(keyRef, false); !st)
+            MESIGN_LOG("piv", Warn, "Key History not updated: " + st.error().message);
+        return r;
+    });
+    if (!alg) return fail(alg.error());
+    KeyInfo k;
+    k.ref = keyRef;
+    k.label = slot->label;
+    k.algorithm = *alg;
+    // The public key as a 7F49 content (81 n 82 e, or 86 point) when the caller gave it; else the next
+    // listing takes it from GET METADATA.
+    Bytes pub;
+    if (cardapp::isRsa(*alg)) {
+        const ByteView n = cardapp::stripLeadingZeros(key.modulus), e = cardapp::stripLeadingZeros(key.publicExponent);
+        apdu::appendTag(pub, 0x81);
+        apdu::appendLength(pub, n.size());
+        pub.insert(pub.end(), n.begin(), n.end());
+        apdu::appendTag(pub, 0x82);
+        apdu::appendLength(pub, e.size());
+        pub.insert(pub.end(), e.begin(), e.end());
+    } else if (!key.publicPoint.empty()) {
+        apdu::appendTag(pub, 0x86);
+        apdu::appendLength(pub, key.publicPoint.size());
+        pub.insert(pub.end(), key.publicPoint.begin(), key.publicPoint.end());
+    }
+    if (!pub.empty()) {
+        if (auto spki = spkiFromPublicKeyTemplate(pub, *alg)) k.publicKeyInfo = std::move(*spki);
+    }
+    k.usage = keyUsageFor(keyRef, *alg);
+    k.pinPolicy = pinPolicyFrom(keyRef, PinPolicyByte::Default);
+    k.generatedOnCard = false;
+    m_algorithms[keyRef] = *alg;
     return k;
 }
 

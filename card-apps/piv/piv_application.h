@@ -63,6 +63,8 @@ class PivApplication final : public cardapp::CardApplication {
     core::Result<cardapp::KeyInfo> generateKey(uint8_t keyRef, cardapp::KeyAlgorithm alg) override;
     core::Result<cardapp::KeyInfo> generateKey(uint8_t keyRef, cardapp::KeyAlgorithm alg,
                                                GenerateOptions opts);
+    // Yubico IMPORT ASYMMETRIC KEY; the key shows as imported (not generated on the card) afterwards.
+    core::Result<cardapp::KeyInfo> importKey(uint8_t keyRef, const cardapp::PrivateKeyComponents& key) override;
     // Compresses automatically when the container would not fit a YubiKey object (3063 bytes).
     core::Status writeCertificate(uint8_t keyRef, ByteView der) override;
     core::Status deleteCertificate(uint8_t keyRef) override;

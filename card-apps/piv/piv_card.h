@@ -100,8 +100,9 @@ class PivCard {
     core::Result<Version> getVersion();
     core::Result<uint32_t> getSerial();
     core::Result<Metadata> getMetadata(uint8_t ref);  // NotFound for an empty slot
-    // Private key as DER (PKCS#8 or traditional RSA/EC). RSA 1024-4096, P-256/P-384, Ed25519, X25519.
-    core::Result<cardapp::KeyAlgorithm> importKey(uint8_t slot, ByteView privateKeyDer,
+    // IMPORT ASYMMETRIC KEY (INS FE): RSA 1024-4096 (CRT values), P-256/P-384, Ed25519, X25519. The
+    // APDU holding the key is wiped. A DER key: cardapp::componentsFromDer() (mesign_key_der) first.
+    core::Result<cardapp::KeyAlgorithm> importKey(uint8_t slot, const cardapp::PrivateKeyComponents& key,
                                                   GenerateOptions opts = {});
     core::Result<Bytes> attest(uint8_t slot);  // DER X.509 attestation certificate
     bool vendorSupported(uint8_t instruction) const { return !m_unsupported.contains(instruction); }

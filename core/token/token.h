@@ -122,6 +122,9 @@ public:
     core::Status unblockWithSoLogin(ByteView newPin);
 
     core::Result<KeyObject> generateKey(uint8_t keyRef, cardapp::KeyAlgorithm alg);  // needs SO (mgmt key)
+    // Writes a host-supplied private key into a slot (token_import.cpp); needs SO (management key / PW3).
+    // NotSupported when the card has no key import.
+    core::Status importKey(uint8_t keyRef, const cardapp::PrivateKeyComponents& key);
     core::Status writeCertificate(uint8_t keyRef, ByteView der);                     // needs SO (mgmt key)
     core::Status deleteCertificate(uint8_t keyRef);
 

@@ -4,6 +4,7 @@
 // attestation). Signatures are verified with openssl against the public key.
 #include <openssl/sha.h>
 
+#include "card-apps/common/private_key_der.h"
 #include "tests/integration/piv_application_fixture.h"
 
 namespace itest {
@@ -150,7 +151,7 @@ TEST_F(PivApplicationMoreTest, ImportedKeySigns) {
     ASSERT_NO_FATAL_FAILURE(authenticateDefaultAdmin());
     {
         transport::Transaction tx(transportRef());
-        auto alg = app().card().importKey(0x9D, Bytes(key.begin(), key.end()));
+        auto alg = app().card().importKey(0x9D, *cardapp::componentsFromDer(Bytes(key.begin(), key.end())));
         ASSERT_TRUE(alg) << alg.error().describe();
         EXPECT_EQ(*alg, KeyAlgorithm::EcP256);
     }

@@ -169,8 +169,8 @@ Bytes certificateFor(ByteView spki, const std::string& commonName) {
 
 std::pair<Bytes, Bytes> newPrivateKey(const std::string& kind) {
     Pkey key(nullptr, EVP_PKEY_free);
-    if (kind == "RSA")
-        key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(2048)));
+    if (kind == "RSA" || kind == "RSA1024")
+        key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(kind == "RSA" ? 2048 : 1024)));
     else if (kind == "P-256" || kind == "P-384")
         key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", kind.c_str()));
     else

@@ -36,7 +36,7 @@ std::pair<Bytes, Bytes> ecdhWithHostKey(ByteView cardSpki);
 Bytes rsaEncrypt(ByteView spki, ByteView plaintext);
 // A DER X.509 certificate for the card's public key, issued by a throwaway host key.
 Bytes certificateFor(ByteView spki, const std::string& commonName);
-// A fresh private key as DER PKCS#8 ("RSA" 2048, "P-256", "P-384", "ED25519", "X25519") and its SPKI.
+// A fresh private key as DER PKCS#8 ("RSA" 2048, "RSA1024", "P-256", "P-384", "ED25519", "X25519") and its SPKI.
 std::pair<Bytes, Bytes> newPrivateKey(const std::string& kind);
 
 }  // namespace itest::hostcrypto

@@ -7,6 +7,7 @@
 #include <array>
 #include <tuple>
 
+#include "card-apps/common/private_key_der.h"
 #include "tests/integration_openpgp/openpgp_driver_fixture.h"
 
 namespace itest {
@@ -359,7 +360,7 @@ TEST_F(OpenPgpDriverTest, KeyImportIntoEachSlot) {
     auto [autPriv, autSpki] = hc::newPrivateKey("ED25519");
     auto [rsaPriv, rsaSpki] = hc::newPrivateKey("RSA");
     ASSERT_FALSE(sigPriv.empty() || decPriv.empty() || autPriv.empty() || rsaPriv.empty());
-    auto noAdmin = app().importKey(0x01, sigPriv);
+    auto noAdmin = app().importKey(0x01, *cardapp::componentsFromDer(sigPriv));
     ASSERT_FALSE(noAdmin);
     EXPECT_EQ(noAdmin.error().code, Errc::SecurityNotSatisfied) << noAdmin.error().describe();
 
@@ -367,7 +368,7 @@ TEST_F(OpenPgpDriverTest, KeyImportIntoEachSlot) {
     for (auto [ref, priv, spki] : {std::tuple{uint8_t{1}, &sigPriv, &sigSpki},
                                    {uint8_t{2}, &decPriv, &decSpki},
                                    {uint8_t{3}, &autPriv, &autSpki}}) {
-        auto info = app().importKey(ref, *priv);
+        auto info = app().importKey(ref, *cardapp::componentsFromDer(*priv));
         ASSERT_TRUE(info) << int(ref) << ": " << info.error().describe();
         EXPECT_EQ(info->publicKeyInfo, *spki) << int(ref);
         EXPECT_FALSE(info->generatedOnCard.value_or(true));
@@ -393,7 +394,7 @@ TEST_F(OpenPgpDriverTest, KeyImportIntoEachSlot) {
 
     // RSA: the decryption slot takes it after its attributes change.
     ASSERT_TRUE(app().authenticateAdmin(kPw3));
-    auto rsa = app().importKey(0x02, rsaPriv);
+    auto rsa = app().importKey(0x02, *cardapp::componentsFromDer(rsaPriv));
     ASSERT_TRUE(rsa) << rsa.error().describe();
     EXPECT_EQ(rsa->publicKeyInfo, rsaSpki);
     ASSERT_TRUE(app().verifyPin(PinKind::User, kPw1));

@@ -1,4 +1,5 @@
 // OpenPgpApplication against a scripted card whose answers come from real OpenSSL keys.
+#include "card-apps/common/private_key_der.h"
 #include "card-apps/openpgp/openpgp_application.h"
 
 #include <gtest/gtest.h>
@@ -372,7 +373,7 @@ TEST_F(AppTest, ImportNeedsTheCardsPermission) {
     Pkey k = generateKeyPair(KeyAlgorithm::EcP256);
     profile.extcapFlags = 0x5C;  // no key import
     expectOpen();
-    EXPECT_EQ(app.importKey(key::kAut, privateKeyDerOf(k.get())).error().code, Errc::NotSupported);
+    EXPECT_EQ(app.importKey(key::kAut, *cardapp::componentsFromDer(privateKeyDerOf(k.get()))).error().code, Errc::NotSupported);
 }
 
 TEST_F(AppTest, ImportWritesTheKeyThenFingerprintAndTime) {
@@ -388,7 +389,7 @@ TEST_F(AppTest, ImportWritesTheKeyThenFingerprintAndTime) {
     t.expect(cat({h("00 DB 3F FF 2C 4D 2A A4 00 7F 48 02 92 20 5F 48 20"), seed}), "90 00");
     t.expect(cat({h("00 DA 00 C9 14"), fp}), "90 00");
     t.expect("00 DA 00 D0 04 00 00 01 00", "90 00");
-    auto info = app.importKey(key::kAut, privateKeyDerOf(k.get()));
+    auto info = app.importKey(key::kAut, *cardapp::componentsFromDer(privateKeyDerOf(k.get())));
     ASSERT_TRUE(info) << info.error().describe();
     EXPECT_EQ(info->publicKeyInfo, spkiOf(k.get()));
     EXPECT_EQ(info->generatedOnCard, false);

@@ -1,4 +1,5 @@
 // OpenPgpCard against a scripted transport: exact command bytes in, card answers out.
+#include "card-apps/common/private_key_der.h"
 #include "card-apps/openpgp/openpgp_card.h"
 
 #include <gtest/gtest.h>
@@ -272,15 +273,16 @@ TEST_F(CardTest, KdfActiveCardsRefusePlainPins) {
 TEST(OpenPgpKeyImport, EcP256IntoSigMatchesTheSpecExample) {
     Pkey k = generateKeyPair(KeyAlgorithm::EcP256);
     auto imp =
-        buildKeyImport(key::kSig, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrP256Ecdsa));
+        buildKeyImport(key::kSig, *cardapp::componentsFromDer(privateKeyDerOf(k.get())), *decodeAlgorithmAttributes(kAttrP256Ecdsa));
     ASSERT_TRUE(imp) << imp.error().describe();
     const Bytes ehl(imp->extendedHeaderList.begin(), imp->extendedHeaderList.end());
     ASSERT_EQ(ehl.size(), 44u);
     EXPECT_EQ(Bytes(ehl.begin(), ehl.begin() + 12), h("4D 2A B6 00 7F 48 02 92 20 5F 48 20"));
     EXPECT_EQ(imp->spki, spkiOf(k.get()));
-    EXPECT_EQ(imp->publicKey.point, publicPointOf(k.get()));
+    ASSERT_TRUE(imp->publicKey);
+    EXPECT_EQ(imp->publicKey->point, publicPointOf(k.get()));
     // With the FF import byte the public key follows as 99.
-    auto withPub = buildKeyImport(key::kDec, privateKeyDerOf(k.get()),
+    auto withPub = buildKeyImport(key::kDec, *cardapp::componentsFromDer(privateKeyDerOf(k.get())),
                                   *decodeAlgorithmAttributes(h("12 2A 86 48 CE 3D 03 01 07 FF")));
     ASSERT_TRUE(withPub);
     const Bytes e2(withPub->extendedHeaderList.begin(), withPub->extendedHeaderList.end());
@@ -291,7 +293,7 @@ TEST(OpenPgpKeyImport, EcP256IntoSigMatchesTheSpecExample) {
 TEST(OpenPgpKeyImport, RsaCrtTemplate) {
     Pkey k = generateKeyPair(KeyAlgorithm::Rsa2048);
     auto imp =
-        buildKeyImport(key::kAut, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrRsa2048Smartpgp));
+        buildKeyImport(key::kAut, *cardapp::componentsFromDer(privateKeyDerOf(k.get())), *decodeAlgorithmAttributes(kAttrRsa2048Smartpgp));
     ASSERT_TRUE(imp) << imp.error().describe();
     const Bytes ehl(imp->extendedHeaderList.begin(), imp->extendedHeaderList.end());
     auto outer = apdu::unwrap(ehl, 0x4D);
@@ -308,19 +310,17 @@ TEST(OpenPgpKeyImport, RsaCrtTemplate) {
     EXPECT_EQ(Bytes(values->end() - 256, values->end()), rsaModulusOf(k.get()));
     // GnuPG's RSA-2048 attributes (format 00): e in 4 bytes, p and q only.
     auto plain =
-        buildKeyImport(key::kAut, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrRsa2048));
+        buildKeyImport(key::kAut, *cardapp::componentsFromDer(privateKeyDerOf(k.get())), *decodeAlgorithmAttributes(kAttrRsa2048));
     ASSERT_TRUE(plain);
     const Bytes e2(plain->extendedHeaderList.begin(), plain->extendedHeaderList.end());
     EXPECT_EQ(Bytes(e2.begin(), e2.begin() + 19),
               h("4D 82 01 16 A4 00 7F 48 08 91 04 92 81 80 93 81 80 5F 48"));
     // Mismatch between key and slot attributes.
-    EXPECT_EQ(buildKeyImport(key::kAut, privateKeyDerOf(k.get()), *decodeAlgorithmAttributes(kAttrEd25519))
+    EXPECT_EQ(buildKeyImport(key::kAut, *cardapp::componentsFromDer(privateKeyDerOf(k.get())), *decodeAlgorithmAttributes(kAttrEd25519))
                   .error()
                   .code,
               Errc::InvalidArgument);
-    EXPECT_EQ(
-        buildKeyImport(key::kAut, h("30 03 02 01 00"), *decodeAlgorithmAttributes(kAttrRsa2048)).error().code,
-        Errc::InvalidArgument);
+    EXPECT_EQ(cardapp::componentsFromDer(h("30 03 02 01 00")).error().code, Errc::InvalidArgument);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Key operations beyond the §8 traces: ECDH, RSA decipher, Yubico import / attest / metadata keys.
+#include "card-apps/common/private_key_der.h"
 #include "card-apps/piv/piv_public_key.h"
 #include "tests/unit/piv/piv_card_fixture.h"
 
@@ -64,7 +65,7 @@ TEST_F(PivCardTest, ImportEcKeyWithPolicies) {
     Bytes scalar(32);
     BN_bn2binpad(d, scalar.data(), 32);
     fake.expect(cat({h("00 FE 11 9A 28 06 20"), scalar, h("AA 01 03 AB 01 02")}), "90 00");
-    auto a = card.importKey(0x9A, privateKeyDerOf(key.get()), {PinPolicyByte::Always, TouchPolicy::Always});
+    auto a = card.importKey(0x9A, *cardapp::componentsFromDer(privateKeyDerOf(key.get())), {PinPolicyByte::Always, TouchPolicy::Always});
     ASSERT_TRUE(a) << a.error().describe();
     EXPECT_EQ(*a, KeyAlgorithm::EcP256);
 }
@@ -85,7 +86,7 @@ TEST_F(PivCardTest, ImportRsaKeyPadsComponentsToHalfModulus) {
     }
     ASSERT_EQ(data.size(), 330u);
     fake.expectChained(0x00, 0xFE, 0x06, 0x9D, data, false, h("90 00"));
-    auto a = card.importKey(0x9D, privateKeyDerOf(key.get()));
+    auto a = card.importKey(0x9D, *cardapp::componentsFromDer(privateKeyDerOf(key.get())));
     ASSERT_TRUE(a) << a.error().describe();
     EXPECT_EQ(*a, KeyAlgorithm::Rsa1024);
 }
@@ -93,7 +94,11 @@ TEST_F(PivCardTest, ImportRsaKeyPadsComponentsToHalfModulus) {
 TEST_F(PivCardTest, ImportRejectsGarbageWithoutApdu) {
     selectCard();
     const std::size_t before = fake.exchanged();
-    EXPECT_EQ(card.importKey(0x9A, h("30 03 02 01 01")).error().code, Errc::InvalidArgument);
+    EXPECT_EQ(cardapp::componentsFromDer(h("30 03 02 01 01")).error().code, Errc::InvalidArgument);
+    cardapp::PrivateKeyComponents shortKey;
+    shortKey.algorithm = KeyAlgorithm::EcP256;
+    shortKey.scalar.assign(33, 0x01);  // larger than the P-256 field
+    EXPECT_EQ(card.importKey(0x9A, shortKey).error().code, Errc::InvalidArgument);
     EXPECT_EQ(fake.exchanged(), before);
 }
 
