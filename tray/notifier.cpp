@@ -3,6 +3,8 @@
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
 #include <QDBusMessage>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
 #include <QSystemTrayIcon>
 
 #include "tray/token_model.h"
@@ -11,6 +13,7 @@ namespace tray {
 
 namespace {
 const QString kService = QStringLiteral("org.freedesktop.Notifications");
+const QString kPath = QStringLiteral("/org/freedesktop/Notifications");
 
 QString holderLine(const client::TokenStatus& t) {
     const QString holder = QString::fromStdString(t.holder());
@@ -26,6 +29,14 @@ Notifier::Notifier(TokenModel& model, QSystemTrayIcon* icon, QObject* parent)
     connect(&model, &TokenModel::tokenInserted, this, &Notifier::onInserted);
     connect(&model, &TokenModel::tokenRemoved, this, &Notifier::onRemoved);
     connect(&model, &TokenModel::tokensUpdated, this, &Notifier::onUpdated);
+    // Clicks on our notices (the server broadcasts ActionInvoked; only ids it gave us count).
+    QDBusConnection::sessionBus().connect(kService, kPath, kService, QStringLiteral("ActionInvoked"), this,
+                                          SLOT(onActionInvoked(uint, QString)));
+}
+
+void Notifier::onActionInvoked(uint id, const QString& action) {
+    if (!m_sentIds.contains(id)) return;
+    if (action == QLatin1String("default") || action == QLatin1String("show")) Q_EMIT showWindowRequested();
 }
 
 bool Notifier::freedesktopAvailable() const {
@@ -96,14 +107,20 @@ void Notifier::show(const Notice& n) {
         const QString icon = n.kind == Notice::Inserted || n.kind == Notice::Removed
                                  ? QStringLiteral("dialog-information")
                                  : QStringLiteral("dialog-warning");
-        // A plain message sent without waiting for (or tracking) the reply: the GUI never waits for the
-        // notification server, and no pending-call state outlives the agent. (QDBusInterface would
-        // introspect the server synchronously first.)
-        QDBusMessage call = QDBusMessage::createMethodCall(
-            kService, QStringLiteral("/org/freedesktop/Notifications"), kService, QStringLiteral("Notify"));
-        call << QStringLiteral("MeSign Token") << 0u << icon << n.title << n.body << QStringList()
-             << QVariantMap() << -1;
-        QDBusConnection::sessionBus().send(call);
+        // Sent asynchronously: the GUI never waits for the notification server; the reply's id arrives
+        // later and marks which ActionInvoked signals are ours. (QDBusInterface would introspect the
+        // server synchronously first.) "default" is the click on the notice itself.
+        QDBusMessage call = QDBusMessage::createMethodCall(kService, kPath, kService, QStringLiteral("Notify"));
+        const QStringList actions{QStringLiteral("default"), tr("Show tokens"), QStringLiteral("show"),
+                                  tr("Show tokens")};
+        call << QStringLiteral("MeSign Token") << 0u << icon << n.title << n.body << actions << QVariantMap()
+             << -1;
+        auto* watcher = new QDBusPendingCallWatcher(QDBusConnection::sessionBus().asyncCall(call), this);
+        connect(watcher, &QDBusPendingCallWatcher::finished, this, [this](QDBusPendingCallWatcher* w) {
+            QDBusPendingReply<uint> reply = *w;
+            if (reply.isValid()) m_sentIds.insert(reply.value());
+            w->deleteLater();
+        });
         return;
     }
     if (m_icon && QSystemTrayIcon::isSystemTrayAvailable())

@@ -2,7 +2,9 @@
 // the token and its certificate holder), when a PIN becomes locked, and when a certificate comes within the
 // warning window or expires (once per token, slot and state while the agent runs). The channel:
 // org.freedesktop.Notifications through QtDBus when a notification server is on the session bus, else the
-// tray icon's own balloon (QSystemTrayIcon::showMessage, which never goes through D-Bus).
+// tray icon's own balloon (QSystemTrayIcon::showMessage). Freedesktop notices carry an action ("default",
+// "Show tokens") that opens the token window (ActionInvoked): on a desktop with no tray at all (GNOME
+// without the AppIndicator extension) that and a second start of mesign-tray are the ways to the window.
 #pragma once
 
 #include <QObject>
@@ -38,8 +40,15 @@ class Notifier : public QObject {
     // and tests.
     const QVector<Notice>& history() const { return m_history; }
 
+    // Ids the notification server gave our notices (filled as its replies arrive).
+    const QSet<uint>& sentIds() const { return m_sentIds; }
+
   Q_SIGNALS:
     void noticed(const tray::Notice& notice);  // each notice, as decided (before it is shown)
+    void showWindowRequested();                // the user clicked one of our notices or its action
+
+  private Q_SLOTS:
+    void onActionInvoked(uint id, const QString& action);
 
   private:
     void onInserted(const client::TokenStatus& t);
@@ -53,6 +62,7 @@ class Notifier : public QObject {
     bool m_enabled = true;
     QVector<Notice> m_history;
     QSet<QString> m_announced;  // "serial/slot/kind" already told about
+    QSet<uint> m_sentIds;
     bool m_firstReadDone = false;  // the first token list describes what was there, not what came
 };
 

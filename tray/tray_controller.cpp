@@ -29,6 +29,9 @@ TrayController::TrayController(std::unique_ptr<client::Client> client, TraySetti
     m_icon->setContextMenu(m_menu.get());
     m_notifier = std::make_unique<Notifier>(*m_model, m_icon.get());
     m_notifier->setEnabled(m_settings.notifications);
+    connect(m_notifier.get(), &Notifier::showWindowRequested, this, [this] { showWindow(); });
+    // A click on the tray's own balloon (no notification server) opens the window too.
+    connect(m_icon.get(), &QSystemTrayIcon::messageClicked, this, [this] { showWindow(); });
 
     // Everything from the worker arrives queued, on the GUI thread.
     connect(m_worker, &CardWorker::tokensRead, m_model.get(), &TokenModel::setTokens, Qt::QueuedConnection);
@@ -50,11 +53,14 @@ TrayController::TrayController(std::unique_ptr<client::Client> client, TraySetti
     connect(m_icon.get(), &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason r) {
         if (r == QSystemTrayIcon::Trigger || r == QSystemTrayIcon::DoubleClick) showWindow();
     });
+    m_poll.setInterval(std::chrono::minutes(5));
+    connect(&m_poll, &QTimer::timeout, m_worker, &CardWorker::refresh, Qt::QueuedConnection);
     updateIcon();
     rebuildMenu();
 }
 
 TrayController::~TrayController() {
+    m_poll.stop();
     m_watcher->stop();
     m_watcher->wait();
     m_thread.quit();
@@ -67,6 +73,7 @@ void TrayController::start() {
     m_thread.start();
     m_watcher->start();
     QMetaObject::invokeMethod(m_worker, &CardWorker::refresh, Qt::QueuedConnection);
+    m_poll.start();
     m_icon->show();
 }
 
@@ -137,6 +144,10 @@ TokenWindow* TrayController::showWindow() {
     m_window->raise();
     m_window->activateWindow();
     return m_window;
+}
+
+TokenWindow* TrayController::window() const {
+    return m_window.data();
 }
 
 const client::TokenStatus* TrayController::tokenFor(unsigned long slotId) const {

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QThread>
+#include <QTimer>
 #include <memory>
 
 #include "core/client/token_status.h"
@@ -43,8 +44,12 @@ class TrayController : public QObject {
     QMenu& menu() { return *m_menu; }
     const TraySettings& settings() const { return m_settings; }
     void applySettings(const TraySettings& s);
+    // Tokens are also re-read on this period (default 5 minutes): a PIN locked by another program, or a
+    // certificate that enters the warning window while the agent runs, shows without a card event.
+    void setPollInterval(std::chrono::milliseconds interval) { m_poll.setInterval(interval); }
 
     TokenWindow* showWindow();
+    TokenWindow* window() const;  // nullptr until first shown
     PinDialog* openChangePin(unsigned long slotId);
     PinDialog* openUnblockPin(unsigned long slotId);
     EnrollWizard* openEnroll(std::optional<unsigned long> slotId, std::optional<int> keyRef,
@@ -70,6 +75,7 @@ class TrayController : public QObject {
     std::unique_ptr<Notifier> m_notifier;
     QPointer<TokenWindow> m_window;
     QString m_lastError;
+    QTimer m_poll;
 };
 
 }  // namespace tray

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# gui_desktop.sh GUI_TESTS SHOT_DIR — inside tests/integration/pcsc-sandbox.sh: an Xvfb display with trayer
-# as the system tray and a session bus with python3-dbusmock's notification daemon, then the desktop suite
-# of GUI_TESTS (xcb platform). Screenshots land in SHOT_DIR (printed by the tests).
+# gui_desktop.sh GUI_TESTS SHOT_DIR [MODE] — inside tests/integration/pcsc-sandbox.sh: an Xvfb display and a
+# session bus with python3-dbusmock's notification daemon, then suites of GUI_TESTS (xcb platform).
+# MODE xembed (default): trayer as the system tray, the desktop suite; screenshots land in SHOT_DIR.
+# MODE sni: no XEmbed tray; first with no tray at all (TrayNoTrayTest), then with sni_watcher.py as the
+# StatusNotifierWatcher (TraySniTest).
 set -euo pipefail
 GUI_TESTS=$1
 export MESIGN_GUI_SHOTS=$2
+MODE=${3:-xembed}
+HERE=$(cd "$(dirname "$0")" && pwd)
 # The ASan build runs with strict_string_checks=1 (scripts/test-all.sh); libxkbcommon-x11, which Qt's xcb
 # platform calls at start, strndup()s atom names that are not NUL-terminated (legal: strndup stops at n), and
 # the strict check reports that as a heap overflow in the foreign library. Later ASAN_OPTIONS entries win.
 if [ -n "${ASAN_OPTIONS:-}" ]; then export ASAN_OPTIONS="$ASAN_OPTIONS:strict_string_checks=0"; fi
-W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/gui-desktop
+W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/gui-desktop-$MODE
 mkdir -p "$W/run" "$W/config" "$MESIGN_GUI_SHOTS"
 chmod 700 "$W/run"
 export XDG_RUNTIME_DIR=$W/run XDG_CONFIG_HOME=$W/config
@@ -36,30 +40,51 @@ PIDS+=($!)
 for _ in $(seq 100); do [ -s "$W/display" ] && break; sleep 0.05; done
 [ -s "$W/display" ] || fail "Xvfb did not start: $(cat "$W/xvfb.log")"
 export DISPLAY=:$(head -1 "$W/display")
-trayer --edge top --align right --widthtype request --height 24 --SetDockType true --transparent false \
-    >"$W/trayer.log" 2>&1 &
-PIDS+=($!)
-# trayer owns _NET_SYSTEM_TRAY_S0 once it is up.
-for _ in $(seq 100); do
-    xprop -root _NET_SUPPORTING_WM_CHECK >/dev/null 2>&1 || true
-    xdotool search --class trayer >/dev/null 2>&1 && break
-    sleep 0.05
-done
+if [ "$MODE" = xembed ]; then
+    trayer --edge top --align right --widthtype request --height 24 --SetDockType true --transparent false \
+        >"$W/trayer.log" 2>&1 &
+    PIDS+=($!)
+    # trayer owns _NET_SYSTEM_TRAY_S0 once it is up.
+    for _ in $(seq 100); do
+        xprop -root _NET_SUPPORTING_WM_CHECK >/dev/null 2>&1 || true
+        xdotool search --class trayer >/dev/null 2>&1 && break
+        sleep 0.05
+    done
+fi
 
-export MESIGN_NOTIFY_LOG=$W/notify.log
+export MESIGN_NOTIFY_LOG=$W/notify.log MESIGN_SNI_LOG=$W/sni.log MESIGN_SNI_SCRIPT=$HERE/sni_watcher.py MODE
 : >"$MESIGN_NOTIFY_LOG"
+: >"$MESIGN_SNI_LOG"
 export QT_QPA_PLATFORM=xcb
 exec dbus-run-session -- bash -c '
     set -euo pipefail
-    /usr/bin/python3 -m dbusmock --template notification_daemon -l "$MESIGN_NOTIFY_LOG" >"$MESIGN_NOTIFY_LOG.out" 2>&1 &
-    MOCK=$!
-    for _ in $(seq 200); do
+    owned() {
         dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q "boolean true" && break
-        sleep 0.05
-    done
+            org.freedesktop.DBus.NameHasOwner string:$1 2>/dev/null | grep -q "boolean true"
+    }
+    /usr/bin/python3 -m dbusmock --template notification_daemon -l "$MESIGN_NOTIFY_LOG" >"$MESIGN_NOTIFY_LOG.out" 2>&1 &
+    MOCKS=($!)
+    for _ in $(seq 200); do owned org.freedesktop.Notifications && break; sleep 0.05; done
+    # A filter that matches nothing passes in GoogleTest 1.12: insist that the suite ran.
+    suite() {
+        local out r=0
+        out=$("$GUI_TESTS" --gtest_filter="$1.*" 2>&1) || r=$?
+        printf "%s\n" "$out"
+        grep -Eq "^\[==========\] [1-9][0-9]* tests? from" <<<"$out" || { echo "gui_desktop: no $1 test ran" >&2; r=1; }
+        return $r
+    }
+    GUI_TESTS=$0
     rc=0
-    "$0" --gtest_filter="TrayDesktopTest.*" || rc=$?
-    kill $MOCK 2>/dev/null || true
+    if [ "$MODE" = xembed ]; then
+        suite TrayDesktopTest || rc=$?
+    else
+        suite TrayNoTrayTest || rc=$?
+        /usr/bin/python3 "$MESIGN_SNI_SCRIPT" serve "$MESIGN_SNI_LOG" >"$MESIGN_SNI_LOG.out" 2>&1 &
+        MOCKS+=($!)
+        for _ in $(seq 200); do owned org.kde.StatusNotifierWatcher && break; sleep 0.05; done
+        owned org.kde.StatusNotifierWatcher || { echo "sni_watcher.py did not start: $(cat "$MESIGN_SNI_LOG.out")" >&2; rc=1; }
+        suite TraySniTest || rc=$?
+    fi
+    kill "${MOCKS[@]}" 2>/dev/null || true
     exit $rc
 ' "$GUI_TESTS"
