@@ -87,7 +87,11 @@ void Notifier::onUpdated() {
                                 ? tr("PIN locked on %1").arg(TokenModel::tokenTitle(t))
                                 : tr("Certificate needs renewal on %1").arg(TokenModel::tokenTitle(t));
             QString body = TokenModel::attentionText(item);
-            if (kind == Notice::PinLocked) body += tr(": unblock it with the PUK from the token window.");
+            if (kind == Notice::PinLocked)
+                body = client::appKindOf(t.info) == token::AppKind::OpenPgp
+                           ? tr("%1: unblock it with the admin PIN or the resetting code from the token window.")
+                                 .arg(body)
+                           : tr("%1: unblock it with the PUK from the token window.").arg(body);
             emitNotice({kind, title, body});
         }
     }

@@ -13,6 +13,7 @@
 #include "tests/gui/gui_fixture.h"
 #include "tray/pin_dialog.h"
 #include "tray/single_instance.h"
+#include "tray/token_window.h"
 #include "tray/tray_icons.h"
 
 namespace guitest {
@@ -170,6 +171,32 @@ TEST(TrayTranslationTest, EnglishPluralForms) {
     QCoreApplication::removeTranslator(&en);
     EXPECT_EQ(tray::TokenModel::attentionText(expiring),
               QStringLiteral("certificate in slot 9C expires in 12 day(s)"));
+}
+
+// German, loaded the way mesign-tray loads it (QLocale de_DE): visible strings and a plural form.
+TEST(TrayTranslationTest, GermanForTheGermanLocale) {
+    QTranslator de;
+    ASSERT_TRUE(de.load(QLocale(QStringLiteral("de_DE")), QStringLiteral("mesign-tray"), QStringLiteral("_"),
+                        QStringLiteral(MESIGN_TRAY_QM_DIR)))
+        << "no mesign-tray_de.qm in " << MESIGN_TRAY_QM_DIR;
+    EXPECT_TRUE(de.filePath().endsWith(QStringLiteral("mesign-tray_de.qm"))) << de.filePath().toStdString();
+    ASSERT_TRUE(QCoreApplication::installTranslator(&de));
+    client::AttentionItem expiring{client::Attention::CertExpiring, "9C", 1};
+    EXPECT_EQ(tray::TokenModel::attentionText(expiring),
+              QStringLiteral("Zertifikat in Steckplatz 9C läuft in 1 Tag ab"));
+    expiring.days = 12;
+    EXPECT_EQ(tray::TokenModel::attentionText(expiring),
+              QStringLiteral("Zertifikat in Steckplatz 9C läuft in 12 Tagen ab"));
+    EXPECT_EQ(tray::trayStateText(tray::TrayState::PinLocked), QStringLiteral("PIN gesperrt"));
+    tray::TokenModel model;
+    EXPECT_EQ(model.headerData(tray::TokenModel::ColSlot, Qt::Horizontal).toString(),
+              QStringLiteral("Seriennummer / Steckplatz"));
+    {
+        tray::TokenWindow window(model);
+        EXPECT_TRUE(window.detailsText().contains(QStringLiteral("Kein Token"))) << window.detailsText().toStdString();
+    }
+    QCoreApplication::removeTranslator(&de);
+    EXPECT_EQ(tray::trayStateText(tray::TrayState::PinLocked), QStringLiteral("PIN locked"));
 }
 
 class TrayPinTest : public TrayFixture {};

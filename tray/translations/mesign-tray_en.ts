@@ -4,7 +4,7 @@
 <context>
     <name>tray::EnrollWizard</name>
     <message numerus="yes">
-        <location filename="../enroll_wizard.cpp" line="54"/>
+        <location filename="../enroll_wizard.cpp" line="+45"/>
         <source>Wrong PIN: %n tries left.</source>
         <translation>
             <numerusform>Wrong PIN: %n try left.</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>tray::PinDialog</name>
     <message numerus="yes">
-        <location filename="../pin_dialog.cpp" line="30"/>
+        <location filename="../pin_dialog.cpp" line="+30"/>
         <source>Wrong %1: %n tries left.</source>
         <translation>
             <numerusform>Wrong %1: %n try left.</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../pin_dialog.cpp" line="103"/>
+        <location line="+103"/>
         <source>%1: %n tries left</source>
         <translation>
             <numerusform>%1: %n try left</numerusform>
@@ -34,7 +34,7 @@
 <context>
     <name>tray::TokenModel</name>
     <message numerus="yes">
-        <location filename="../token_model.cpp" line="29"/>
+        <location filename="../token_model.cpp" line="+31"/>
         <source>%n tries left</source>
         <translation>
             <numerusform>%n try left</numerusform>
@@ -42,7 +42,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../token_model.cpp" line="174"/>
+        <location line="+165"/>
         <source>expires in %n day(s)</source>
         <translation>
             <numerusform>expires in %n day</numerusform>
@@ -50,7 +50,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../token_model.cpp" line="191"/>
+        <location line="+21"/>
         <source>certificate in slot %1 expires in %n day(s)</source>
         <translation>
             <numerusform>certificate in slot %1 expires in %n day</numerusform>
@@ -61,7 +61,7 @@
 <context>
     <name>tray::TokenWindow</name>
     <message numerus="yes">
-        <location filename="../token_window.cpp" line="116"/>
+        <location filename="../token_window.cpp" line="+119"/>
         <source>%n token(s) — %1</source>
         <translation>
             <numerusform>%n token — %1</numerusform>
@@ -69,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../token_window.cpp" line="199"/>
+        <location line="+87"/>
         <source> — &lt;b&gt;expires in %n day(s)&lt;/b&gt;</source>
         <translation>
             <numerusform> — &lt;b&gt;expires in %n day&lt;/b&gt;</numerusform>
