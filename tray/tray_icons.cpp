@@ -38,7 +38,8 @@ QColor stateColor(TrayState s) {
             return QColor(0xe0, 0xa8, 0x00);
         case TrayState::ActionNeeded:
             return QColor(0xe6, 0x6b, 0x00);
-        case TrayState::PinFinalTry:
+        case TrayState::PinFinalTry:  // orange padlock: one try left; red padlock: locked
+            return QColor(0xd9, 0x4f, 0x00);
         case TrayState::CertExpired:
         case TrayState::PinLocked:
             return QColor(0xcc, 0x22, 0x22);
