@@ -272,17 +272,9 @@ const std::vector<OptionSpec> kImportOptions = {{"slot", true},         {"mgmt-k
                                                 {"mgmt-key-value", true}, {"admin-pin-fd", true},
                                                 {"admin-pin-value", true}};
 
-int run(const Args& argv, const std::vector<OptionSpec>& specs, const char* help, CliStatus (*fn)(const ParsedArgs&)) {
-    auto args = parseArgs(argv, specs);
-    if (!args) return report(args.error());
-    if (args->help) return std::fputs(help, stdout), kExitOk;
-    auto s = fn(*args);
-    return s ? kExitOk : report(s.error());
-}
-
 }  // namespace
 
-int runEnroll(const Args& args) { return run(args, kEnrollOptions, kEnrollHelp, enroll); }
-int runImportCert(const Args& args) { return run(args, kImportOptions, kImportHelp, importCert); }
+int runEnroll(const Args& args) { return runSubcommand(args, kEnrollOptions, kEnrollHelp, enroll); }
+int runImportCert(const Args& args) { return runSubcommand(args, kImportOptions, kImportHelp, importCert); }
 
 }  // namespace cli

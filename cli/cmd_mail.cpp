@@ -70,6 +70,18 @@ const char* kVerifyHelp =
     "of the document given as input, against the CA certificates in FILE (else the system's trust store);\n"
     "writes the signed content to --out (default: discarded) and the signer to stderr.\n";
 
+// A CMS structure in DER, else PEM (the BIO rewinds: a file, or inputBio's memory).
+CmsPtr readCms(BIO* b) {
+    CmsPtr cms(d2i_CMS_bio(b, nullptr));
+    if (!cms) {
+        BIO_reset(b);
+        ERR_clear_error();
+        cms.reset(PEM_read_bio_CMS(b, nullptr, nullptr, nullptr));
+    }
+    ERR_clear_error();
+    return cms;
+}
+
 // A multipart/signed or application/pkcs7-mime signed-data entity (what sign-mail writes, encrypted or not).
 bool isSignedMail(std::string_view mail) {
     BioPtr b(BIO_new_mem_buf(mail.data(), static_cast<int>(mail.size())));
@@ -251,12 +263,7 @@ CliStatus encryptDoc(const ParsedArgs& args) {
 CliStatus decryptDoc(const ParsedArgs& args) {
     auto in = inputBio(args);
     if (!in) return std::unexpected(in.error());
-    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(d2i_CMS_bio(in->get(), nullptr));
-    if (!cms) {
-        BIO_reset(in->get());
-        ERR_clear_error();
-        cms.reset(PEM_read_bio_CMS(in->get(), nullptr, nullptr, nullptr));
-    }
+    CmsPtr cms = readCms(in->get());
     if (!cms) return cliFail(kExitFailed, "not a CMS encrypted document (DER or PEM)");
     auto sk = openSlotKey(args, "9d");
     if (!sk) return std::unexpected(sk.error());
@@ -272,12 +279,7 @@ CliStatus decryptDoc(const ParsedArgs& args) {
 CliResult<std::unique_ptr<CMS_ContentInfo, CmsFree>> readDetached(const std::string& path) {
     BioPtr b(BIO_new_file(path.c_str(), "rb"));
     if (!b) return cliFail(kExitFailed, "cannot read " + path + ": " + std::strerror(errno));
-    std::unique_ptr<CMS_ContentInfo, CmsFree> cms(d2i_CMS_bio(b.get(), nullptr));
-    if (!cms) {
-        BIO_reset(b.get());
-        ERR_clear_error();
-        cms.reset(PEM_read_bio_CMS(b.get(), nullptr, nullptr, nullptr));
-    }
+    CmsPtr cms = readCms(b.get());
     if (!cms) return cliFail(kExitFailed, path + ": not a CMS signature (DER or PEM)");
     return cms;
 }
@@ -336,21 +338,13 @@ const std::vector<OptionSpec> kEncryptOptions = {{"slot", true}, {"recipient", t
                                                  {"out", true},  {"pem", false}};
 const std::vector<OptionSpec> kVerifyOptions = {{"ca", true}, {"in", true}, {"out", true}, {"signature", true}};
 
-int run(const Args& argv, const std::vector<OptionSpec>& specs, const char* help, CliStatus (*fn)(const ParsedArgs&)) {
-    auto args = parseArgs(argv, specs);
-    if (!args) return report(args.error());
-    if (args->help) return std::fputs(help, stdout), kExitOk;
-    auto s = fn(*args);
-    return s ? kExitOk : report(s.error());
-}
-
 }  // namespace
 
-int runSignMail(const Args& args) { return run(args, kSignOptions, kSignHelp, signMail); }
-int runSignDoc(const Args& args) { return run(args, kSignDocOptions, kSignDocHelp, signDoc); }
-int runDecryptMail(const Args& args) { return run(args, kDecryptOptions, kDecryptHelp, decryptMail); }
-int runEncryptDoc(const Args& args) { return run(args, kEncryptOptions, kEncryptDocHelp, encryptDoc); }
-int runDecryptDoc(const Args& args) { return run(args, kDecryptOptions, kDecryptDocHelp, decryptDoc); }
-int runVerify(const Args& args) { return run(args, kVerifyOptions, kVerifyHelp, verify); }
+int runSignMail(const Args& args) { return runSubcommand(args, kSignOptions, kSignHelp, signMail); }
+int runSignDoc(const Args& args) { return runSubcommand(args, kSignDocOptions, kSignDocHelp, signDoc); }
+int runDecryptMail(const Args& args) { return runSubcommand(args, kDecryptOptions, kDecryptHelp, decryptMail); }
+int runEncryptDoc(const Args& args) { return runSubcommand(args, kEncryptOptions, kEncryptDocHelp, encryptDoc); }
+int runDecryptDoc(const Args& args) { return runSubcommand(args, kDecryptOptions, kDecryptDocHelp, decryptDoc); }
+int runVerify(const Args& args) { return runSubcommand(args, kVerifyOptions, kVerifyHelp, verify); }
 
 }  // namespace cli

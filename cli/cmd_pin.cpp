@@ -82,17 +82,9 @@ CliStatus unblockPin(const ParsedArgs& args) {
     return {};
 }
 
-int run(const Args& argv, const char* help, CliStatus (*fn)(const ParsedArgs&)) {
-    auto args = parseArgs(argv, kPinOptions);
-    if (!args) return report(args.error());
-    if (args->help) return std::fputs(help, stdout), kExitOk;
-    auto s = fn(*args);
-    return s ? kExitOk : report(s.error());
-}
-
 }  // namespace
 
-int runChangePin(const Args& args) { return run(args, kChangeHelp, changePin); }
-int runUnblockPin(const Args& args) { return run(args, kUnblockHelp, unblockPin); }
+int runChangePin(const Args& args) { return runSubcommand(args, kPinOptions, kChangeHelp, changePin); }
+int runUnblockPin(const Args& args) { return runSubcommand(args, kPinOptions, kUnblockHelp, unblockPin); }
 
 }  // namespace cli

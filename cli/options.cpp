@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+
+#include "cli/commands.h"
 
 namespace cli {
 
@@ -67,6 +70,15 @@ CliResult<ParsedArgs> parseArgs(const std::vector<std::string>& args, const std:
         }
     }
     return out;
+}
+
+int runSubcommand(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs, const char* help,
+                  CliStatus (*fn)(const ParsedArgs&)) {
+    auto parsed = parseArgs(args, specs);
+    if (!parsed) return report(parsed.error());
+    if (parsed->help) return std::fputs(help, stdout), kExitOk;
+    auto s = fn(*parsed);
+    return s ? kExitOk : report(s.error());
 }
 
 }  // namespace cli

@@ -33,4 +33,9 @@ struct ParsedArgs {
 
 CliResult<ParsedArgs> parseArgs(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
 
+// What every subcommand's entry point does: parse `args` by `specs`, print `help` for --help, else run `fn`;
+// returns the exit code (an error's message printed to stderr).
+int runSubcommand(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs, const char* help,
+                  CliStatus (*fn)(const ParsedArgs&));
+
 }  // namespace cli
