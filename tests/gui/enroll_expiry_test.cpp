@@ -142,8 +142,18 @@ TEST_F(TrayEnrollTest, WizardEndToEnd) {
     EXPECT_TRUE(details.contains(QStringLiteral("CN=Gui Test CA"))) << details.toStdString();
     EXPECT_TRUE(details.contains(QStringLiteral("digital signature, key encipherment")))
         << details.toStdString();
+    // Slot, key type and size, and the validity period, on demand (the selected row).
+    EXPECT_TRUE(details.contains(QStringLiteral("Slot 9A"))) << details.toStdString();
+    EXPECT_TRUE(details.contains(QStringLiteral("Key: RSA-2048, 2048 bits"))) << details.toStdString();
+    EXPECT_TRUE(details.contains(QStringLiteral("CN=Gui Test User"))) << details.toStdString();
+    EXPECT_TRUE(details.contains(QStringLiteral("Valid: "))) << details.toStdString();
     EXPECT_TRUE(win->exportSelected(QString::fromStdString(path("exported.pem").string())));
     sh("openssl x509 -in exported.pem -outform DER | cmp - user.der");
+    win->selectToken(0, -1);  // the token row: label, serial, application, tries
+    const QString tokenDetails = win->detailsText();
+    EXPECT_TRUE(tokenDetails.contains(QString::fromStdString("Serial: " + t.info.serial))) << tokenDetails.toStdString();
+    EXPECT_TRUE(tokenDetails.contains(QStringLiteral("Application: PIV"))) << tokenDetails.toStdString();
+    EXPECT_TRUE(tokenDetails.contains(QStringLiteral("PIN: 3 tries left"))) << tokenDetails.toStdString();
 }
 
 // A PIV card that holds an RSA-3072 key (the virtual card makes them, as a YubiKey 5.7 does) reports RSA

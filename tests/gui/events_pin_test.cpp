@@ -135,8 +135,15 @@ TEST_F(TrayEventsTest, TokensPresentAtStartAreNotAnnouncedButTheirTroubleIs) {
     ASSERT_TRUE(waitFor([&] { return count(Notice::Removed) == 1; }, 5000));
     const auto& removed = c.notifier().history().back();
     EXPECT_TRUE(removed.body.contains(QStringLiteral("Start Holder"))) << removed.body.toStdString();
-    insertCard();
+    insertCard();  // the same card (same state file) back in the reader
     ASSERT_TRUE(waitFor([&] { return count(Notice::Inserted) == 1; }, 5000));
+    const auto inserted = std::find_if(c.notifier().history().begin(), c.notifier().history().end(),
+                                       [](const Notice& n) { return n.kind == Notice::Inserted; });
+    EXPECT_TRUE(inserted->body.contains(QStringLiteral("Start Holder"))) << inserted->body.toStdString();
+    EXPECT_TRUE(inserted->title.contains(QString::fromStdString(c.model().tokens().at(0).info.label)))
+        << inserted->title.toStdString();
+    // Its trouble is told again after it came back.
+    EXPECT_TRUE(waitFor([&] { return count(Notice::PinLocked) == 2; }, 5000));
 }
 
 TEST(TraySingleInstanceTest, SecondStartAsksTheFirstToShow) {
