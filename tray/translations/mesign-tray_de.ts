@@ -326,12 +326,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+91"/>
+        <location line="+93"/>
         <source>The new PIN must be %1.</source>
         <translation>Die neue PIN muss %1 sein.</translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="-66"/>
         <source>Unblock with:</source>
         <translation>Entsperren mit:</translation>
     </message>
@@ -342,12 +342,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>%1:</source>
         <translation>%1:</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-27"/>
         <source>New PIN:</source>
         <translation>Neue PIN:</translation>
     </message>
@@ -357,7 +357,12 @@
         <translation>Neue PIN wiederholen:</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
+        <source>The PIN is locked: unblock it with the admin PIN or the resetting code instead.</source>
+        <translation>Die PIN ist gesperrt: Entsperren Sie sie stattdessen mit der Admin-PIN oder dem Rücksetzcode.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The PIN is locked: unblock it with the PUK instead.</source>
         <translation>Die PIN ist gesperrt: Entsperren Sie sie stattdessen mit der PUK.</translation>
     </message>
@@ -824,7 +829,7 @@
 <context>
     <name>tray::TrayIcon</name>
     <message>
-        <location filename="../tray_icons.cpp" line="+122"/>
+        <location filename="../tray_icons.cpp" line="+123"/>
         <source>No token</source>
         <translation>Kein Token</translation>
     </message>

@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+103"/>
+        <location line="+105"/>
         <source>%1: %n tries left</source>
         <translation>
             <numerusform>%1: %n try left</numerusform>

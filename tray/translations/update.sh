@@ -4,7 +4,8 @@
 # "tray::TokenModel" (and trayStateText() translates in "tray::TrayIcon", which lupdate files under "tray"),
 # so the names are taken back to lupdate's form before it runs and set right again after. English holds only
 # the plural forms (-pluralonly); every other language holds every string. Then translate the new entries
-# (linguist, or by hand: type="unfinished" marks them) and rebuild (lrelease runs in the build).
+# (linguist, or by hand: type="unfinished" marks them) and rebuild (lrelease runs in the build). lupdate 6.4
+# warns "Qualifying with unknown namespace/class" for member definitions inside namespace tray: harmless.
 set -euo pipefail
 cd "$(dirname "$0")"
 LUPDATE=${LUPDATE:-/usr/lib/qt6/bin/lupdate}
@@ -16,6 +17,6 @@ for ts in mesign-tray_*.ts; do
     extra=()
     [ "$lang" = en ] && extra=(-pluralonly)
     sed -i "$to_lupdate" "$ts"
-    "$LUPDATE" -locations relative -no-obsolete "${extra[@]}" ../*.cpp ../*.h -ts "$ts" -target-language "$lang"
+    "$LUPDATE" -locations relative -no-obsolete "${extra[@]}" ../*.h ../*.cpp -ts "$ts"
     sed -i "$to_qt" "$ts"
 done
