@@ -25,6 +25,7 @@ PACKAGES=(
   gnutls-bin python3-pykcs11 # p11tool and PyKCS11, real clients in tests/interop_p11
   libp11-dev                 # cli/ (mesign-token): CSRs and CMS with token keys through libp11
   g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64  # minidriver/cross-build.sh: the Windows DLL
+  libz-mingw-w64-dev wine64  # the DLL's zlib (gzip'd PIV certificates); tests/minidriver/wine
   libpodofo-dev              # cli/: PDF signatures (the CMS comes from OpenSSL)
   udev umockdev              # udev/: udevadm checks the generated rules against a mocked device
   dpkg-dev fakeroot file     # CPack's .deb generator (dpkg-shlibdeps) and its checks

@@ -1,8 +1,7 @@
 // PivCard: selection and the command plumbing shared by the other piv_card_*.cpp files.
 #include "card-apps/piv/piv_card.h"
 
-#include <openssl/rand.h>
-
+#include "card-apps/piv/piv_crypto.h"
 #include "core/apdu/status_words.h"
 #include "core/base/log.h"
 
@@ -11,15 +10,7 @@ namespace piv {
 using core::Errc;
 using core::fail;
 
-namespace {
-core::Status opensslRandom(std::span<uint8_t> out) {
-    if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1)
-        return fail(Errc::Crypto, "random number generator failed");
-    return {};
-}
-}  // namespace
-
-PivCard::PivCard(apdu::Channel& channel) : m_channel(channel), m_random(opensslRandom) {}
+PivCard::PivCard(apdu::Channel& channel) : m_channel(channel), m_random(systemRandom) {}
 
 core::Result<SelectInfo> PivCard::select() {
     apdu::Command cmd(0x00, ins::kSelect, 0x04, 0x00, Bytes(kAidTruncated.begin(), kAidTruncated.end()), 256);

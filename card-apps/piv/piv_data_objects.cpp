@@ -1,12 +1,6 @@
 #include "card-apps/piv/piv_data_objects.h"
 
-#include <algorithm>
 #include <array>
-#include <string>
-
-#include <openssl/asn1.h>
-#include <openssl/crypto.h>
-#include <openssl/objects.h>
 
 namespace piv {
 namespace {
@@ -42,29 +36,6 @@ std::span<const DataObjectSpec> dataObjectSpecs() {
 const DataObjectSpec* findDataObject(uint32_t tag) {
     for (const DataObjectSpec& s : kSpecs)
         if (s.tag == tag) return &s;
-    return nullptr;
-}
-
-core::Bytes dataObjectOid(const DataObjectSpec& spec) {
-    if (spec.oid.empty()) return {};
-    const std::string text(spec.oid);
-    ASN1_OBJECT* obj = OBJ_txt2obj(text.c_str(), 1);  // 1: dotted numbers only, no names
-    if (!obj) return {};
-    unsigned char* der = nullptr;
-    const int n = i2d_ASN1_OBJECT(obj, &der);
-    core::Bytes out;
-    if (n > 0) out.assign(der, der + n);
-    OPENSSL_free(der);
-    ASN1_OBJECT_free(obj);
-    return out;
-}
-
-const DataObjectSpec* findDataObjectByOid(core::ByteView der) {
-    if (der.empty()) return nullptr;
-    for (const DataObjectSpec& s : kSpecs) {
-        const core::Bytes oid = dataObjectOid(s);
-        if (!oid.empty() && std::equal(der.begin(), der.end(), oid.begin(), oid.end())) return &s;
-    }
     return nullptr;
 }
 

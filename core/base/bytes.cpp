@@ -1,6 +1,10 @@
 #include "core/base/bytes.h"
 
+#ifdef _WIN32
+#include <windows.h>  // SecureZeroMemory (the Windows minidriver DLL has no OpenSSL)
+#else
 #include <openssl/crypto.h>
+#endif
 
 #include <atomic>
 #include <stdexcept>
@@ -20,9 +24,13 @@ int hexValue(char c) {
 
 void setWipeObserver(WipeObserver obs) { g_wipeObserver.store(obs); }
 
-// OPENSSL_cleanse cannot be optimised away, unlike a plain memset before free.
+// OPENSSL_cleanse / SecureZeroMemory cannot be optimised away, unlike a plain memset before free.
 void secureWipe(void* p, std::size_t n) {
+#ifdef _WIN32
+    if (p && n) SecureZeroMemory(p, n);
+#else
     if (p && n) OPENSSL_cleanse(p, n);
+#endif
 }
 
 void notifyWiped(const void* p, std::size_t n) {

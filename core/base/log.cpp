@@ -101,7 +101,8 @@ void write(std::string_view category, Level level, std::string_view message) {
     timeval tv{};
     gettimeofday(&tv, nullptr);
     tm t{};
-    localtime_r(&tv.tv_sec, &t);
+    const time_t secs = tv.tv_sec;  // timeval's tv_sec is a 32-bit long on Windows (the minidriver DLL)
+    localtime_r(&secs, &t);
     char stamp[32];
     std::snprintf(stamp, sizeof stamp, "%02d:%02d:%02d.%03ld", t.tm_hour, t.tm_min, t.tm_sec,
                   static_cast<long>(tv.tv_usec / 1000));

@@ -1,13 +1,30 @@
-// openCard() for the Windows DLL. card-apps/piv links OpenSSL, which Debian cannot provide for Windows,
-// so the DLL has no card driver yet: CardAcquireContext validates its arguments and then reports the
-// card as unsupported. Next step: build card-apps/piv without its OpenSSL parts (management key 3DES via
-// BCrypt, SPKI from the portable DER reader) and use it here exactly as md_card_open_piv.cpp does.
+// openCard() for the Windows DLL: the same PIV driver over the caller's SCARDHANDLE as the Linux build
+// (md_card_open_piv.cpp), built without OpenSSL (see CMakeLists.txt).
+#include "card-apps/piv/piv_application.h"
 #include "minidriver/md_context.h"
+#include "minidriver/scard_handle_transport.h"
 
 namespace md {
+namespace {
 
-core::Result<std::unique_ptr<Card>> openCard(SCARDCONTEXT, SCARDHANDLE) {
-    return core::fail(core::Errc::NotSupported, "no card driver in the Windows build yet");
+class PivCardHandle final : public Card {
+public:
+    explicit PivCardHandle(SCARDHANDLE h) : m_transport(h), m_app(m_transport) {}
+    cardapp::CardApplication& app() override { return m_app; }
+    transport::Transport& rawTransport() override { return m_transport; }
+    LONG lastPcscError() const override { return m_transport.lastError(); }
+
+private:
+    ScardHandleTransport m_transport;
+    piv::PivApplication m_app;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Card>> openCard(SCARDCONTEXT, SCARDHANDLE handle) {
+    auto card = std::make_unique<PivCardHandle>(handle);
+    if (auto st = card->app().select(); !st) return std::unexpected(st.error());
+    return std::unique_ptr<Card>(std::move(card));
 }
 
 }  // namespace md
