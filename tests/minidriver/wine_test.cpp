@@ -1,0 +1,269 @@
+// The cross-built mesign-minidriver.dll under wine64 (Debian 12: Wine 8, whose winscard.dll is a stub).
+// End to end: md_probe.exe (tests/minidriver/wine) loads the real DLL; a test-only winscard.dll forwards
+// its SCard* calls over 127.0.0.1 to the bridge on this process's thread (wine/winscard_bridge.h), which
+// calls pcsc-lite against the sandbox's virtual card. What the DLL reads must equal what the native build
+// reads from the same card, and its signatures must verify with OpenSSL against the card's certificates.
+// Smoke: with Wine's own winscard the DLL loads and CardAcquireContext fails cleanly.
+// The Wine prefix (wineboot, ~20 s) is made once per suite in the sandbox's scratch directory.
+#include <openssl/x509.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+
+#include "card-apps/piv/management_key.h"
+#include "card-apps/piv/piv_application.h"
+#include "core/transport/pcsc_transport.h"
+#include "tests/minidriver/minidriver_fixture.h"
+#include "tests/minidriver/wine/winscard_bridge.h"
+
+namespace mdtest {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr DWORD kOk = SCARD_S_SUCCESS;
+
+std::filesystem::path g_prefix;  // WINEPREFIX shared by the suite
+std::string g_prefixError;
+
+std::string wine64() { return MESIGN_WINE64; }
+std::filesystem::path mingwDir() { return MESIGN_MINGW_BUILD_DIR; }
+
+// A Linux path as Wine's Z: drive sees it.
+std::string winePath(const std::filesystem::path& p) {
+    std::string s = "Z:" + p.string();
+    for (char& c : s)
+        if (c == '/') c = '\\';
+    return s;
+}
+
+std::vector<std::string> wineEnv(const std::string& overrides) {
+    return {"WINEPREFIX=" + g_prefix.string(), "WINEDEBUG=-all", "DISPLAY=", "WINEDLLOVERRIDES=" + overrides};
+}
+
+// md_probe's `name=value` lines.
+std::map<std::string, std::string> parse(const std::string& out) {
+    std::map<std::string, std::string> m;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (auto eq = line.find('='); eq != std::string::npos) m[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return m;
+}
+
+std::string hex(ByteView b) {
+    std::string s = core::toHex(b);
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+Bytes unhex(const std::string& s) {
+    Bytes out;
+    EXPECT_TRUE(core::fromHex(s, out)) << s;
+    return out;
+}
+
+// DER SPKI of a DER certificate, with OpenSSL.
+Bytes certificateSpki(ByteView cert) {
+    const unsigned char* p = cert.data();
+    X509* x = d2i_X509(nullptr, &p, long(cert.size()));
+    if (!x) return {};
+    unsigned char* der = nullptr;
+    const int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
+    Bytes out(der, der + (n > 0 ? n : 0));
+    OPENSSL_free(der);
+    X509_free(x);
+    return out;
+}
+
+class MinidriverWineTest : public MinidriverTest {
+protected:
+    static void SetUpTestSuite() {
+        if (!std::filesystem::exists(wine64())) {
+            g_prefixError = wine64() + " not found: install wine64 (scripts/install-deps.sh)";
+            return;
+        }
+        const char* scratch = std::getenv("MESIGN_SANDBOX_DIR");
+        g_prefix = std::filesystem::path(scratch ? scratch : "/tmp") / "wineprefix";
+        const auto t0 = std::chrono::steady_clock::now();
+        itest::CommandOptions o;
+        o.timeout = 240s;
+        o.extraEnv = wineEnv("");
+        auto r = itest::runCommand({wine64(), "wineboot", "-i"}, o);
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        std::printf("wineboot -i: %lld ms (exit %d)\n", static_cast<long long>(ms.count()), r.exitCode);
+        if (r.exitCode != 0) g_prefixError = "wineboot failed: " + r.describe();
+    }
+    static void TearDownTestSuite() {
+        if (g_prefix.empty()) return;
+        itest::CommandOptions o;
+        o.timeout = 30s;
+        o.extraEnv = wineEnv("");
+        itest::runCommand({std::filesystem::path(wine64()).replace_filename("wineserver64").string(), "-k"}, o);
+        std::error_code ec;
+        std::filesystem::remove_all(g_prefix, ec);
+    }
+
+    void SetUp() override {
+        MinidriverTest::SetUp();
+        if (HasFatalFailure()) return;
+        ASSERT_TRUE(g_prefixError.empty()) << g_prefixError;
+        for (const char* f : {"mesign-minidriver.dll", "wine/md_probe.exe", "wine/winscard.dll"})
+            ASSERT_TRUE(std::filesystem::exists(mingwDir() / f))
+                << (mingwDir() / f) << " missing: run minidriver/cross-build.sh (ctest minidriver.cross-build)";
+    }
+
+    // A key without a certificate: the driver learns its public key from GET METADATA's 7F49-style
+    // template (piv_public_key.h, in the DLL the DER/CNG version with its on-curve check).
+    Bytes generateOnly(uint8_t slot, cardapp::KeyAlgorithm alg) {
+        auto ctx = transport::PcscContext::establish();
+        EXPECT_TRUE(ctx);
+        if (!ctx) return {};
+        auto t = transport::PcscTransport::connect(*ctx, reader());
+        EXPECT_TRUE(t);
+        if (!t) return {};
+        piv::PivApplication app(**t);
+        auto admin = app.authenticateAdmin(ByteView(piv::kDefaultManagementKey));
+        EXPECT_TRUE(admin) << admin.error().describe();
+        auto info = app.generateKey(slot, alg);
+        EXPECT_TRUE(info) << info.error().describe();
+        return info ? info->publicKeyInfo : Bytes{};
+    }
+
+    itest::CommandResult probe(const std::vector<std::string>& args, const std::string& overrides,
+                               const std::vector<std::string>& env = {}) {
+        std::vector<std::string> argv = {wine64(), (mingwDir() / "wine/md_probe.exe").string()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        itest::CommandOptions o;
+        o.timeout = 120s;
+        o.extraEnv = wineEnv(overrides);
+        o.extraEnv.insert(o.extraEnv.end(), env.begin(), env.end());
+        o.workDir = dir();
+        return itest::runCommand(argv, o);
+    }
+    std::string dllPath() const { return winePath(mingwDir() / "mesign-minidriver.dll"); }
+};
+
+std::string rc(DWORD v) {
+    char b[16];
+    std::snprintf(b, sizeof b, "%08lx", static_cast<unsigned long>(v));
+    return b;
+}
+
+TEST_F(MinidriverWineTest, RealDllReadsAsNativeAndSignsThroughForwardedWinscard) {
+    const Bytes rsaSpki = provision(0x9A, cardapp::KeyAlgorithm::Rsa2048, "auth");
+    const Bytes ecSpki = provision(0x9E, cardapp::KeyAlgorithm::EcP256, "cardauth");
+    ASSERT_FALSE(rsaSpki.empty());
+    ASSERT_FALSE(ecSpki.empty());
+    ASSERT_FALSE(generateOnly(0x9C, cardapp::KeyAlgorithm::EcP384).empty());
+    ASSERT_NO_FATAL_FAILURE(dropSecurityStatus());
+
+    // What the native build of the same driver reads from this card.
+    ASSERT_NO_FATAL_FAILURE(acquire());
+    Bytes cardid, cardcf, cmap, kxc00;
+    ASSERT_EQ(readCardFile(nullptr, "cardid", cardid), kOk);
+    ASSERT_EQ(readCardFile(nullptr, "cardcf", cardcf), kOk);
+    ASSERT_EQ(readCardFile("mscp", "cmapfile", cmap), kOk);
+    ASSERT_EQ(readCardFile("mscp", "kxc00", kxc00), kOk);
+    CONTAINER_INFO rsaInfo{}, ecInfo{}, p384Info{};
+    ASSERT_EQ(m_data.pfnCardGetContainerInfo(&m_data, 0, 0, &rsaInfo), kOk);
+    ASSERT_EQ(m_data.pfnCardGetContainerInfo(&m_data, 3, 0, &ecInfo), kOk);
+    ASSERT_EQ(m_data.pfnCardGetContainerInfo(&m_data, 1, 0, &p384Info), kOk);
+    const Bytes p384Blob(p384Info.pbSigPublicKey, p384Info.pbSigPublicKey + p384Info.cbSigPublicKey);
+    m_data.pfnCspFree(p384Info.pbSigPublicKey);
+    ASSERT_EQ(p384Blob.size(), 8u + 96u);  // ECS3 header + X || Y
+    const Bytes rsaBlob(rsaInfo.pbKeyExPublicKey, rsaInfo.pbKeyExPublicKey + rsaInfo.cbKeyExPublicKey);
+    const Bytes ecBlob(ecInfo.pbSigPublicKey, ecInfo.pbSigPublicKey + ecInfo.cbSigPublicKey);
+    m_data.pfnCspFree(rsaInfo.pbKeyExPublicKey);
+    m_data.pfnCspFree(ecInfo.pbSigPublicKey);
+    ASSERT_EQ(authenticate("123456"), kOk);
+    Bytes hash = sha256(Bytes{'w', 'i', 'n', 'e'});
+    CARD_SIGNING_INFO si{};
+    si.dwVersion = CARD_SIGNING_INFO_CURRENT_VERSION;
+    si.bContainerIndex = 0;
+    si.dwKeySpec = AT_KEYEXCHANGE;
+    si.aiHashAlg = CALG_SHA_256;
+    si.pbData = hash.data();
+    si.cbData = DWORD(hash.size());
+    ASSERT_EQ(m_data.pfnCardSignData(&m_data, &si), kOk);
+    const Bytes nativeRsaSig(si.pbSignedData, si.pbSignedData + si.cbSignedData);
+    m_data.pfnCspFree(si.pbSignedData);
+    release();
+    ASSERT_EQ(SCardEndTransaction(m_card, SCARD_LEAVE_CARD), SCARD_S_SUCCESS);
+    m_inTransaction = false;
+    ASSERT_NO_FATAL_FAILURE(dropSecurityStatus());
+
+    wirescard::Bridge bridge;
+    const uint16_t port = bridge.start();
+    ASSERT_NE(port, 0) << bridge.error();
+    const auto r = probe({"e2e", dllPath(), reader(), "123456", hex(hash)}, "winscard=n",
+                         {"MESIGN_WINSCARD_BRIDGE_PORT=" + std::to_string(port)});
+    bridge.stop();
+    ASSERT_EQ(r.exitCode, 0) << r.describe();
+    const auto out = parse(r.out);
+    EXPECT_GT(bridge.requests(), 10u) << "the probe's SCard calls did not go through the forwarding winscard.dll";
+
+    for (const char* call : {"establish", "listreaders", "connect", "status", "begintransaction", "acquire",
+                             "cardid.rc", "cardcf.rc", "cmapfile.rc", "kxc00.rc", "ksc03.rc", "container0.rc",
+                             "container3.rc", "container1.rc", "capabilities.rc", "guid.rc", "pin", "sign.rsa.rc", "sign.ec.rc",
+                             "deletecontext", "endtransaction", "disconnect", "release"})
+        EXPECT_EQ(out.count(call) ? out.at(call) : "(missing)", rc(kOk)) << call << "\n" << r.describe();
+    EXPECT_NE(r.out.find("reader=" + reader() + "\r\n"), std::string::npos) << "SCardListReadersA: " << r.out;
+    EXPECT_EQ(out.count("atr") ? out.at("atr") : "", hex(m_atr));
+    EXPECT_EQ(out.count("getprocaddress") ? out.at("getprocaddress") : "", "1");
+    EXPECT_EQ(out.count("version") ? out.at("version") : "", "7");
+    EXPECT_EQ(out.count("live-allocations") ? out.at("live-allocations") : "", "0");
+    EXPECT_EQ(out.count("bad-free"), 0u);
+
+    // Read-only results: byte for byte what the native driver read.
+    EXPECT_EQ(out.count("cardid") ? out.at("cardid") : "", hex(cardid));
+    EXPECT_EQ(out.count("guid") ? out.at("guid") : "", hex(cardid));  // CP_CARD_GUID is the cardid
+    EXPECT_EQ(out.count("cardcf") ? out.at("cardcf") : "", hex(cardcf));
+    EXPECT_EQ(out.count("cmapfile") ? out.at("cmapfile") : "", hex(cmap));
+    EXPECT_EQ(out.count("container0.kx") ? out.at("container0.kx") : "", hex(rsaBlob));
+    EXPECT_EQ(out.count("container0.sig") ? out.at("container0.sig") : "(missing)", "");
+    EXPECT_EQ(out.count("container3.sig") ? out.at("container3.sig") : "", hex(ecBlob));
+    EXPECT_EQ(out.count("container1.sig") ? out.at("container1.sig") : "", hex(p384Blob));
+    EXPECT_EQ(out.count("capabilities") ? out.at("capabilities") : "", "1,1");
+    EXPECT_EQ(out.count("readonly") ? out.at("readonly") : "", "00000000");
+
+    // Certificates as written, and signatures checked with OpenSSL against their public keys.
+    const Bytes rsaCert = unhex(out.count("kxc00") ? out.at("kxc00") : "");
+    const Bytes ecCert = unhex(out.count("ksc03") ? out.at("ksc03") : "");
+    EXPECT_EQ(rsaCert, kxc00);
+    EXPECT_EQ(std::string(rsaCert.begin(), rsaCert.end()), itest::readFile(path("auth.der")));
+    EXPECT_EQ(std::string(ecCert.begin(), ecCert.end()), itest::readFile(path("cardauth.der")));
+    EXPECT_EQ(certificateSpki(rsaCert), rsaSpki);
+    EXPECT_EQ(certificateSpki(ecCert), ecSpki);
+    const Bytes rsaSig = unhex(out.count("sign.rsa") ? out.at("sign.rsa") : "");
+    ASSERT_EQ(rsaSig.size(), 256u);
+    EXPECT_TRUE(verifyRsa(certificateSpki(rsaCert), hash, reversed(rsaSig), "SHA256", false, 0));
+    EXPECT_EQ(rsaSig, nativeRsaSig);  // PKCS#1 v1.5 is deterministic: same key, same digest
+    const Bytes ecSig = unhex(out.count("sign.ec") ? out.at("sign.ec") : "");
+    ASSERT_EQ(ecSig.size(), 64u);
+    EXPECT_TRUE(verifyEcdsaRaw(certificateSpki(ecCert), hash, ecSig));
+}
+
+TEST_F(MinidriverWineTest, StubWinscardAcquireFailsCleanly) {
+    // Wine's builtin winscard.dll has no PC/SC behind it: the DLL loads, CardAcquireContext checks its
+    // arguments and the ATR, and the first APDU to the made-up handle fails. Transport failures without
+    // a PC/SC code are reported as SCARD_E_NOT_TRANSACTED (md_acquire.cpp), and nothing is left allocated.
+    const auto r = probe({"stub", dllPath(), hex(m_atr)}, "winscard=b");
+    ASSERT_EQ(r.exitCode, 0) << r.describe();
+    const auto out = parse(r.out);
+    EXPECT_EQ(out.count("getprocaddress") ? out.at("getprocaddress") : "", "1") << r.describe();
+    EXPECT_EQ(out.count("acquire") ? out.at("acquire") : "", rc(DWORD(SCARD_E_NOT_TRANSACTED))) << r.describe();
+    EXPECT_EQ(out.count("live-allocations") ? out.at("live-allocations") : "", "0");
+
+    // An ATR not in the table is refused before any card I/O.
+    const auto unknown = probe({"stub", dllPath(), "3b8880014d65536967"}, "winscard=b");
+    ASSERT_EQ(unknown.exitCode, 0) << unknown.describe();
+    EXPECT_EQ(parse(unknown.out)["acquire"], rc(DWORD(SCARD_E_UNKNOWN_CARD)));
+}
+
+}  // namespace
+}  // namespace mdtest
