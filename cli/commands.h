@@ -15,6 +15,7 @@ int runChangePin(const Args& args);
 int runUnblockPin(const Args& args);
 int runEnroll(const Args& args);
 int runImportCert(const Args& args);
+int runImportP12(const Args& args);
 int runSignMail(const Args& args);
 int runSignDoc(const Args& args);
 int runDecryptMail(const Args& args);

@@ -21,6 +21,7 @@ const char* kUsage =
     "  unblock-pin [URI]     set a new PIN with the PUK\n"
     "  enroll [URI]          generate a key on the token and write a PKCS#10 request\n"
     "  import-cert [URI] FILE  write a certificate (PEM/DER/PKCS#7) for a key slot\n"
+    "  import-p12 [URI] FILE   write the private key and certificate of a PKCS#12 file to a slot\n"
     "  sign-mail [URI]       S/MIME-sign a mail (stdin or --in) with a token key\n"
     "  sign-doc [URI]        detached CMS signature of a document\n"
     "  decrypt-mail [URI]    decrypt an S/MIME encrypted mail with a token key\n"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
     if (cmd == "unblock-pin") return cli::runUnblockPin(rest);
     if (cmd == "enroll") return cli::runEnroll(rest);
     if (cmd == "import-cert") return cli::runImportCert(rest);
+    if (cmd == "import-p12") return cli::runImportP12(rest);
     if (cmd == "sign-mail") return cli::runSignMail(rest);
     if (cmd == "sign-doc") return cli::runSignDoc(rest);
     if (cmd == "decrypt-mail") return cli::runDecryptMail(rest);

@@ -454,11 +454,15 @@ core::Result<KeyInfo> PivApplication::generateKey(uint8_t keyRef, KeyAlgorithm a
 core::Result<KeyInfo> PivApplication::importKey(uint8_t keyRef, const cardapp::PrivateKeyComponents& key) {
     const SlotInfo* slot = findSlot(keyRef);
     if (!slot) return fail(Errc::InvalidArgument, "not a PIV asymmetric key slot");
+    Bytes metadataKey;  // the card's public key of an EC key given without its point
     auto alg = run(Retry::Never, [&]() -> core::Result<KeyAlgorithm> {
         auto r = m_card.importKey(keyRef, key);
         if (!r) return r;
         if (auto st = coverInKeyHistory(keyRef, false); !st)
             MESIGN_LOG("piv", Warn, "Key History not updated: " + st.error().message);
+        if (!cardapp::isRsa(*r) && key.publicPoint.empty()) {
+            if (auto m = m_card.getMetadata(keyRef)) metadataKey = std::move(m->publicKey);
+        }
         return r;
     });
     if (!alg) return fail(alg.error());
@@ -466,9 +470,9 @@ core::Result<KeyInfo> PivApplication::importKey(uint8_t keyRef, const cardapp::P
     k.ref = keyRef;
     k.label = slot->label;
     k.algorithm = *alg;
-    // The public key as a 7F49 content (81 n 82 e, or 86 point) when the caller gave it; else the next
-    // listing takes it from GET METADATA.
-    Bytes pub;
+    // The public key as a 7F49 content (81 n 82 e, or 86 point): from the caller, else from the card's
+    // metadata (so that a certificate of the slot's previous key is never taken for this key's).
+    Bytes pub = std::move(metadataKey);
     if (cardapp::isRsa(*alg)) {
         const ByteView n = cardapp::stripLeadingZeros(key.modulus), e = cardapp::stripLeadingZeros(key.publicExponent);
         apdu::appendTag(pub, 0x81);
@@ -477,7 +481,7 @@ core::Result<KeyInfo> PivApplication::importKey(uint8_t keyRef, const cardapp::P
         apdu::appendTag(pub, 0x82);
         apdu::appendLength(pub, e.size());
         pub.insert(pub.end(), e.begin(), e.end());
-    } else if (!key.publicPoint.empty()) {
+    } else if (pub.empty() && !key.publicPoint.empty()) {
         apdu::appendTag(pub, 0x86);
         apdu::appendLength(pub, key.publicPoint.size());
         pub.insert(pub.end(), key.publicPoint.begin(), key.publicPoint.end());

@@ -157,6 +157,36 @@ TEST_F(KeyImportModuleTest, PivEcKeyGoesToTheFirstFreeSlot) {
     EXPECT_TRUE(hc::verifyEcdsaRawHash(spki, hc::sha256(kData), sig));
 }
 
+// An EC key given without its point replaces a key whose certificate is still in the slot: the module takes
+// the new public key from the card (GET METADATA), so the new key's certificate is accepted and the old
+// one's refused.
+TEST_F(KeyImportModuleTest, PivKeyReplacedUnderAnOldCertificate) {
+    ASSERT_NO_FATAL_FAILURE(startModule());
+    auto [rsa, rsaSpki] = hostKey("RSA");
+    auto [ec, ecSpki] = hostKey("P-256");
+    CK_SESSION_HANDLE h = open(pivSlot());
+    ASSERT_EQ(login(h, CKU_SO, kManagementKey), CKR_OK);
+    auto writeCert = [&](const Bytes& der) {
+        CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+        CK_CERTIFICATE_TYPE ct = CKC_X_509;
+        CK_BBOOL yes = CK_TRUE;
+        CK_BYTE id = 0x01;
+        CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_CERTIFICATE_TYPE, &ct, sizeof ct},
+                            {CKA_TOKEN, &yes, sizeof yes}, {CKA_ID, &id, 1},
+                            {CKA_VALUE, const_cast<uint8_t*>(der.data()), der.size()}};
+        CK_OBJECT_HANDLE o = 0;
+        return p11()->C_CreateObject(h, t, 5, &o);
+    };
+    KeyTemplate first(rsa, 0x01);
+    ASSERT_EQ(create(h, first), CKR_OK);
+    const Bytes rsaCert = hc::certificateFor(rsaSpki, "old key");
+    ASSERT_EQ(writeCert(rsaCert), CKR_OK);
+    KeyTemplate second(ec, 0x01);  // no CKA_PUBLIC_KEY_INFO
+    ASSERT_EQ(create(h, second), CKR_OK);
+    EXPECT_EQ(writeCert(rsaCert), CKR_ATTRIBUTE_VALUE_INVALID) << "the old key's certificate";
+    EXPECT_EQ(writeCert(hc::certificateFor(ecSpki, "new key")), CKR_OK);
+}
+
 TEST_F(KeyImportModuleTest, PivRefusalsWithExactCodes) {
     ASSERT_NO_FATAL_FAILURE(startModule());
     auto [rsa, rsaSpki] = hostKey("RSA");
