@@ -1,11 +1,11 @@
 // DER OIDs of the PIV data objects (CKA_OBJECT_ID) through OpenSSL; Linux only (the PKCS#11 module
 // uses them, the Windows minidriver DLL does not).
-#include <algorithm>
-#include <string>
-
 #include <openssl/asn1.h>
 #include <openssl/crypto.h>
 #include <openssl/objects.h>
+
+#include <algorithm>
+#include <string>
 
 #include "card-apps/piv/piv_data_objects.h"
 

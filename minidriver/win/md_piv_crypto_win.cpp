@@ -18,11 +18,16 @@ core::Status systemRandom(std::span<uint8_t> out) {
 core::Result<core::SecureBytes> ecbBlock(uint8_t a, core::ByteView key, core::ByteView block, bool encrypt) {
     LPCWSTR name = nullptr;
     switch (a) {
-        case alg::kTdes: name = BCRYPT_3DES_ALGORITHM; break;
+        case alg::kTdes:
+            name = BCRYPT_3DES_ALGORITHM;
+            break;
         case alg::kAes128:
         case alg::kAes192:
-        case alg::kAes256: name = BCRYPT_AES_ALGORITHM; break;
-        default: return fail(Errc::InvalidArgument, "unknown management key algorithm");
+        case alg::kAes256:
+            name = BCRYPT_AES_ALGORITHM;
+            break;
+        default:
+            return fail(Errc::InvalidArgument, "unknown management key algorithm");
     }
     BCRYPT_ALG_HANDLE provider = nullptr;
     BCRYPT_KEY_HANDLE handle = nullptr;
@@ -33,13 +38,14 @@ core::Result<core::SecureBytes> ecbBlock(uint8_t a, core::ByteView key, core::By
     auto* in = const_cast<PUCHAR>(block.data());
     const bool ok =
         BCryptOpenAlgorithmProvider(&provider, name, nullptr, 0) >= 0 &&
-        BCryptSetProperty(provider, BCRYPT_CHAINING_MODE, reinterpret_cast<PUCHAR>(const_cast<wchar_t*>(BCRYPT_CHAIN_MODE_ECB)),
+        BCryptSetProperty(provider, BCRYPT_CHAINING_MODE,
+                          reinterpret_cast<PUCHAR>(const_cast<wchar_t*>(BCRYPT_CHAIN_MODE_ECB)),
                           ULONG(sizeof(BCRYPT_CHAIN_MODE_ECB)), 0) >= 0 &&
         BCryptGenerateSymmetricKey(provider, &handle, nullptr, 0, keyBytes, ULONG(key.size()), 0) >= 0 &&
-        (encrypt ? BCryptEncrypt(handle, in, ULONG(block.size()), nullptr, nullptr, 0, out.data(), ULONG(out.size()),
-                                 &done, 0)
-                 : BCryptDecrypt(handle, in, ULONG(block.size()), nullptr, nullptr, 0, out.data(), ULONG(out.size()),
-                                 &done, 0)) >= 0 &&
+        (encrypt ? BCryptEncrypt(handle, in, ULONG(block.size()), nullptr, nullptr, 0, out.data(),
+                                 ULONG(out.size()), &done, 0)
+                 : BCryptDecrypt(handle, in, ULONG(block.size()), nullptr, nullptr, 0, out.data(),
+                                 ULONG(out.size()), &done, 0)) >= 0 &&
         done == block.size();
     if (handle) BCryptDestroyKey(handle);
     if (provider) BCryptCloseAlgorithmProvider(provider, 0);

@@ -65,12 +65,14 @@ core::Status checkPointOnCurve(ByteView point, KeyAlgorithm alg) {
     const std::size_t field = ecFieldBytes(alg);
     Bytes blob(sizeof(BCRYPT_ECCKEY_BLOB));
     auto* hdr = reinterpret_cast<BCRYPT_ECCKEY_BLOB*>(blob.data());
-    hdr->dwMagic = alg == KeyAlgorithm::EcP256 ? BCRYPT_ECDSA_PUBLIC_P256_MAGIC : BCRYPT_ECDSA_PUBLIC_P384_MAGIC;
+    hdr->dwMagic =
+        alg == KeyAlgorithm::EcP256 ? BCRYPT_ECDSA_PUBLIC_P256_MAGIC : BCRYPT_ECDSA_PUBLIC_P384_MAGIC;
     hdr->cbKey = ULONG(field);
     blob.insert(blob.end(), point.begin() + 1, point.end());  // X || Y
     BCRYPT_ALG_HANDLE provider = nullptr;
     BCRYPT_KEY_HANDLE key = nullptr;
-    const LPCWSTR name = alg == KeyAlgorithm::EcP256 ? BCRYPT_ECDSA_P256_ALGORITHM : BCRYPT_ECDSA_P384_ALGORITHM;
+    const LPCWSTR name =
+        alg == KeyAlgorithm::EcP256 ? BCRYPT_ECDSA_P256_ALGORITHM : BCRYPT_ECDSA_P384_ALGORITHM;
     if (BCryptOpenAlgorithmProvider(&provider, name, nullptr, 0) < 0)
         return fail(Errc::Crypto, "BCrypt has no ECDSA provider");
     const bool ok = BCryptImportKeyPair(provider, nullptr, BCRYPT_ECCPUBLIC_BLOB, &key, blob.data(),
@@ -112,7 +114,8 @@ core::Result<Bytes> ecSpki(ByteView content, KeyAlgorithm alg) {
 core::Result<Bytes> rawSpki(ByteView content, KeyAlgorithm alg) {
     auto point = apdu::find(content, tag::kEcPoint);
     if (!point || point->size() != 32) return fail(malformed("25519 public key is not 32 bytes in tag 86"));
-    return spki(alg == KeyAlgorithm::Ed25519 ? ByteView(kOidEd25519) : ByteView(kOidX25519), {}, *point, false);
+    return spki(alg == KeyAlgorithm::Ed25519 ? ByteView(kOidEd25519) : ByteView(kOidX25519), {}, *point,
+                false);
 }
 
 // The value of the one object with `tag` that `data` consists of.
@@ -159,7 +162,8 @@ core::Result<KeyAlgorithm> algorithmFromSpki(ByteView spkiDer) {
         (*parts)[1].value.empty())
         return fail(malformed("SubjectPublicKeyInfo does not parse"));
     auto algId = apdu::parseAll((*parts)[0].value);
-    if (!algId || algId->empty() || (*algId)[0].tag != 0x06) return fail(malformed("SubjectPublicKeyInfo does not parse"));
+    if (!algId || algId->empty() || (*algId)[0].tag != 0x06)
+        return fail(malformed("SubjectPublicKeyInfo does not parse"));
     const ByteView oid = (*algId)[0].value;
     const ByteView key = (*parts)[1].value.subspan(1);
     if (equals(oid, kOidRsa)) {
@@ -172,15 +176,21 @@ core::Result<KeyAlgorithm> algorithmFromSpki(ByteView spkiDer) {
         std::size_t bits = m.size() * 8;
         for (uint8_t top = m.empty() ? 0 : m[0]; bits && !(top & 0x80); top <<= 1) --bits;
         switch (bits) {
-            case 1024: return KeyAlgorithm::Rsa1024;
-            case 2048: return KeyAlgorithm::Rsa2048;
-            case 3072: return KeyAlgorithm::Rsa3072;
-            case 4096: return KeyAlgorithm::Rsa4096;
-            default: return fail(Errc::NotSupported, "RSA key size not supported by PIV");
+            case 1024:
+                return KeyAlgorithm::Rsa1024;
+            case 2048:
+                return KeyAlgorithm::Rsa2048;
+            case 3072:
+                return KeyAlgorithm::Rsa3072;
+            case 4096:
+                return KeyAlgorithm::Rsa4096;
+            default:
+                return fail(Errc::NotSupported, "RSA key size not supported by PIV");
         }
     }
     if (equals(oid, kOidEc)) {
-        if (algId->size() != 2 || (*algId)[1].tag != 0x06) return fail(Errc::NotSupported, "EC key without a named curve");
+        if (algId->size() != 2 || (*algId)[1].tag != 0x06)
+            return fail(Errc::NotSupported, "EC key without a named curve");
         if (equals((*algId)[1].value, kOidP256)) return KeyAlgorithm::EcP256;
         if (equals((*algId)[1].value, kOidP384)) return KeyAlgorithm::EcP384;
         return fail(Errc::NotSupported, "EC curve not supported by PIV");

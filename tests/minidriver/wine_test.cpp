@@ -29,8 +29,12 @@ constexpr DWORD kOk = SCARD_S_SUCCESS;
 std::filesystem::path g_prefix;  // WINEPREFIX shared by the suite
 std::string g_prefixError;
 
-std::string wine64() { return MESIGN_WINE64; }
-std::filesystem::path mingwDir() { return MESIGN_MINGW_BUILD_DIR; }
+std::string wine64() {
+    return MESIGN_WINE64;
+}
+std::filesystem::path mingwDir() {
+    return MESIGN_MINGW_BUILD_DIR;
+}
 
 // A Linux path as Wine's Z: drive sees it.
 std::string winePath(const std::filesystem::path& p) {
@@ -81,7 +85,7 @@ Bytes certificateSpki(ByteView cert) {
 }
 
 class MinidriverWineTest : public MinidriverTest {
-protected:
+  protected:
     static void SetUpTestSuite() {
         if (!std::filesystem::exists(wine64())) {
             g_prefixError = wine64() + " not found: install wine64 (scripts/install-deps.sh)";
@@ -94,7 +98,8 @@ protected:
         o.timeout = 240s;
         o.extraEnv = wineEnv("");
         auto r = itest::runCommand({wine64(), "wineboot", "-i"}, o);
-        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
         std::printf("wineboot -i: %lld ms (exit %d)\n", static_cast<long long>(ms.count()), r.exitCode);
         if (r.exitCode != 0) g_prefixError = "wineboot failed: " + r.describe();
     }
@@ -103,7 +108,8 @@ protected:
         itest::CommandOptions o;
         o.timeout = 30s;
         o.extraEnv = wineEnv("");
-        itest::runCommand({std::filesystem::path(wine64()).replace_filename("wineserver64").string(), "-k"}, o);
+        itest::runCommand({std::filesystem::path(wine64()).replace_filename("wineserver64").string(), "-k"},
+                          o);
         std::error_code ec;
         std::filesystem::remove_all(g_prefix, ec);
     }
@@ -114,7 +120,8 @@ protected:
         ASSERT_TRUE(g_prefixError.empty()) << g_prefixError;
         for (const char* f : {"mesign-minidriver.dll", "wine/md_probe.exe", "wine/winscard.dll"})
             ASSERT_TRUE(std::filesystem::exists(mingwDir() / f))
-                << (mingwDir() / f) << " missing: run minidriver/cross-build.sh (ctest minidriver.cross-build)";
+                << (mingwDir() / f)
+                << " missing: run minidriver/cross-build.sh (ctest minidriver.cross-build)";
     }
 
     // A key without a certificate: the driver learns its public key from GET METADATA's 7F49-style
@@ -205,12 +212,15 @@ TEST_F(MinidriverWineTest, RealDllReadsAsNativeAndSignsThroughForwardedWinscard)
     bridge.stop();
     ASSERT_EQ(r.exitCode, 0) << r.describe();
     const auto out = parse(r.out);
-    EXPECT_GT(bridge.requests(), 10u) << "the probe's SCard calls did not go through the forwarding winscard.dll";
+    EXPECT_GT(bridge.requests(), 10u)
+        << "the probe's SCard calls did not go through the forwarding winscard.dll";
 
-    for (const char* call : {"establish", "listreaders", "connect", "status", "begintransaction", "acquire",
-                             "cardid.rc", "cardcf.rc", "cmapfile.rc", "kxc00.rc", "ksc03.rc", "container0.rc",
-                             "container3.rc", "container1.rc", "capabilities.rc", "guid.rc", "pin", "sign.rsa.rc", "sign.ec.rc",
-                             "deletecontext", "endtransaction", "disconnect", "release"})
+    for (const char* call :
+         {"establish",      "listreaders",   "connect",       "status",        "begintransaction",
+          "acquire",        "cardid.rc",     "cardcf.rc",     "cmapfile.rc",   "kxc00.rc",
+          "ksc03.rc",       "container0.rc", "container3.rc", "container1.rc", "capabilities.rc",
+          "guid.rc",        "pin",           "sign.rsa.rc",   "sign.ec.rc",    "deletecontext",
+          "endtransaction", "disconnect",    "release"})
         EXPECT_EQ(out.count(call) ? out.at(call) : "(missing)", rc(kOk)) << call << "\n" << r.describe();
     EXPECT_NE(r.out.find("reader=" + reader() + "\r\n"), std::string::npos) << "SCardListReadersA: " << r.out;
     EXPECT_EQ(out.count("atr") ? out.at("atr") : "", hex(m_atr));
@@ -256,7 +266,8 @@ TEST_F(MinidriverWineTest, StubWinscardAcquireFailsCleanly) {
     ASSERT_EQ(r.exitCode, 0) << r.describe();
     const auto out = parse(r.out);
     EXPECT_EQ(out.count("getprocaddress") ? out.at("getprocaddress") : "", "1") << r.describe();
-    EXPECT_EQ(out.count("acquire") ? out.at("acquire") : "", rc(DWORD(SCARD_E_NOT_TRANSACTED))) << r.describe();
+    EXPECT_EQ(out.count("acquire") ? out.at("acquire") : "", rc(DWORD(SCARD_E_NOT_TRANSACTED)))
+        << r.describe();
     EXPECT_EQ(out.count("live-allocations") ? out.at("live-allocations") : "", "0");
 
     // An ATR not in the table is refused before any card I/O.

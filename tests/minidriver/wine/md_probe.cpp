@@ -40,9 +40,15 @@ void WINAPI probeFree(LPVOID p) {
     if (!g_live.erase(p)) std::printf("bad-free=1\n");
     std::free(p);
 }
-DWORD WINAPI cacheAdd(PVOID, LPWSTR, DWORD, PBYTE, DWORD) { return SCARD_S_SUCCESS; }
-DWORD WINAPI cacheLookup(PVOID, LPWSTR, DWORD, PBYTE*, PDWORD) { return DWORD(SCARD_W_CACHE_ITEM_NOT_FOUND); }
-DWORD WINAPI cacheDelete(PVOID, LPWSTR, DWORD) { return SCARD_S_SUCCESS; }
+DWORD WINAPI cacheAdd(PVOID, LPWSTR, DWORD, PBYTE, DWORD) {
+    return SCARD_S_SUCCESS;
+}
+DWORD WINAPI cacheLookup(PVOID, LPWSTR, DWORD, PBYTE*, PDWORD) {
+    return DWORD(SCARD_W_CACHE_ITEM_NOT_FOUND);
+}
+DWORD WINAPI cacheDelete(PVOID, LPWSTR, DWORD) {
+    return SCARD_S_SUCCESS;
+}
 
 wchar_t g_cardName[] = L"MeSign Virtual PIV";
 
@@ -55,7 +61,9 @@ std::string hex(const BYTE* p, std::size_t n) {
     }
     return s;
 }
-std::string hex(const Bytes& b) { return hex(b.data(), b.size()); }
+std::string hex(const Bytes& b) {
+    return hex(b.data(), b.size());
+}
 
 bool fromHex(const std::string& s, Bytes& out) {
     if (s.size() % 2) return false;
@@ -70,7 +78,9 @@ bool fromHex(const std::string& s, Bytes& out) {
     return true;
 }
 
-void print(const char* name, DWORD rc) { std::printf("%s=%08lx\n", name, static_cast<unsigned long>(rc)); }
+void print(const char* name, DWORD rc) {
+    std::printf("%s=%08lx\n", name, static_cast<unsigned long>(rc));
+}
 
 using AcquireFn = DWORD(WINAPI*)(PCARD_DATA, DWORD);
 
@@ -158,11 +168,10 @@ int endToEnd(const char* dllPath, const std::string& reader, const std::string& 
     const LONG lr = SCardListReadersA(ctx, nullptr, readers, &readersLen);
     print("listreaders", DWORD(lr));
     if (lr == SCARD_S_SUCCESS) {
-        for (const char* r = readers; *r; r += std::string(r).size() + 1)
-            std::printf("reader=%s\n", r);
+        for (const char* r = readers; *r; r += std::string(r).size() + 1) std::printf("reader=%s\n", r);
     }
-    print("connect", DWORD(SCardConnectA(ctx, reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-                                         &card, &protocol)));
+    print("connect", DWORD(SCardConnectA(ctx, reader.c_str(), SCARD_SHARE_SHARED,
+                                         SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card, &protocol)));
     BYTE atrBuf[36];
     DWORD atrLen = sizeof atrBuf, state = 0, readerLen = 0;
     print("status", DWORD(SCardStatusA(card, nullptr, &readerLen, &state, &protocol, atrBuf, &atrLen)));
@@ -225,7 +234,8 @@ int main(int argc, char** argv) {
     setvbuf(stdout, nullptr, _IONBF, 0);  // every line out even if the driver crashes the process
     const std::string mode = argc > 1 ? argv[1] : "";
     Bytes bytes;
-    if (mode == "e2e" && argc == 6 && fromHex(argv[5], bytes)) return endToEnd(argv[2], argv[3], argv[4], bytes);
+    if (mode == "e2e" && argc == 6 && fromHex(argv[5], bytes))
+        return endToEnd(argv[2], argv[3], argv[4], bytes);
     if (mode == "stub" && argc == 4 && fromHex(argv[3], bytes)) return stub(argv[2], bytes);
     std::fprintf(stderr, "usage: md_probe e2e <dll> <reader> <pin> <sha256-hex> | stub <dll> <atr-hex>\n");
     return 2;

@@ -57,7 +57,8 @@ Writer handle(Reader& in, std::set<SCARDCONTEXT>& contexts) {
             DWORD len = 0;
             LONG rv = SCardListReaders(ctx, nullptr, nullptr, &len);
             Buffer multi(rv == SCARD_S_SUCCESS ? len : 0);
-            if (rv == SCARD_S_SUCCESS) rv = SCardListReaders(ctx, nullptr, reinterpret_cast<char*>(multi.data()), &len);
+            if (rv == SCARD_S_SUCCESS)
+                rv = SCardListReaders(ctx, nullptr, reinterpret_cast<char*>(multi.data()), &len);
             multi.resize(rv == SCARD_S_SUCCESS ? len : 0);
             return out.u32(uint32_t(rv)).bytes(multi);
         }
@@ -86,7 +87,8 @@ Writer handle(Reader& in, std::set<SCARDCONTEXT>& contexts) {
             DWORD nameLen = sizeof name, state = 0, protocol = 0;
             BYTE atr[MAX_ATR_SIZE];
             DWORD atrLen = sizeof atr;
-            const LONG rv = SCardStatus(SCARDHANDLE(in.u64()), name, &nameLen, &state, &protocol, atr, &atrLen);
+            const LONG rv =
+                SCardStatus(SCARDHANDLE(in.u64()), name, &nameLen, &state, &protocol, atr, &atrLen);
             const bool ok = rv == SCARD_S_SUCCESS;
             return out.u32(uint32_t(rv))
                 .str(ok && nameLen ? std::string(name, nameLen - 1) : std::string())  // without the NUL
@@ -102,7 +104,8 @@ Writer handle(Reader& in, std::set<SCARDCONTEXT>& contexts) {
             Buffer resp(std::min<uint32_t>(recvMax, MAX_BUFFER_SIZE_EXTENDED));
             DWORD len = DWORD(resp.size());
             const SCARD_IO_REQUEST* pci = protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
-            const LONG rv = SCardTransmit(card, pci, command.data(), DWORD(command.size()), nullptr, resp.data(), &len);
+            const LONG rv =
+                SCardTransmit(card, pci, command.data(), DWORD(command.size()), nullptr, resp.data(), &len);
             resp.resize(rv == SCARD_S_SUCCESS ? len : 0);
             return out.u32(uint32_t(rv)).bytes(resp);
         }
@@ -122,7 +125,8 @@ Writer handle(Reader& in, std::set<SCARDCONTEXT>& contexts) {
             const LONG rv = SCardGetStatusChange(ctx, timeout, states.data(), count);
             out.u32(uint32_t(rv)).u32(count);
             for (const SCARD_READERSTATE& st : states)
-                out.u32(uint32_t(st.dwEventState)).bytes(st.rgbAtr, std::min<std::size_t>(st.cbAtr, sizeof st.rgbAtr));
+                out.u32(uint32_t(st.dwEventState))
+                    .bytes(st.rgbAtr, std::min<std::size_t>(st.cbAtr, sizeof st.rgbAtr));
             return out;
         }
         default:
@@ -139,7 +143,8 @@ uint16_t Bridge::start() {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
     if (m_listen < 0 || ::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(m_listen, 4) != 0 || ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        ::listen(m_listen, 4) != 0 ||
+        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
         m_error = "cannot listen on 127.0.0.1";
         return 0;
     }
@@ -172,7 +177,8 @@ void Bridge::serveClient(int fd) {
     while (!m_stop) {
         uint8_t hdr[4];
         if (!readAll(fd, hdr, 4)) break;
-        const uint32_t n = uint32_t(hdr[0]) | uint32_t(hdr[1]) << 8 | uint32_t(hdr[2]) << 16 | uint32_t(hdr[3]) << 24;
+        const uint32_t n =
+            uint32_t(hdr[0]) | uint32_t(hdr[1]) << 8 | uint32_t(hdr[2]) << 16 | uint32_t(hdr[3]) << 24;
         if (n == 0 || n > kMaxFrame) break;
         Buffer body(n);
         if (!readAll(fd, body.data(), n)) break;

@@ -12,7 +12,7 @@
 namespace wirescard {
 
 class Bridge {
-public:
+  public:
     Bridge() = default;
     Bridge(const Bridge&) = delete;
     Bridge& operator=(const Bridge&) = delete;
@@ -25,7 +25,7 @@ public:
     unsigned requests() const { return m_requests.load(); }
     const std::string& error() const { return m_error; }
 
-private:
+  private:
     void serve();
     void serveClient(int fd);
 

@@ -31,10 +31,10 @@ struct SCARD_READERSTATEA {
 
 namespace {
 
-constexpr LONG kCommError = LONG(0x80100013);      // SCARD_F_COMM_ERROR
-constexpr LONG kInsufficient = LONG(0x80100008);   // SCARD_E_INSUFFICIENT_BUFFER
+constexpr LONG kCommError = LONG(0x80100013);         // SCARD_F_COMM_ERROR
+constexpr LONG kInsufficient = LONG(0x80100008);      // SCARD_E_INSUFFICIENT_BUFFER
 constexpr LONG kInvalidParameter = LONG(0x80100004);  // SCARD_E_INVALID_PARAMETER
-constexpr DWORD kAutoAllocate = DWORD(-1);         // SCARD_AUTOALLOCATE: not supported here
+constexpr DWORD kAutoAllocate = DWORD(-1);            // SCARD_AUTOALLOCATE: not supported here
 
 std::mutex g_mutex;  // one request/response at a time on the one socket
 SOCKET g_socket = INVALID_SOCKET;
@@ -85,7 +85,8 @@ std::optional<wirescard::Buffer> call(const wirescard::Writer& request) {
     if (!connectBridge() || !sendAll(request.frame())) return std::nullopt;
     uint8_t len[4];
     if (!recvAll(len, 4)) return std::nullopt;
-    const uint32_t n = uint32_t(len[0]) | uint32_t(len[1]) << 8 | uint32_t(len[2]) << 16 | uint32_t(len[3]) << 24;
+    const uint32_t n =
+        uint32_t(len[0]) | uint32_t(len[1]) << 8 | uint32_t(len[2]) << 16 | uint32_t(len[3]) << 24;
     if (n < 4 || n > wirescard::kMaxFrame) return std::nullopt;
     wirescard::Buffer body(n);
     if (!recvAll(body.data(), n)) return std::nullopt;
@@ -213,8 +214,8 @@ LONG WINAPI SCardStatusA(SCARDHANDLE card, LPSTR readerName, DWORD* readerLen, D
     return 0;
 }
 
-LONG WINAPI SCardTransmit(SCARDHANDLE card, const SCARD_IO_REQUEST* sendPci, const BYTE* command, DWORD commandLen,
-                          SCARD_IO_REQUEST*, BYTE* response, DWORD* responseLen) {
+LONG WINAPI SCardTransmit(SCARDHANDLE card, const SCARD_IO_REQUEST* sendPci, const BYTE* command,
+                          DWORD commandLen, SCARD_IO_REQUEST*, BYTE* response, DWORD* responseLen) {
     if (!sendPci || !command || !responseLen) return kInvalidParameter;
     auto r = call(wirescard::Writer()
                       .u8(wirescard::kTransmit)
@@ -235,7 +236,8 @@ LONG WINAPI SCardGetStatusChangeA(SCARDCONTEXT ctx, DWORD timeout, SCARD_READERS
     if (count && !states) return kInvalidParameter;
     wirescard::Writer w;
     w.u8(wirescard::kGetStatusChange).u64(ctx).u32(timeout).u32(count);
-    for (DWORD i = 0; i < count; ++i) w.str(states[i].szReader ? states[i].szReader : "").u32(states[i].dwCurrentState);
+    for (DWORD i = 0; i < count; ++i)
+        w.str(states[i].szReader ? states[i].szReader : "").u32(states[i].dwCurrentState);
     auto r = call(w);
     if (!r) return kCommError;
     wirescard::Reader in(*r);

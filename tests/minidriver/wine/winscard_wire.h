@@ -16,7 +16,8 @@
 //   5 Disconnect       u64 handle, u32 disposition               -
 //   6 BeginTransaction u64 handle                                -
 //   7 EndTransaction   u64 handle, u32 disposition               -
-//   8 Status           u64 handle                                bytes reader, u32 state, u32 protocol, bytes ATR
+//   8 Status           u64 handle                                bytes reader, u32 state, u32 protocol,
+//                                                                bytes ATR
 //   9 Transmit         u64 handle, u32 protocol, bytes command,  bytes response
 //                      u32 receive buffer size
 //  10 GetStatusChange  u64 context, u32 timeout ms, u32 count,   u32 count, then per reader
@@ -50,8 +51,11 @@ inline constexpr uint32_t kMaxFrame = 1u << 20;
 using Buffer = std::vector<uint8_t>;
 
 class Writer {
-public:
-    Writer& u8(uint8_t v) { m_out.push_back(v); return *this; }
+  public:
+    Writer& u8(uint8_t v) {
+        m_out.push_back(v);
+        return *this;
+    }
     Writer& u32(uint32_t v) {
         for (int i = 0; i < 4; ++i) m_out.push_back(uint8_t(v >> (8 * i)));
         return *this;
@@ -76,13 +80,13 @@ public:
         return out;
     }
 
-private:
+  private:
     Buffer m_out;
 };
 
 // Reads a body; every getter fails (ok() turns false) instead of reading past the end.
 class Reader {
-public:
+  public:
     explicit Reader(const Buffer& b) : m_in(b) {}
     bool ok() const { return m_ok; }
     uint8_t u8() { return take(1) ? m_in[m_pos - 1] : 0; }
@@ -108,7 +112,7 @@ public:
         return std::string(b.begin(), b.end());
     }
 
-private:
+  private:
     bool take(std::size_t n) {
         if (!m_ok || m_in.size() - m_pos < n) {
             m_ok = false;
