@@ -1,8 +1,9 @@
 // Enrolment: choose token and slot, key type (RSA-2048/3072, EC P-256/P-384: those the token reports it can
-// generate, asked through our PKCS#11 module on the card worker when a token is chosen), name and e-mail; the key is generated on the token, a PKCS#10 request signed by the token key is saved (PEM) and
-// shown; later (the same wizard, started at its last page) the issued certificate — PEM, DER or a PKCS#7
-// chain — is imported onto the token after checking that it matches the key. Renewal starts it for the
-// slot of the expiring certificate. Card work runs on the card worker; the GUI thread only waits.
+// generate, asked through our PKCS#11 module on the card worker when a token is chosen), name and e-mail; the
+// key is generated on the token, a PKCS#10 request signed by the token key is saved (PEM) and shown; later
+// (the same wizard, started at its last page) the issued certificate — PEM, DER or a PKCS#7 chain — is
+// imported onto the token after checking that it matches the key. Renewal starts it for the slot of the
+// expiring certificate. Card work runs on the card worker; the GUI thread only waits.
 #pragma once
 
 #include <QWizard>

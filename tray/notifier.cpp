@@ -88,10 +88,11 @@ void Notifier::onUpdated() {
                                 : tr("Certificate needs renewal on %1").arg(TokenModel::tokenTitle(t));
             QString body = TokenModel::attentionText(item);
             if (kind == Notice::PinLocked)
-                body = client::appKindOf(t.info) == token::AppKind::OpenPgp
-                           ? tr("%1: unblock it with the admin PIN or the resetting code from the token window.")
-                                 .arg(body)
-                           : tr("%1: unblock it with the PUK from the token window.").arg(body);
+                body =
+                    client::appKindOf(t.info) == token::AppKind::OpenPgp
+                        ? tr("%1: unblock it with the admin PIN or the resetting code from the token window.")
+                              .arg(body)
+                        : tr("%1: unblock it with the PUK from the token window.").arg(body);
             emitNotice({kind, title, body});
         }
     }
@@ -114,7 +115,8 @@ void Notifier::show(const Notice& n) {
         // Sent asynchronously: the GUI never waits for the notification server; the reply's id arrives
         // later and marks which ActionInvoked signals are ours. (QDBusInterface would introspect the
         // server synchronously first.) "default" is the click on the notice itself.
-        QDBusMessage call = QDBusMessage::createMethodCall(kService, kPath, kService, QStringLiteral("Notify"));
+        QDBusMessage call =
+            QDBusMessage::createMethodCall(kService, kPath, kService, QStringLiteral("Notify"));
         const QStringList actions{QStringLiteral("default"), tr("Show tokens"), QStringLiteral("show"),
                                   tr("Show tokens")};
         call << QStringLiteral("MeSign Token") << 0u << icon << n.title << n.body << actions << QVariantMap()

@@ -110,9 +110,10 @@ PinDialog::PinDialog(CardWorker& worker, const client::TokenStatus& token, Mode 
     layout->addWidget(m_status);
     layout->addWidget(buttons);
     if (mode == Mode::Change && token.info.userPin.blocked()) {
-        m_status->setText(client::appKindOf(token.info) == token::AppKind::OpenPgp
-                              ? tr("The PIN is locked: unblock it with the admin PIN or the resetting code instead.")
-                              : tr("The PIN is locked: unblock it with the PUK instead."));
+        m_status->setText(
+            client::appKindOf(token.info) == token::AppKind::OpenPgp
+                ? tr("The PIN is locked: unblock it with the admin PIN or the resetting code instead.")
+                : tr("The PIN is locked: unblock it with the PUK instead."));
         m_ok->setEnabled(false);
     }
 }

@@ -35,7 +35,8 @@ std::optional<KeySizeRange> range(CK_FUNCTION_LIST_PTR f, CK_SLOT_ID slot, CK_ME
 
 }  // namespace
 
-core::Result<KeyGenCapabilities> keyGenCapabilities(const std::string& modulePath, const std::string& serial) {
+core::Result<KeyGenCapabilities> keyGenCapabilities(const std::string& modulePath,
+                                                    const std::string& serial) {
     std::unique_ptr<void, DlClose> lib(dlopen(modulePath.c_str(), RTLD_NOW | RTLD_LOCAL));
     if (!lib) return core::fail(core::Errc::NotFound, "cannot load the PKCS#11 module " + modulePath);
     auto getList = reinterpret_cast<CK_C_GetFunctionList>(dlsym(lib.get(), "C_GetFunctionList"));

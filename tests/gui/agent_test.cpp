@@ -51,9 +51,7 @@ TEST_F(TrayAgentTest, CardWorkNeverBlocksTheGuiThread) {
     qint64 maxGap = 0;
     QTimer ticker;
     ticker.setInterval(10);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        maxGap = std::max(maxGap, sinceTick.restart());
-    });
+    QObject::connect(&ticker, &QTimer::timeout, [&] { maxGap = std::max(maxGap, sinceTick.restart()); });
     bool done = false;
     QElapsedTimer work;
     work.start();
@@ -67,7 +65,8 @@ TEST_F(TrayAgentTest, CardWorkNeverBlocksTheGuiThread) {
             for (int i = 0; i < 5; ++i) (void)cl.tokens();
             return spki.has_value();
         },
-        &receiver, [&](bool ok) {
+        &receiver,
+        [&](bool ok) {
             EXPECT_TRUE(ok);
             done = true;
         });
@@ -92,8 +91,8 @@ TEST_F(TrayAgentTest, CardFreeForOtherProgramsBetweenShortTransactions) {
     for (int i = 0; i < 20; ++i) {
         SCARDHANDLE h = 0;
         DWORD proto = 0;
-        ASSERT_EQ(SCardConnect(ctx, reader().c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &h,
-                               &proto),
+        ASSERT_EQ(SCardConnect(ctx, reader().c_str(), SCARD_SHARE_SHARED,
+                               SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &h, &proto),
                   SCARD_S_SUCCESS);
         QElapsedTimer wait;
         wait.start();

@@ -29,7 +29,8 @@ bool selectData(QComboBox* box, const QVariant& data) {
 
 // The key types the wizard offers for its token once the token has answered (through our module).
 std::vector<cardapp::KeyAlgorithm> offeredKeyTypes(tray::EnrollWizard& w) {
-    EXPECT_TRUE(waitFor([&] { return w.keyTypesKnown(); }, 30000)) << "the token never said which keys it makes";
+    EXPECT_TRUE(waitFor([&] { return w.keyTypesKnown(); }, 30000))
+        << "the token never said which keys it makes";
     std::vector<cardapp::KeyAlgorithm> out;
     for (int i = 0; i < w.keyTypeBox()->count(); ++i)
         out.push_back(static_cast<cardapp::KeyAlgorithm>(w.keyTypeBox()->itemData(i).toInt()));
@@ -151,7 +152,8 @@ TEST_F(TrayEnrollTest, WizardEndToEnd) {
     sh("openssl x509 -in exported.pem -outform DER | cmp - user.der");
     win->selectToken(0, -1);  // the token row: label, serial, application, tries
     const QString tokenDetails = win->detailsText();
-    EXPECT_TRUE(tokenDetails.contains(QString::fromStdString("Serial: " + t.info.serial))) << tokenDetails.toStdString();
+    EXPECT_TRUE(tokenDetails.contains(QString::fromStdString("Serial: " + t.info.serial)))
+        << tokenDetails.toStdString();
     EXPECT_TRUE(tokenDetails.contains(QStringLiteral("Application: PIV"))) << tokenDetails.toStdString();
     EXPECT_TRUE(tokenDetails.contains(QStringLiteral("PIN: 3 tries left"))) << tokenDetails.toStdString();
 }
@@ -164,8 +166,8 @@ TEST_F(TrayEnrollTest, Rsa3072OfferedOnlyWhereTheTokenReportsIt) {
         auto tokens = setup.tokens();
         ASSERT_TRUE(tokens && tokens->size() == 1);
         const auto mgmt = client::defaultManagementKey();
-        auto spki = client::generateKey(setup, tokens->front().slotId, 0x9D, KeyAlgorithm::Rsa3072,
-                                        core::view(mgmt));
+        auto spki =
+            client::generateKey(setup, tokens->front().slotId, 0x9D, KeyAlgorithm::Rsa3072, core::view(mgmt));
         ASSERT_TRUE(spki) << spki.error().describe();
     }
     auto& c = controller();

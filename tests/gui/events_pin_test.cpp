@@ -200,7 +200,8 @@ TEST(TrayTranslationTest, GermanForTheGermanLocale) {
               QStringLiteral("Seriennummer / Steckplatz"));
     {
         tray::TokenWindow window(model);
-        EXPECT_TRUE(window.detailsText().contains(QStringLiteral("Kein Token"))) << window.detailsText().toStdString();
+        EXPECT_TRUE(window.detailsText().contains(QStringLiteral("Kein Token")))
+            << window.detailsText().toStdString();
     }
     QCoreApplication::removeTranslator(&de);
     EXPECT_EQ(tray::trayStateText(tray::TrayState::PinLocked), QStringLiteral("PIN locked"));

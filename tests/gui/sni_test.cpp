@@ -90,7 +90,8 @@ class TraySniTest : public TrayFixture {
     // lives on the GUI thread: a blocking wait would starve it).
     QJsonObject queryItem(const QString& service) {
         QProcess p;
-        p.start(QStringLiteral("/usr/bin/python3"), {env("MESIGN_SNI_SCRIPT"), QStringLiteral("query"), service});
+        p.start(QStringLiteral("/usr/bin/python3"),
+                {env("MESIGN_SNI_SCRIPT"), QStringLiteral("query"), service});
         EXPECT_TRUE(waitFor([&] { return p.state() == QProcess::NotRunning; }, 15000));
         const QByteArray out = p.readAllStandardOutput();
         EXPECT_EQ(p.exitCode(), 0) << p.readAllStandardError().toStdString();
@@ -111,8 +112,8 @@ TEST_F(TraySniTest, IconIsAStatusNotifierItemFollowingTheTokenState) {
 
     const QJsonObject ready = queryItem(service);
     EXPECT_EQ(ready[QStringLiteral("Status")].toString(), QStringLiteral("Active"));
-    const QString readyTip =
-        ready[QStringLiteral("ToolTipTitle")].toString() + QLatin1Char('\n') + ready[QStringLiteral("ToolTipText")].toString();
+    const QString readyTip = ready[QStringLiteral("ToolTipTitle")].toString() + QLatin1Char('\n') +
+                             ready[QStringLiteral("ToolTipText")].toString();
     EXPECT_TRUE(readyTip.contains(tray::trayStateText(tray::TrayState::Ready))) << readyTip.toStdString();
     EXPECT_GT(ready[QStringLiteral("IconDistinctPixels")].toInt(), 2) << "a blank icon";
 
@@ -125,7 +126,8 @@ TEST_F(TraySniTest, IconIsAStatusNotifierItemFollowingTheTokenState) {
     EXPECT_EQ(locked[QStringLiteral("Status")].toString(), QStringLiteral("Active"));
     const QString lockedTip = locked[QStringLiteral("ToolTipTitle")].toString() + QLatin1Char('\n') +
                               locked[QStringLiteral("ToolTipText")].toString();
-    EXPECT_TRUE(lockedTip.contains(tray::trayStateText(tray::TrayState::PinLocked))) << lockedTip.toStdString();
+    EXPECT_TRUE(lockedTip.contains(tray::trayStateText(tray::TrayState::PinLocked)))
+        << lockedTip.toStdString();
     EXPECT_NE(locked[QStringLiteral("IconSha256")].toString(), ready[QStringLiteral("IconSha256")].toString())
         << "the icon did not change with the state";
 }
