@@ -1,6 +1,8 @@
 // Run by gui_desktop.sh only (Xvfb with trayer, a dbusmock notification daemon in dbus-run-session):
 // notifications go to org.freedesktop.Notifications, the tray is real and its menu opens with xdotool,
 // and screenshots of the tray menu and of the token window are saved as PNG and checked not to be blank.
+// TrayBalloonTest runs before the daemon starts: with no notification server the tray's own balloon shows,
+// and a click on it opens the token window.
 #include <QDir>
 #include <QImage>
 #include <QMenu>
@@ -116,6 +118,43 @@ TEST_F(TrayDesktopTest, TrayMenuAndTokenWindowScreenshots) {
     EXPECT_GT(distinctColours(winShot), 20);
     const QImage screenShot = screen->grabWindow(0).toImage();
     saveShot(screenShot, QStringLiteral("desktop.png"));
+}
+
+class TrayBalloonTest : public TrayFixture {
+  protected:
+    bool insertCardAtSetUp() const override { return false; }
+    void SetUp() override {
+        ASSERT_FALSE(envPath("MESIGN_GUI_SHOTS").isEmpty()) << "run through tests/gui/gui_desktop.sh";
+        TrayFixture::SetUp();
+    }
+};
+
+TEST_F(TrayBalloonTest, WithoutANotificationServerTheTrayBalloonShowsAndOpensTheWindow) {
+    auto& c = controller();
+    ASSERT_TRUE(QSystemTrayIcon::isSystemTrayAvailable()) << "trayer is not running as the system tray";
+    ASSERT_FALSE(c.notifier().freedesktopAvailable())
+        << "this session was meant to have no notification server";
+    ASSERT_TRUE(waitFor([&] { return c.trayIcon().geometry().width() > 0; }, 5000))
+        << "the tray icon was never embedded";
+    insertCard();
+    ASSERT_TRUE(waitFor([&] { return !c.notifier().history().isEmpty(); }, 5000));
+    EXPECT_EQ(c.notifier().history().back().kind, tray::Notice::Inserted);
+    QWidget* balloon = nullptr;
+    ASSERT_TRUE(waitFor(
+        [&] {
+            for (QWidget* w : QApplication::topLevelWidgets())
+                if (w->isVisible() && QByteArray(w->metaObject()->className()) == "QBalloonTip") balloon = w;
+            return balloon != nullptr;
+        },
+        5000))
+        << "no tray balloon appeared";
+    QTest::qWait(200);  // let it paint
+    const QImage shot = balloon->grab().toImage();
+    saveShot(shot, QStringLiteral("tray-balloon.png"));
+    EXPECT_GT(distinctColours(shot), 10);
+    QTest::mouseClick(balloon, Qt::LeftButton, {}, QPoint(balloon->width() / 2, balloon->height() / 2));
+    EXPECT_TRUE(waitFor([&] { return c.window() && c.window()->isVisible(); }, 5000))
+        << "a click on the balloon did not open the token window";
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gui_desktop.sh GUI_TESTS SHOT_DIR [MODE] — inside tests/integration/pcsc-sandbox.sh: an Xvfb display and a
 # session bus with python3-dbusmock's notification daemon, then suites of GUI_TESTS (xcb platform).
-# MODE xembed (default): trayer as the system tray, the desktop suite; screenshots land in SHOT_DIR.
+# MODE xembed (default): trayer as the system tray; the balloon suite before the notification daemon starts,
+# then the desktop suite; screenshots land in SHOT_DIR.
 # MODE sni: no XEmbed tray; first with no tray at all (TrayNoTrayTest), then with sni_watcher.py as the
 # StatusNotifierWatcher (TraySniTest).
 set -euo pipefail
@@ -62,9 +63,6 @@ exec dbus-run-session -- bash -c '
         dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
             org.freedesktop.DBus.NameHasOwner string:$1 2>/dev/null | grep -q "boolean true"
     }
-    /usr/bin/python3 -m dbusmock --template notification_daemon -l "$MESIGN_NOTIFY_LOG" >"$MESIGN_NOTIFY_LOG.out" 2>&1 &
-    MOCKS=($!)
-    for _ in $(seq 200); do owned org.freedesktop.Notifications && break; sleep 0.05; done
     # A filter that matches nothing passes in GoogleTest 1.12: insist that the suite ran.
     suite() {
         local out r=0
@@ -75,6 +73,11 @@ exec dbus-run-session -- bash -c '
     }
     GUI_TESTS=$0
     rc=0
+    # No notification server yet: the tray balloon (xembed) or nothing (sni) is all there is.
+    if [ "$MODE" = xembed ]; then suite TrayBalloonTest || rc=$?; fi
+    /usr/bin/python3 -m dbusmock --template notification_daemon -l "$MESIGN_NOTIFY_LOG" >"$MESIGN_NOTIFY_LOG.out" 2>&1 &
+    MOCKS=($!)
+    for _ in $(seq 200); do owned org.freedesktop.Notifications && break; sleep 0.05; done
     if [ "$MODE" = xembed ]; then
         suite TrayDesktopTest || rc=$?
     else
