@@ -9,6 +9,23 @@ namespace apdu {
 using core::Errc;
 using core::fail;
 
+namespace {
+
+// Command data may be a secret (a PIN, an imported private key): every copy this file makes of it is wiped
+// before its memory is released, as the caller wipes its own.
+class WipeOnExit {
+  public:
+    explicit WipeOnExit(Bytes& b) : m_b(b) {}
+    ~WipeOnExit() { core::secureWipe(m_b.data(), m_b.size()); }
+    WipeOnExit(const WipeOnExit&) = delete;
+    WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+  private:
+    Bytes& m_b;
+};
+
+}  // namespace
+
 core::Result<Response> Channel::exchangeRaw(const Bytes& raw, uint8_t ins) {
     ++m_apdus;
     MESIGN_LOG("apdu", Debug, "> " + describeCommand(raw));
@@ -70,6 +87,7 @@ core::Result<Response> Channel::exchange(const Command& cmd) {
     if (probeEligible(cmd)) {
         auto raw = cmd.encode(true);
         if (!raw) return fail(raw.error());
+        WipeOnExit wipeProbe(*raw);
         auto rsp = exchangeRaw(*raw, cmd.ins);
         if (!rsp && connectionLost(rsp.error().code)) return rsp;
         if (rsp && (rsp->sw == 0x9000 || rsp->sw1() == 0x61)) {
@@ -88,9 +106,11 @@ core::Result<Response> Channel::exchange(const Command& cmd) {
     }
     const bool ext = extendedOn() && cmd.needsExtended();
     Command c = cmd;
+    WipeOnExit wipeCopy(c.data);
     if (!ext && c.ne > kMaxShortLe) c.ne = kMaxShortLe;  // short APDU: ask for "all", collect via 61xx
     auto raw = c.encode(ext);
     if (!raw) return fail(raw.error());
+    WipeOnExit wipeRaw(*raw);
     auto rsp = exchangeRaw(*raw, c.ins);
     if (!rsp) return rsp;
 
@@ -98,6 +118,7 @@ core::Result<Response> Channel::exchange(const Command& cmd) {
         c.ne = rsp->sw2() ? rsp->sw2() : 256;
         auto again = c.encode(false);
         if (!again) return fail(again.error());
+        WipeOnExit wipeAgain(*again);
         rsp = exchangeRaw(*again, c.ins);
         if (!rsp) return rsp;
     }
@@ -114,6 +135,7 @@ core::Result<Response> Channel::transmit(const Command& cmd) {
         Command part(cmd.cla | kClaChaining, cmd.ins, cmd.p1, cmd.p2,
                      Bytes(cmd.data.begin() + static_cast<std::ptrdiff_t>(off),
                            cmd.data.begin() + static_cast<std::ptrdiff_t>(off + piece)));
+        WipeOnExit wipePart(part.data);
         auto rsp = exchange(part);
         if (!rsp) return rsp;
         if (rsp->sw != 0x9000) return rsp;  // the card refused a piece: the chain is over
@@ -121,6 +143,7 @@ core::Result<Response> Channel::transmit(const Command& cmd) {
     }
     Command last(cmd.cla, cmd.ins, cmd.p1, cmd.p2,
                  Bytes(cmd.data.begin() + static_cast<std::ptrdiff_t>(off), cmd.data.end()), cmd.ne);
+    WipeOnExit wipeLast(last.data);
     return exchange(last);
 }
 
