@@ -1,0 +1,61 @@
+// spki_check.exe: the DLL's own piv_public_key.h implementation (minidriver/win/md_piv_public_key_win.cpp:
+// DER by hand, EC points checked by a CNG import) run under Wine on inputs from stdin, so wine_test.cpp can
+// compare it byte for byte with the OpenSSL version the Linux build uses. One request per line:
+//   tpl <PIV algorithm id, hex> <7F49 content, hex>   ->  spkiFromPublicKeyTemplate
+//   cert <DER certificate, hex>                        ->  spkiFromCertificate
+//   alg <DER SPKI, hex>                                ->  algorithmFromSpki (PIV algorithm id)
+// Each answer is one line: `ok <hex>` or `err <core::Errc number>`.
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "card-apps/piv/piv_constants.h"
+#include "card-apps/piv/piv_public_key.h"
+
+namespace {
+
+std::string hex(core::ByteView b) {
+    std::string s = core::toHex(b);
+    for (char& c : s)
+        if (c >= 'A' && c <= 'F') c = char(c - 'A' + 'a');
+    return s;
+}
+
+void answer(const core::Result<core::Bytes>& r) {
+    if (r)
+        std::printf("ok %s\n", hex(*r).c_str());
+    else
+        std::printf("err %d\n", static_cast<int>(r.error().code));
+}
+
+}  // namespace
+
+int main() {
+    for (std::string line; std::getline(std::cin, line);) {
+        std::istringstream in(line);
+        std::string op, a, b;
+        in >> op >> a >> b;
+        core::Bytes x;
+        if (op == "tpl") {
+            core::Bytes id;
+            const auto alg =
+                core::fromHex(a, id) && id.size() == 1 ? piv::keyAlgorithmFromId(id[0]) : std::nullopt;
+            if (!alg || !core::fromHex(b, x)) return 2;
+            answer(piv::spkiFromPublicKeyTemplate(x, *alg));
+        } else if (op == "cert") {
+            if (!core::fromHex(a, x)) return 2;
+            answer(piv::spkiFromCertificate(x));
+        } else if (op == "alg") {
+            if (!core::fromHex(a, x)) return 2;
+            auto r = piv::algorithmFromSpki(x);
+            if (r)
+                answer(core::Bytes{piv::algorithmId(*r)});
+            else
+                answer(core::fail(r.error()));
+        } else {
+            return 2;
+        }
+    }
+    return 0;
+}
