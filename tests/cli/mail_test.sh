@@ -121,4 +121,17 @@ has "generating a" err.txt && fail "progress under --quiet: $(cat err.txt)"
 # Fast steps stay silent.
 expect 0 "" "$MT" encrypt-doc --slot 9d --in doc.bin --out x.p7m
 [ ! -s err.txt ] || fail "a fast step printed something: $(cat err.txt)"
+
+step "an EC P-256 key-management key (retired slot 82): ECDH recipients; the token decrypts (C_DeriveKey)"
+expect 0 "generated" "$MT" enroll --slot 82 --key-type ec256 --pubkey-out pub82.pem
+openssl x509 -new -force_pubkey pub82.pem -subj "/CN=Mail Signer (EC encryption)" -CA ca.crt -CAkey ca.key \
+    -days 2 -extfile user.ext -out enc-ec.crt 2>/dev/null || fail "CA: EC certificate"
+expect 0 "written to slot 82" "$MT" import-cert --slot 82 enc-ec.crt
+expect 0 "" "$MT" encrypt-doc --slot 82 --in doc.bin --out doc-ec.p7m
+[ "$(openssl cms -cmsout -print -inform DER -in doc-ec.p7m | grep -c "d.kari:")" = 1 ] || fail "not ECDH (kari)"
+expect 0 "" "$MT" decrypt-doc --slot 82 --in doc-ec.p7m --out doc-ec.bin --pin-value $PIN
+cmp -s doc.bin doc-ec.bin || fail "decrypt-doc with the EC key: the document differs"
+expect 0 "" "$MT" sign-mail --in mail.txt --out mail-ec.eml --encrypt-to enc-ec.crt --encrypt-to bob.crt --pin-value $PIN
+expect 0 "the decrypted mail is signed" "$MT" decrypt-mail --slot 82 --in mail-ec.eml --out inner-ec.eml --pin-value $PIN
+openssl cms -verify -CAfile ca.crt -in inner-ec.eml -out /dev/null >ver.txt 2>&1 || fail "EC recipient: $(cat ver.txt)"
 echo "ALL PASSED"
