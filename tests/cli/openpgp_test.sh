@@ -86,4 +86,15 @@ expect 0 "written to slot sig" "$MT" import-cert --slot sig --admin-pin-fd 3 enr
 expect 0 "" "$MT" sign-mail --in mail.txt --out enrolled.eml --pin-value 123456
 openssl cms -verify -CAfile ca.crt -in enrolled.eml -out /dev/null >cms.txt 2>&1 || fail "enrolled key: $(cat cms.txt)"
 openssl cms -cmsout -in enrolled.eml -print | has "CN=PGP Enrolled" || fail "not signed by the enrolled certificate"
+# dec: only the key (a decryption key does not sign its own request), then its certificate; aut: EC P-256 with a CSR.
+expect 0 "generated a RSA-2048 key in slot dec" "$MT" enroll --slot dec --pubkey-out dec-new.pem --admin-pin-value 12345678
+openssl x509 -new -force_pubkey dec-new.pem -subj "/CN=PGP Dec New" -CA ca.crt -CAkey ca.key -days 2 -extfile ext.cnf \
+    -out dec-new.crt 2>/dev/null || fail "CA: dec certificate"
+expect 0 "written to slot dec" "$MT" import-cert --slot dec --admin-pin-value 12345678 dec-new.crt
+expect 0 "" "$MT" encrypt-doc --in doc.bin --out new.p7m
+expect 0 "" "$MT" decrypt-doc --in new.p7m --out new.bin --pin-value 123456
+cmp -s doc.bin new.bin || fail "decrypt-doc with the newly enrolled dec key"
+expect 0 "generated a .*P-256.* key in slot aut" "$MT" enroll --slot aut --key-type ec256 --subject "/CN=PGP Aut" \
+    --out req-aut.pem --pin-value 123456 --admin-pin-value 12345678
+openssl req -verify -noout -in req-aut.pem >reqv.txt 2>&1 || fail "openssl req -verify (aut): $(cat reqv.txt)"
 echo "ALL PASSED"
