@@ -100,9 +100,11 @@ class KeyImportModuleTest : public OpenPgpModuleFixture {
         return v.size() == 1 && v[0];
     }
     void expectImportedKey(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o) {
-        EXPECT_FALSE(boolAttr(h, o, CKA_LOCAL));
+        // Asked one by one, CKA_LOCAL last: each must come from the card's record of the key's origin on its
+        // own (not only after another attribute made the module read it).
         EXPECT_FALSE(boolAttr(h, o, CKA_ALWAYS_SENSITIVE));
         EXPECT_FALSE(boolAttr(h, o, CKA_NEVER_EXTRACTABLE));
+        EXPECT_FALSE(boolAttr(h, o, CKA_LOCAL));
         EXPECT_TRUE(boolAttr(h, o, CKA_SENSITIVE));
         EXPECT_FALSE(boolAttr(h, o, CKA_EXTRACTABLE));
         EXPECT_TRUE(boolAttr(h, o, CKA_TOKEN));
@@ -185,6 +187,13 @@ TEST_F(KeyImportModuleTest, PivKeyReplacedUnderAnOldCertificate) {
     ASSERT_EQ(create(h, second), CKR_OK);
     EXPECT_EQ(writeCert(rsaCert), CKR_ATTRIBUTE_VALUE_INVALID) << "the old key's certificate";
     EXPECT_EQ(writeCert(hc::certificateFor(ecSpki, "new key")), CKR_OK);
+    // A key with its certificate, listed afresh: still reported as imported.
+    ASSERT_EQ(p11()->C_Logout(h), CKR_OK);
+    ASSERT_EQ(login(h, CKU_USER, kUserPin), CKR_OK);
+    auto key = find(h, CKO_PRIVATE_KEY, 0x01);
+    ASSERT_TRUE(key);
+    expectImportedKey(h, *key);
+    EXPECT_EQ(attribute(h, *key, CKA_PUBLIC_KEY_INFO), ecSpki);
 }
 
 TEST_F(KeyImportModuleTest, PivRefusalsWithExactCodes) {
