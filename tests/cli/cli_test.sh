@@ -3,52 +3,15 @@
 # PUK 12345678, default management key), inside tests/integration/pcsc-sandbox.sh. Checks outputs, exit codes
 # (0 ok, 1 failed, 2 usage, 3 no token, 4 PIN) and messages; interop with openssl (req -verify, cms -verify) and
 # pkcs11-tool (the token's public key).
-set -euo pipefail
-
-MT=$1
-VCARD=$2
-export MESIGN_PKCS11_MODULE=$3
-W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/cli
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+source "$HERE/lib.sh" cli "$@"
 mkdir -p "$W/run" "$W/state" "$W/config"
-cd "$W"
 export XDG_RUNTIME_DIR=$W/run XDG_STATE_HOME=$W/state XDG_CONFIG_HOME=$W/config
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-step() { echo "== $*"; }
-
-# expect CODE PATTERN CMD...: runs CMD (stdout → out.txt, stderr → err.txt), checks the exit code and that
-# stderr matches the extended regex PATTERN (empty: anything).
-expect() {
-    local code=$1 pattern=$2 rc=0
-    shift 2
-    "$@" >out.txt 2>err.txt || rc=$?
-    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code; stderr: $(cat err.txt)"
-    [ -z "$pattern" ] || grep -Eq "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
-}
 json() {  # json FILE PYTHON-EXPR (on d)
-    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+    $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
-
-VCARD_PID=
-card_start() {
-    "$VCARD" --init piv --port "$MESIGN_VPCD_PORT" "$W/card.state" >>"$W/vcard.log" 2>&1 &
-    VCARD_PID=$!
-    for _ in $(seq 100); do
-        "$MT" list 2>/dev/null | grep -q "Token " && return 0
-        sleep 0.1
-    done
-    fail "the virtual card did not appear within 10 s: $(tail -5 "$W/vcard.log")"
-}
-card_stop() {
-    [ -n "$VCARD_PID" ] || return 0
-    kill "$VCARD_PID" 2>/dev/null || true
-    wait "$VCARD_PID" 2>/dev/null || true
-    VCARD_PID=
-}
-trap card_stop EXIT
 
 step "usage errors: exit 2"
 expect 2 "unknown command 'frobnicate'" "$MT" frobnicate
@@ -66,7 +29,7 @@ grep -q "Reader \"$MESIGN_TEST_READER\": no card" out.txt || fail "list without 
 expect 3 "no token found" "$MT" info
 expect 3 "no token found" "$MT" change-pin --pin-value 123456 --new-pin-value 654321
 
-card_start
+start_card piv
 
 step "doctor with a fresh card: pcscd, reader, token, module ok; no certificates is a warning"
 expect 0 "" "$MT" doctor
@@ -225,7 +188,7 @@ printf 'current PIN: =87654321\nnew PIN: =123456\nRepeat the new PIN: =123456\n'
     | /usr/bin/python3 "$HERE/pty_prompt.py" "$MT" change-pin >pty.txt 2>&1 || fail "change-pin back: $(cat pty.txt)"
 
 step "card gone → exit 3"
-card_stop
+stop_card
 for _ in $(seq 50); do "$MT" list 2>/dev/null | grep -q "no card" && break; sleep 0.1; done
 expect 3 "no token found" "$MT" info
 expect 3 "no token found" "$MT" sign-mail --in mail.txt --pin-value 123456

@@ -1,4 +1,4 @@
-# lib.sh — sourced by the CLI's sandbox tests (sign_test.sh, openpgp_test.sh, mail_test.sh): argument
+# lib.sh — sourced by the CLI's sandbox tests (cli_test.sh, sign_test.sh, openpgp_test.sh, mail_test.sh): argument
 # handling, the work directory, assertions, and a virtual card that is killed when the test ends.
 # Usage: source lib.sh NAME MESIGN_TOKEN VCARD MODULE (NAME: the test's directory under the sandbox).
 set -euo pipefail
@@ -44,5 +44,12 @@ start_card() {
     VCARD_PID=$!
     CLEANUP_PIDS+=("$VCARD_PID")
     for _ in $(seq 100); do "$MT" list 2>/dev/null | has "Token " && return 0; sleep 0.1; done
-    fail "the virtual card did not appear: $(cat "$W/vcard.log")"
+    fail "the virtual card did not appear: $(tail -5 "$W/vcard.log")"
+}
+# stop_card: pulls the card (ends mesign-vcard and waits for it).
+stop_card() {
+    [ -n "${VCARD_PID:-}" ] || return 0
+    kill "$VCARD_PID" 2>/dev/null || true
+    wait "$VCARD_PID" 2>/dev/null || true
+    VCARD_PID=
 }
