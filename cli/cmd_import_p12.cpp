@@ -34,17 +34,20 @@ namespace {
 
 const char* kHelp =
     "usage: mesign-token import-p12 [TOKEN-URI] [--slot 9a|9c|9d|9e|82..95|sig|dec|aut] [--force]\n"
-    "                               [--password-fd N] [--mgmt-key-fd N] [--admin-pin-fd N] [--module PATH] FILE.p12\n"
+    "                               [--password-fd N] [--mgmt-key-fd N] [--admin-pin-fd N] [--module PATH] "
+    "FILE.p12\n"
     "Writes the private key of FILE.p12 into the slot (PIV default 9a, OpenPGP sig), then its certificate.\n"
     "The file's password is asked without echo (or read from --password-fd). PIV needs the management key\n"
-    "(--mgmt-key-fd N as hex, else the default key), OpenPGP the admin PIN PW3 (asked, or --admin-pin-fd N).\n"
-    "A slot that already holds a key is refused unless --force. Further certificates of the file's chain are\n"
+    "(--mgmt-key-fd N as hex, else the default key), OpenPGP the admin PIN PW3 (asked, or --admin-pin-fd "
+    "N).\n"
+    "A slot that already holds a key is refused unless --force. Further certificates of the file's chain "
+    "are\n"
     "listed, not stored. Only cards that allow key import take it (Yubico-compatible PIV, OpenPGP cards).\n";
 
 const std::vector<OptionSpec> kOptions = {
-    {"slot", true},         {"force", false},          {"password-fd", true},   {"password-value", true},
-    {"mgmt-key-fd", true},  {"mgmt-key-value", true},  {"admin-pin-fd", true},  {"admin-pin-value", true},
-    {"module", true}};
+    {"slot", true},           {"force", false},          {"password-fd", true},
+    {"password-value", true}, {"mgmt-key-fd", true},     {"mgmt-key-value", true},
+    {"admin-pin-fd", true},   {"admin-pin-value", true}, {"module", true}};
 
 struct P12Free {
     void operator()(PKCS12* p) const { PKCS12_free(p); }
@@ -93,7 +96,8 @@ std::optional<const char*> emptyPassword(PKCS12* p12) {
 }
 
 CliResult<P12Content> decodeP12(PKCS12* p12, const char* password, const std::string& file) {
-    if (password && !PKCS12_verify_mac(p12, password, -1)) return cliFail(kExitPin, file + ": wrong password");
+    if (password && !PKCS12_verify_mac(p12, password, -1))
+        return cliFail(kExitPin, file + ": wrong password");
     EVP_PKEY* key = nullptr;
     X509* cert = nullptr;
     STACK_OF(X509)* chain = nullptr;
@@ -121,7 +125,8 @@ class Module {
         if (!get || get(&m_fl) != CKR_OK) return cliFail(kExitFailed, path + " is not a PKCS#11 module");
         CK_C_INITIALIZE_ARGS args{};
         args.flags = CKF_OS_LOCKING_OK;
-        if (m_fl->C_Initialize(&args) != CKR_OK) return cliFail(kExitFailed, "the PKCS#11 module did not start");
+        if (m_fl->C_Initialize(&args) != CKR_OK)
+            return cliFail(kExitFailed, "the PKCS#11 module did not start");
         m_initialized = true;
         return {};
     }
@@ -138,7 +143,8 @@ class Module {
         CK_ULONG n = 0;
         if (m_fl->C_GetSlotList(CK_TRUE, nullptr, &n) != CKR_OK) return cliFail(kExitNoToken, "no token");
         std::vector<CK_SLOT_ID> slots(n);
-        if (m_fl->C_GetSlotList(CK_TRUE, slots.data(), &n) != CKR_OK) return cliFail(kExitNoToken, "no token");
+        if (m_fl->C_GetSlotList(CK_TRUE, slots.data(), &n) != CKR_OK)
+            return cliFail(kExitNoToken, "no token");
         const std::string serial = info.serial.substr(0, 16);
         for (CK_SLOT_ID s : slots) {
             CK_TOKEN_INFO ti{};
@@ -146,7 +152,8 @@ class Module {
             if (trimmed(ti.serialNumber, sizeof ti.serialNumber) != serial ||
                 trimmed(ti.model, sizeof ti.model) != info.model)
                 continue;
-            if (m_fl->C_OpenSession(s, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &m_session) != CKR_OK)
+            if (m_fl->C_OpenSession(s, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &m_session) !=
+                CKR_OK)
                 return cliFail(kExitFailed, "cannot open a session on the token");
             return {};
         }
@@ -196,7 +203,8 @@ CliResult<core::SecureBytes> soSecret(const ParsedArgs& args, bool piv) {
 }
 
 CliStatus loginSo(Module& m, const core::SecureBytes& secret, bool piv) {
-    CK_RV rv = m.fl()->C_Login(m.session(), CKU_SO, const_cast<CK_UTF8CHAR_PTR>(secret.data()), secret.size());
+    CK_RV rv =
+        m.fl()->C_Login(m.session(), CKU_SO, const_cast<CK_UTF8CHAR_PTR>(secret.data()), secret.size());
     if (rv == CKR_OK) return {};
     const std::string what = piv ? "management key" : "admin PIN (PW3)";
     if (rv == CKR_PIN_INCORRECT) return cliFail(kExitPin, what + " not accepted");
@@ -216,7 +224,8 @@ CliStatus writeKey(Module& m, const cardapp::PrivateKeyComponents& k, const core
     auto add = [&](CK_ATTRIBUTE_TYPE a, const uint8_t* p, std::size_t n) {
         t.push_back({a, const_cast<uint8_t*>(p), n});
     };
-    static const core::Bytes p256 = core::hexBytes("06082A8648CE3D030107"), p384 = core::hexBytes("06052B81040022");
+    static const core::Bytes p256 = core::hexBytes("06082A8648CE3D030107"),
+                             p384 = core::hexBytes("06052B81040022");
     if (cardapp::isRsa(k.algorithm)) {
         add(CKA_MODULUS, k.modulus.data(), k.modulus.size());
         add(CKA_PUBLIC_EXPONENT, k.publicExponent.data(), k.publicExponent.size());
@@ -239,7 +248,8 @@ CliStatus writeKey(Module& m, const cardapp::PrivateKeyComponents& k, const core
     if (rv == CKR_OK) return {};
     const std::string alg = cardapp::keyAlgorithmName(k.algorithm);
     if (rv == CKR_FUNCTION_NOT_SUPPORTED)
-        return cliFail(kExitFailed, "the card does not allow key import (generate the key on it with enroll)");
+        return cliFail(kExitFailed,
+                       "the card does not allow key import (generate the key on it with enroll)");
     if (rv == CKR_ATTRIBUTE_VALUE_INVALID)
         return cliFail(kExitFailed, "the token cannot take a " + alg + " key in slot " + slot);
     if (rv == CKR_DEVICE_MEMORY) return cliFail(kExitFailed, "no free key slot on the token");
@@ -254,8 +264,10 @@ CliStatus writeCertificate(Module& m, X509* cert, CK_BYTE id) {
     CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
     CK_CERTIFICATE_TYPE ct = CKC_X_509;
     CK_BBOOL yes = CK_TRUE;
-    CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_CERTIFICATE_TYPE, &ct, sizeof ct},
-                        {CKA_TOKEN, &yes, sizeof yes}, {CKA_ID, &id, 1},
+    CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof cls},
+                        {CKA_CERTIFICATE_TYPE, &ct, sizeof ct},
+                        {CKA_TOKEN, &yes, sizeof yes},
+                        {CKA_ID, &id, 1},
                         {CKA_VALUE, der, static_cast<CK_ULONG>(len)}};
     CK_OBJECT_HANDLE o = 0;
     const CK_RV rv = m.fl()->C_CreateObject(m.session(), t, 5, &o);
@@ -281,7 +293,8 @@ CliStatus importP12(const ParsedArgs& args) {
     if (!slot) return std::unexpected(slot.error());
     const bool pgpSlot = *slot <= 0x03;
     if (pgpSlot == piv)
-        return cliFail(kExitUsage, "slot " + slotName(*slot) + " is not a slot of this " + t->info.model + " token");
+        return cliFail(kExitUsage,
+                       "slot " + slotName(*slot) + " is not a slot of this " + t->info.model + " token");
     const CK_BYTE id = *ckaIdForKeyRef(*slot);
 
     auto file12 = readP12(file);
@@ -315,12 +328,12 @@ CliStatus importP12(const ParsedArgs& args) {
         return cliFail(kExitFailed, "slot " + slotName(*slot) + " already holds a key; --force replaces it");
     if (auto s = loginSo(m, *so, piv); !s) return s;
     if (auto s = writeKey(m, *key, spki, id, slotName(*slot)); !s) return s;
-    std::fprintf(stderr, "mesign-token: %s key written to slot %s\n", cardapp::keyAlgorithmName(key->algorithm),
-                 slotName(*slot).c_str());
+    std::fprintf(stderr, "mesign-token: %s key written to slot %s\n",
+                 cardapp::keyAlgorithmName(key->algorithm), slotName(*slot).c_str());
     if (p12->cert) {
         if (auto s = writeCertificate(m, p12->cert.get(), id); !s) return s;
-        std::fprintf(stderr, "mesign-token: certificate \"%s\" written to slot %s\n", subjectOf(p12->cert.get()).c_str(),
-                     slotName(*slot).c_str());
+        std::fprintf(stderr, "mesign-token: certificate \"%s\" written to slot %s\n",
+                     subjectOf(p12->cert.get()).c_str(), slotName(*slot).c_str());
     } else {
         std::fprintf(stderr, "mesign-token: %s holds no certificate for the key: only the key was written\n",
                      file.c_str());

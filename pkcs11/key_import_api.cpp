@@ -68,14 +68,21 @@ CK_RV parseTemplate(std::span<CK_ATTRIBUTE> t, KeyTemplate& out) {
         if (!a.pValue && a.ulValueLen) return CKR_ATTRIBUTE_VALUE_INVALID;
         CK_RV rv = CKR_OK;
         switch (a.type) {
-            case CKA_CLASS: break;
+            case CKA_CLASS:
+                break;
             case CKA_KEY_TYPE:
                 if (!(out.keyType = readUlong(a))) return CKR_ATTRIBUTE_VALUE_INVALID;
                 break;
             // We only make sensitive, non-extractable token keys.
-            case CKA_TOKEN: rv = requireTrue(a, true); break;
-            case CKA_SENSITIVE: rv = requireTrue(a, true); break;
-            case CKA_EXTRACTABLE: rv = requireTrue(a, false); break;
+            case CKA_TOKEN:
+                rv = requireTrue(a, true);
+                break;
+            case CKA_SENSITIVE:
+                rv = requireTrue(a, true);
+                break;
+            case CKA_EXTRACTABLE:
+                rv = requireTrue(a, false);
+                break;
             // Set by the card's slot, not by the template: any value is accepted, none is stored.
             case CKA_PRIVATE:
             case CKA_MODIFIABLE:
@@ -96,15 +103,24 @@ CK_RV parseTemplate(std::span<CK_ATTRIBUTE> t, KeyTemplate& out) {
             case CKA_END_DATE:
             case CKA_PRIVATE_EXPONENT:  // not needed by either card: ignored, never copied
                 break;
-            case CKA_ID: out.id = &a; break;
-            case CKA_EC_PARAMS: out.ecParams = &a; break;
-            case CKA_VALUE: out.value = &a; break;
-            case CKA_PUBLIC_KEY_INFO: out.publicKeyInfo = &a; break;
+            case CKA_ID:
+                out.id = &a;
+                break;
+            case CKA_EC_PARAMS:
+                out.ecParams = &a;
+                break;
+            case CKA_VALUE:
+                out.value = &a;
+                break;
+            case CKA_PUBLIC_KEY_INFO:
+                out.publicKeyInfo = &a;
+                break;
             case CKA_LOCAL:
             case CKA_ALWAYS_SENSITIVE:
             case CKA_NEVER_EXTRACTABLE:
             case CKA_KEY_GEN_MECHANISM:
-            case CKA_UNIQUE_ID: return CKR_ATTRIBUTE_READ_ONLY;
+            case CKA_UNIQUE_ID:
+                return CKR_ATTRIBUTE_READ_ONLY;
             default: {
                 const auto* it = std::find(std::begin(kRsaTypes), std::end(kRsaTypes), a.type);
                 if (it == std::end(kRsaTypes)) return CKR_ATTRIBUTE_TYPE_INVALID;
@@ -126,11 +142,20 @@ CK_RV rsaComponents(const KeyTemplate& t, PrivateKeyComponents& k) {
         if (!a) return CKR_TEMPLATE_INCOMPLETE;
     const core::ByteView n = cardapp::stripLeadingZeros(bytesOf(t.rsa[0]->pValue, t.rsa[0]->ulValueLen));
     switch (n.size() * 8) {
-        case 1024: k.algorithm = KeyAlgorithm::Rsa1024; break;
-        case 2048: k.algorithm = KeyAlgorithm::Rsa2048; break;
-        case 3072: k.algorithm = KeyAlgorithm::Rsa3072; break;
-        case 4096: k.algorithm = KeyAlgorithm::Rsa4096; break;
-        default: return CKR_ATTRIBUTE_VALUE_INVALID;
+        case 1024:
+            k.algorithm = KeyAlgorithm::Rsa1024;
+            break;
+        case 2048:
+            k.algorithm = KeyAlgorithm::Rsa2048;
+            break;
+        case 3072:
+            k.algorithm = KeyAlgorithm::Rsa3072;
+            break;
+        case 4096:
+            k.algorithm = KeyAlgorithm::Rsa4096;
+            break;
+        default:
+            return CKR_ATTRIBUTE_VALUE_INVALID;
     }
     k.modulus.assign(n.begin(), n.end());
     const core::ByteView e = bytesOf(t.rsa[1]->pValue, t.rsa[1]->ulValueLen);
@@ -150,9 +175,12 @@ CK_RV ecComponents(const KeyTemplate& t, PrivateKeyComponents& k) {
     if (!t.ecParams || !t.value) return CKR_TEMPLATE_INCOMPLETE;
     const core::ByteView p = bytesOf(t.ecParams->pValue, t.ecParams->ulValueLen);
     const Bytes p256 = core::hexBytes("06082A8648CE3D030107"), p384 = core::hexBytes("06052B81040022");
-    if (std::equal(p.begin(), p.end(), p256.begin(), p256.end())) k.algorithm = KeyAlgorithm::EcP256;
-    else if (std::equal(p.begin(), p.end(), p384.begin(), p384.end())) k.algorithm = KeyAlgorithm::EcP384;
-    else return CKR_ATTRIBUTE_VALUE_INVALID;  // the cards take P-256 and P-384 only
+    if (std::equal(p.begin(), p.end(), p256.begin(), p256.end()))
+        k.algorithm = KeyAlgorithm::EcP256;
+    else if (std::equal(p.begin(), p.end(), p384.begin(), p384.end()))
+        k.algorithm = KeyAlgorithm::EcP384;
+    else
+        return CKR_ATTRIBUTE_VALUE_INVALID;  // the cards take P-256 and P-384 only
     k.scalar = secret(t.value);
     // The public point, when the caller gave CKA_PUBLIC_KEY_INFO (an OpenPGP card may need it).
     if (t.publicKeyInfo && t.publicKeyInfo->ulValueLen) {
@@ -174,9 +202,12 @@ CK_RV createPrivateKey(Module& m, Session& s, std::span<CK_ATTRIBUTE> tmpl, CK_O
     if (!t.keyType) return CKR_TEMPLATE_INCOMPLETE;
     PrivateKeyComponents key;
     CK_RV rv = CKR_OK;
-    if (*t.keyType == CKK_RSA) rv = rsaComponents(t, key);
-    else if (*t.keyType == CKK_EC) rv = ecComponents(t, key);
-    else rv = CKR_ATTRIBUTE_VALUE_INVALID;  // Edwards / Montgomery keys: not importable through PKCS#11 here
+    if (*t.keyType == CKK_RSA)
+        rv = rsaComponents(t, key);
+    else if (*t.keyType == CKK_EC)
+        rv = ecComponents(t, key);
+    else
+        rv = CKR_ATTRIBUTE_VALUE_INVALID;  // Edwards / Montgomery keys: not importable through PKCS#11 here
     if (rv != CKR_OK) return rv;
     if ((rv = requireAdmin(s)) != CKR_OK) return rv;
 

@@ -30,14 +30,17 @@ core::Status checkComponents(const PrivateKeyComponents& k) {
         const std::size_t nBytes = rsaModulusBytes(k.algorithm), half = nBytes / 2;
         const ByteView n = stripLeadingZeros(k.modulus);
         if (n.size() != nBytes || !(n.front() & 0x80))
-            return fail(Errc::InvalidArgument, std::string("modulus is not ") + keyAlgorithmName(k.algorithm));
+            return fail(Errc::InvalidArgument,
+                        std::string("modulus is not ") + keyAlgorithmName(k.algorithm));
         const ByteView e = stripLeadingZeros(k.publicExponent);
-        if (e.empty() || e.size() > 4 || !(e.back() & 1)) return fail(Errc::InvalidArgument, "bad public exponent");
+        if (e.empty() || e.size() > 4 || !(e.back() & 1))
+            return fail(Errc::InvalidArgument, "bad public exponent");
         const core::SecureBytes* parts[] = {&k.p, &k.q, &k.dp, &k.dq, &k.qinv};
         for (const core::SecureBytes* part : parts) {
             const ByteView v = stripLeadingZeros(core::view(*part));
             if (v.empty() || v.size() > half)
-                return fail(Errc::InvalidArgument, "an RSA CRT component is empty or larger than half the modulus");
+                return fail(Errc::InvalidArgument,
+                            "an RSA CRT component is empty or larger than half the modulus");
         }
         return {};
     }

@@ -36,11 +36,20 @@ core::Result<Bytes> publicBn(const EVP_PKEY* k, const char* name) {
 
 core::Status rsa(const EVP_PKEY* k, PrivateKeyComponents& out) {
     switch (EVP_PKEY_get_bits(k)) {
-        case 1024: out.algorithm = KeyAlgorithm::Rsa1024; break;
-        case 2048: out.algorithm = KeyAlgorithm::Rsa2048; break;
-        case 3072: out.algorithm = KeyAlgorithm::Rsa3072; break;
-        case 4096: out.algorithm = KeyAlgorithm::Rsa4096; break;
-        default: return fail(Errc::NotSupported, "RSA key size not supported (1024, 2048, 3072, 4096)");
+        case 1024:
+            out.algorithm = KeyAlgorithm::Rsa1024;
+            break;
+        case 2048:
+            out.algorithm = KeyAlgorithm::Rsa2048;
+            break;
+        case 3072:
+            out.algorithm = KeyAlgorithm::Rsa3072;
+            break;
+        case 4096:
+            out.algorithm = KeyAlgorithm::Rsa4096;
+            break;
+        default:
+            return fail(Errc::NotSupported, "RSA key size not supported (1024, 2048, 3072, 4096)");
     }
     auto n = publicBn(k, OSSL_PKEY_PARAM_RSA_N);
     auto e = publicBn(k, OSSL_PKEY_PARAM_RSA_E);
@@ -51,8 +60,10 @@ core::Status rsa(const EVP_PKEY* k, PrivateKeyComponents& out) {
     struct Part {
         const char* name;
         core::SecureBytes* dst;
-    } parts[] = {{OSSL_PKEY_PARAM_RSA_FACTOR1, &out.p},      {OSSL_PKEY_PARAM_RSA_FACTOR2, &out.q},
-                 {OSSL_PKEY_PARAM_RSA_EXPONENT1, &out.dp},   {OSSL_PKEY_PARAM_RSA_EXPONENT2, &out.dq},
+    } parts[] = {{OSSL_PKEY_PARAM_RSA_FACTOR1, &out.p},
+                 {OSSL_PKEY_PARAM_RSA_FACTOR2, &out.q},
+                 {OSSL_PKEY_PARAM_RSA_EXPONENT1, &out.dp},
+                 {OSSL_PKEY_PARAM_RSA_EXPONENT2, &out.dq},
                  {OSSL_PKEY_PARAM_RSA_COEFFICIENT1, &out.qinv}};
     for (const Part& part : parts) {
         auto v = bnParam(k, part.name);
@@ -67,9 +78,12 @@ core::Status ec(const EVP_PKEY* k, PrivateKeyComponents& out) {
     std::size_t len = 0;
     if (EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1)
         return fail(Errc::NotSupported, "EC key without a named curve");
-    if (!std::strcmp(group, "prime256v1") || !std::strcmp(group, "P-256")) out.algorithm = KeyAlgorithm::EcP256;
-    else if (!std::strcmp(group, "secp384r1") || !std::strcmp(group, "P-384")) out.algorithm = KeyAlgorithm::EcP384;
-    else return fail(Errc::NotSupported, std::string("EC curve not supported: ") + group);
+    if (!std::strcmp(group, "prime256v1") || !std::strcmp(group, "P-256"))
+        out.algorithm = KeyAlgorithm::EcP256;
+    else if (!std::strcmp(group, "secp384r1") || !std::strcmp(group, "P-384"))
+        out.algorithm = KeyAlgorithm::EcP384;
+    else
+        return fail(Errc::NotSupported, std::string("EC curve not supported: ") + group);
     auto s = bnParam(k, OSSL_PKEY_PARAM_PRIV_KEY);
     if (!s) return fail(s.error());
     out.scalar = std::move(*s);
@@ -109,7 +123,8 @@ core::Result<PrivateKeyComponents> componentsFromPrivateKey(const EVP_PKEY* k) {
         out.algorithm = KeyAlgorithm::X25519;
         MESIGN_TRY(raw25519(k, out));
     } else {
-        return fail(Errc::NotSupported, "private key type not supported (RSA, P-256, P-384, Ed25519, X25519)");
+        return fail(Errc::NotSupported,
+                    "private key type not supported (RSA, P-256, P-384, Ed25519, X25519)");
     }
     MESIGN_TRY(checkComponents(out));
     return out;
@@ -120,7 +135,8 @@ core::Result<PrivateKeyComponents> componentsFromDer(ByteView der) {
         return fail(Errc::InvalidArgument, "empty private key");
     const unsigned char* p = der.data();
     crypto::ossl::Pkey pkey(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der.size())));
-    if (!pkey) return fail(crypto::ossl::error(Errc::InvalidArgument, "not a DER private key (PKCS#8, RSA or EC)"));
+    if (!pkey)
+        return fail(crypto::ossl::error(Errc::InvalidArgument, "not a DER private key (PKCS#8, RSA or EC)"));
     return componentsFromPrivateKey(pkey.get());
 }
 

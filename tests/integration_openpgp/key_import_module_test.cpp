@@ -173,8 +173,10 @@ TEST_F(KeyImportModuleTest, PivKeyReplacedUnderAnOldCertificate) {
         CK_CERTIFICATE_TYPE ct = CKC_X_509;
         CK_BBOOL yes = CK_TRUE;
         CK_BYTE id = 0x01;
-        CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_CERTIFICATE_TYPE, &ct, sizeof ct},
-                            {CKA_TOKEN, &yes, sizeof yes}, {CKA_ID, &id, 1},
+        CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof cls},
+                            {CKA_CERTIFICATE_TYPE, &ct, sizeof ct},
+                            {CKA_TOKEN, &yes, sizeof yes},
+                            {CKA_ID, &id, 1},
                             {CKA_VALUE, const_cast<uint8_t*>(der.data()), der.size()}};
         CK_OBJECT_HANDLE o = 0;
         return p11()->C_CreateObject(h, t, 5, &o);
@@ -218,21 +220,33 @@ TEST_F(KeyImportModuleTest, PivRefusalsWithExactCodes) {
         change(t);
         EXPECT_EQ(create(h, t), want) << what;
     };
-    expect(CKR_TEMPLATE_INCOMPLETE, [](KeyTemplate& t) { t.drop(CKA_COEFFICIENT); }, "no CKA_COEFFICIENT");
-    expect(CKR_TEMPLATE_INCOMPLETE, [](KeyTemplate& t) { t.drop(CKA_MODULUS); }, "no CKA_MODULUS");
-    expect(CKR_TEMPLATE_INCOMPLETE, [](KeyTemplate& t) { t.drop(CKA_KEY_TYPE); }, "no CKA_KEY_TYPE");
-    expect(CKR_TEMPLATE_INCONSISTENT, [](KeyTemplate& t) { t.set(CKA_TOKEN, {CK_FALSE}); }, "session key");
-    expect(CKR_TEMPLATE_INCONSISTENT, [](KeyTemplate& t) { t.set(CKA_EXTRACTABLE, {CK_TRUE}); }, "extractable");
-    expect(CKR_TEMPLATE_INCONSISTENT, [](KeyTemplate& t) { t.set(CKA_SENSITIVE, {CK_FALSE}); }, "not sensitive");
-    expect(CKR_ATTRIBUTE_READ_ONLY, [](KeyTemplate& t) { t.set(CKA_LOCAL, {CK_FALSE}); }, "CKA_LOCAL");
-    expect(CKR_ATTRIBUTE_VALUE_INVALID, [](KeyTemplate& t) { t.set(CKA_ID, {0x30}); }, "no such slot");
-    expect(CKR_ATTRIBUTE_VALUE_INVALID, [&](KeyTemplate& t) { t.set(CKA_PRIME_1, Bytes(other.p.begin(), other.p.end())); },
-           "p of another key: p*q != n");
-    expect(CKR_ATTRIBUTE_VALUE_INVALID,
-           [&](KeyTemplate& t) { t.set(CKA_MODULUS, Bytes(rsa.modulus.begin(), rsa.modulus.begin() + 192)); },
-           "RSA-1536 is no PIV size");
-    expect(CKR_ATTRIBUTE_VALUE_INVALID, [](KeyTemplate& t) { t.set(CKA_KEY_TYPE, KeyTemplate::ulong(CKK_DSA)); },
-           "DSA");
+    expect(
+        CKR_TEMPLATE_INCOMPLETE, [](KeyTemplate& t) { t.drop(CKA_COEFFICIENT); }, "no CKA_COEFFICIENT");
+    expect(
+        CKR_TEMPLATE_INCOMPLETE, [](KeyTemplate& t) { t.drop(CKA_MODULUS); }, "no CKA_MODULUS");
+    expect(
+        CKR_TEMPLATE_INCOMPLETE, [](KeyTemplate& t) { t.drop(CKA_KEY_TYPE); }, "no CKA_KEY_TYPE");
+    expect(
+        CKR_TEMPLATE_INCONSISTENT, [](KeyTemplate& t) { t.set(CKA_TOKEN, {CK_FALSE}); }, "session key");
+    expect(
+        CKR_TEMPLATE_INCONSISTENT, [](KeyTemplate& t) { t.set(CKA_EXTRACTABLE, {CK_TRUE}); }, "extractable");
+    expect(
+        CKR_TEMPLATE_INCONSISTENT, [](KeyTemplate& t) { t.set(CKA_SENSITIVE, {CK_FALSE}); }, "not sensitive");
+    expect(
+        CKR_ATTRIBUTE_READ_ONLY, [](KeyTemplate& t) { t.set(CKA_LOCAL, {CK_FALSE}); }, "CKA_LOCAL");
+    expect(
+        CKR_ATTRIBUTE_VALUE_INVALID, [](KeyTemplate& t) { t.set(CKA_ID, {0x30}); }, "no such slot");
+    expect(
+        CKR_ATTRIBUTE_VALUE_INVALID,
+        [&](KeyTemplate& t) { t.set(CKA_PRIME_1, Bytes(other.p.begin(), other.p.end())); },
+        "p of another key: p*q != n");
+    expect(
+        CKR_ATTRIBUTE_VALUE_INVALID,
+        [&](KeyTemplate& t) { t.set(CKA_MODULUS, Bytes(rsa.modulus.begin(), rsa.modulus.begin() + 192)); },
+        "RSA-1536 is no PIV size");
+    expect(
+        CKR_ATTRIBUTE_VALUE_INVALID, [](KeyTemplate& t) { t.set(CKA_KEY_TYPE, KeyTemplate::ulong(CKK_DSA)); },
+        "DSA");
     {
         KeyTemplate t(ec, 0x03);
         t.set(CKA_EC_PARAMS, core::hexBytes("06052B8104000A"));  // secp256k1
