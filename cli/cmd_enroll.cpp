@@ -25,7 +25,8 @@ const char* kEnrollHelp =
     "usage: mesign-token enroll [TOKEN-URI] --subject \"/CN=Name/O=Org\" [--slot 9a|sig] [--key-type rsa2048|ec256|ec384]\n"
     "                           [--email ADDR] [--out req.pem] [--pubkey-out pub.pem] [--pin-fd N]\n"
     "                           [--mgmt-key-fd N | --admin-pin-fd N] [--module PATH]\n"
-    "Generates a new key in the slot (default 9a; OpenPGP: sig), replacing the old one. That needs the PIV\n"
+    "Generates a new key in the slot (default 9a; OpenPGP: sig), replacing the old one (and removing the old\n"
+    "key's certificate). That needs the PIV\n"
     "management key (--mgmt-key-fd reads it as hex, else the default key is used) or the OpenPGP admin PIN\n"
     "(PW3: asked without echo, or one line from --admin-pin-fd N; --admin-pin-value for tests only). Then\n"
     "writes a PKCS#10 request signed by that key (needs the PIN)\n"
@@ -153,16 +154,28 @@ CliStatus enroll(const ParsedArgs& args) {
     if (!t) return std::unexpected(t.error());
     auto slot = keySlot(*given, *t->token);
     if (!slot) return std::unexpected(slot.error());
+    bool hadCertificate = false;
+    if (auto objects = t->token->objects())
+        for (const auto& k : *objects) hadCertificate |= k.key.ref == *slot && k.certificate.has_value();
     if (auto s = adminLogin(*t->token, args); !s) return s;
     core::Result<token::KeyObject> generated = [&] {
         Progress progress("generating a " + std::string(cardapp::keyAlgorithmName(*alg)) + " key on the token");
         return t->token->generateKey(*slot, *alg);
     }();
+    // The slot's old certificate names a key that is gone: left there it would still be offered (and taken
+    // for the slot's public key, so the new certificate would not match), though nothing can use it.
+    core::Status staleRemoved;
+    if (generated && hadCertificate) staleRemoved = t->token->deleteCertificate(*slot);
     (void)t->token->logout();
     if (!generated) return cliFail(generated.error(), "key generation failed");
     core::Bytes spki = generated->publicKey ? generated->publicKey->spki : generated->key.publicKeyInfo;
     std::fprintf(stderr, "mesign-token: generated a %s key in slot %s\n", cardapp::keyAlgorithmName(*alg),
                  slotName(*slot).c_str());
+    if (hadCertificate && staleRemoved)
+        std::fprintf(stderr, "mesign-token: removed the replaced key's certificate from slot %s\n", slotName(*slot).c_str());
+    else if (hadCertificate)
+        std::fprintf(stderr, "mesign-token: warning: slot %s still holds the replaced key's certificate (%s)\n",
+                     slotName(*slot).c_str(), staleRemoved.error().describe().c_str());
     if (pubkeyOut) {
         const unsigned char* sp = spki.data();
         std::unique_ptr<EVP_PKEY, PkeyFree> pk(d2i_PUBKEY(nullptr, &sp, static_cast<long>(spki.size())));

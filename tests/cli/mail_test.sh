@@ -134,4 +134,15 @@ cmp -s doc.bin doc-ec.bin || fail "decrypt-doc with the EC key: the document dif
 expect 0 "" "$MT" sign-mail --in mail.txt --out mail-ec.eml --encrypt-to enc-ec.crt --encrypt-to bob.crt --pin-value $PIN
 expect 0 "the decrypted mail is signed" "$MT" decrypt-mail --slot 82 --in mail-ec.eml --out inner-ec.eml --pin-value $PIN
 openssl cms -verify -CAfile ca.crt -in inner-ec.eml -out /dev/null >ver.txt 2>&1 || fail "EC recipient: $(cat ver.txt)"
+
+step "re-enrolling 9D (EC P-256 now): the old key's certificate is removed, the new one imports; ECDH with 9D"
+expect 0 "removed the replaced key's certificate from slot 9d" "$MT" enroll --slot 9d --key-type ec256 --pubkey-out pub9d-ec.pem
+"$MT" info >info.txt
+grep -A1 "^  Key 9d" info.txt | has "^    no certificate" || fail "slot 9d still lists a certificate: $(cat info.txt)"
+openssl x509 -new -force_pubkey pub9d-ec.pem -subj "/CN=Mail Signer (EC 9D)" -CA ca.crt -CAkey ca.key \
+    -days 2 -extfile user.ext -out enc9d-ec.crt 2>/dev/null || fail "CA: EC 9D certificate"
+expect 0 "written to slot 9d" "$MT" import-cert --slot 9d enc9d-ec.crt
+expect 0 "" "$MT" sign-mail --in mail.txt --out mail-self-ec.eml --encrypt-to-self --pin-value $PIN
+expect 0 "the decrypted mail is signed" "$MT" decrypt-mail --in mail-self-ec.eml --out inner-self-ec.eml --pin-value $PIN
+openssl cms -verify -CAfile ca.crt -in inner-self-ec.eml -out /dev/null >ver.txt 2>&1 || fail "EC 9D self copy: $(cat ver.txt)"
 echo "ALL PASSED"
