@@ -206,10 +206,13 @@ core::Result<Bytes> PcscTransport::transmit(ByteView command) {
         MESIGN_TRY(reconnect());
         return core::fail(pcscError(rv, "SCardTransmit"));
     }
-    if (isCommunicationFailure(rv)) return core::fail(transmitFailure(rv, pcscError(rv, "SCardTransmit").message));
+    if (isCommunicationFailure(rv)) return core::fail(transmitFailure(pcscError(rv, "SCardTransmit").message));
+    // pcscd already knew: the card left during (or before) this command.
+    if (rv == SCARD_E_NO_SMARTCARD)
+        return core::fail(core::Error(core::Errc::CardRemoved, pcscError(rv, "SCardTransmit").message));
     if (rv != SCARD_S_SUCCESS) return core::fail(pcscError(rv, "SCardTransmit"));
     // vpcd answers a card that vanished mid-APDU with success and no bytes: the same lost link.
-    if (len == 0) return core::fail(transmitFailure(rv, "SCardTransmit: empty answer"));
+    if (len == 0) return core::fail(transmitFailure("SCardTransmit: empty answer"));
     if (len < 2) return core::fail(core::Errc::Malformed, "SCardTransmit: response shorter than a status word");
     response.resize(len);
     MESIGN_LOG("pcsc", Debug, "< " + apdu::describeResponse(command[1], response));
@@ -222,12 +225,8 @@ bool isCommunicationFailure(long rv) {
         case SCARD_E_COMM_DATA_LOST:
         case SCARD_F_COMM_ERROR:
         case SCARD_F_UNKNOWN_ERROR:
-        case SCARD_W_REMOVED_CARD:
         case SCARD_W_UNPOWERED_CARD:
         case SCARD_W_UNRESPONSIVE_CARD:
-        case SCARD_E_NO_SMARTCARD:
-        case SCARD_E_READER_UNAVAILABLE:
-        case SCARD_E_UNKNOWN_READER:
             return true;
         default:
             return false;
@@ -279,7 +278,7 @@ bool PcscTransport::cardLeftReader() {
     return gone || handleSaysGone();
 }
 
-core::Error PcscTransport::transmitFailure(long rv, std::string detail) {
+core::Error PcscTransport::transmitFailure(std::string detail) {
     const auto start = std::chrono::steady_clock::now();
     const bool gone = cardLeftReader();
     const auto waited =
@@ -288,7 +287,6 @@ core::Error PcscTransport::transmitFailure(long rv, std::string detail) {
                detail + (gone ? ": the card left '" : ": the card is still in '") + m_reader + "' (checked in " +
                    std::to_string(waited) + " ms)");
     if (gone) return core::Error(core::Errc::CardRemoved, detail + ": the card was removed from '" + m_reader + "'");
-    if (rv == SCARD_E_READER_UNAVAILABLE || rv == SCARD_E_UNKNOWN_READER) return pcscError(rv, "SCardTransmit");
     return core::Error(core::Errc::Transport, detail);
 }
 

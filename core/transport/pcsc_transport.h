@@ -53,9 +53,9 @@ private:
     PcscTransport(std::shared_ptr<PcscContext> ctx, std::string reader, long card, unsigned long protocol);
     core::Status reconnect();
     void readReaderLimits();
-    // A transmit that failed below the APDU level (rv, or an answer without a status word): CardRemoved
+    // A transmit that failed below the APDU level (`detail` says how): CardRemoved
     // when the card left the reader, else a Transport error. Costs at most kRemovalProbeMs, and only here.
-    core::Error transmitFailure(long rv, std::string detail);
+    core::Error transmitFailure(std::string detail);
     bool cardLeftReader();
 
     std::shared_ptr<PcscContext> m_ctx;
@@ -74,7 +74,8 @@ core::Error pcscError(long rv, const char* what);
 // polls and a margin; readers with an event thread (CCID) report at once.
 inline constexpr int kRemovalProbeMs = 1000;
 
-// True for the return codes of a transmit that did not reach the card or did not come back from it.
+// True for the return codes of a transmit that did not reach the card or did not come back from it, while
+// pcscd may not know yet why (SCARD_W_REMOVED_CARD / SCARD_E_NO_SMARTCARD already say it: not included).
 bool isCommunicationFailure(long rv);
 
 }  // namespace transport
