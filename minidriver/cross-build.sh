@@ -16,8 +16,8 @@ fi
 
 cmake -S "$root/minidriver/win" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" >/dev/null
-# md_probe.exe, winscard.dll and spki_check.exe (wine/) are test-only: tests/minidriver/wine_test.cpp runs them under Wine.
-ninja -C "$build" -j2 mesign-minidriver.dll wine/md_probe.exe wine/winscard.dll wine/spki_check.exe
+# md_probe.exe, winscard.dll and piv_win_check.exe (wine/) are test-only: tests/minidriver/wine_test.cpp runs them under Wine.
+ninja -C "$build" -j2 mesign-minidriver.dll wine/md_probe.exe wine/winscard.dll wine/piv_win_check.exe
 dll=$build/mesign-minidriver.dll
 dump=$("$objdump" -p "$dll")
 
