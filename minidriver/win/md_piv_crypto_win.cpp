@@ -36,16 +36,19 @@ core::Result<core::SecureBytes> ecbBlock(uint8_t a, core::ByteView key, core::By
     // BCrypt takes non-const buffers; it only reads the key and the input.
     auto* keyBytes = const_cast<PUCHAR>(key.data());
     auto* in = const_cast<PUCHAR>(block.data());
+    // One block in CBC with a zero IV is exactly one ECB block (P xor 0), both ways. CBC, the provider's
+    // default mode, also runs where ECB is missing (Wine 8's bcrypt has no ECB for 3DES).
+    core::Bytes iv(block.size(), 0);
     const bool ok =
         BCryptOpenAlgorithmProvider(&provider, name, nullptr, 0) >= 0 &&
         BCryptSetProperty(provider, BCRYPT_CHAINING_MODE,
-                          reinterpret_cast<PUCHAR>(const_cast<wchar_t*>(BCRYPT_CHAIN_MODE_ECB)),
-                          ULONG(sizeof(BCRYPT_CHAIN_MODE_ECB)), 0) >= 0 &&
+                          reinterpret_cast<PUCHAR>(const_cast<wchar_t*>(BCRYPT_CHAIN_MODE_CBC)),
+                          ULONG(sizeof(BCRYPT_CHAIN_MODE_CBC)), 0) >= 0 &&
         BCryptGenerateSymmetricKey(provider, &handle, nullptr, 0, keyBytes, ULONG(key.size()), 0) >= 0 &&
-        (encrypt ? BCryptEncrypt(handle, in, ULONG(block.size()), nullptr, nullptr, 0, out.data(),
-                                 ULONG(out.size()), &done, 0)
-                 : BCryptDecrypt(handle, in, ULONG(block.size()), nullptr, nullptr, 0, out.data(),
-                                 ULONG(out.size()), &done, 0)) >= 0 &&
+        (encrypt ? BCryptEncrypt(handle, in, ULONG(block.size()), nullptr, iv.data(), ULONG(iv.size()),
+                                 out.data(), ULONG(out.size()), &done, 0)
+                 : BCryptDecrypt(handle, in, ULONG(block.size()), nullptr, iv.data(), ULONG(iv.size()),
+                                 out.data(), ULONG(out.size()), &done, 0)) >= 0 &&
         done == block.size();
     if (handle) BCryptDestroyKey(handle);
     if (provider) BCryptCloseAlgorithmProvider(provider, 0);

@@ -343,7 +343,7 @@ TEST_F(MinidriverWineTest, DllPivCryptoMatchesOpenSsl) {
     std::string input;
     std::vector<std::string> expected;
     // Answers the DLL may give under Wine instead of Linux's, by request index, with the reason (Wine 8's
-    // bcrypt lacks what Windows' CNG has: see the off-curve and 3DES cases below).
+    // bcrypt lacks what Windows' CNG has: see the off-curve case below).
     std::map<std::size_t, std::pair<std::string, const char*>> wineMayAnswer;
     auto ask = [&](const std::string& line, const std::string& linuxAnswer) {
         input += line + "\n";
@@ -404,10 +404,6 @@ TEST_F(MinidriverWineTest, DllPivCryptoMatchesOpenSsl) {
             std::snprintf(line, sizeof line, "%02x", a);
             auto r = piv::managementCipher(a, key, block, enc);
             ASSERT_TRUE(r) << r.error().describe();
-            // BCRYPT_3DES_ALGORITHM is a CNG primitive on Windows; Wine 8's bcrypt cannot run it.
-            if (a == piv::alg::kTdes)
-                wineMayAnswer[expected.size()] = {"err " + std::to_string(int(core::Errc::Crypto)),
-                                                  "3DES unavailable in Wine's bcrypt"};
             ask(std::string("ecb ") + line + " " + hex(key) + " " + hex(block) + (enc ? " e" : " d"),
                 r ? answer(Bytes(r->begin(), r->end())) : answer(core::fail(r.error())));
         }
@@ -451,7 +447,7 @@ TEST_F(MinidriverWineTest, DllPivCryptoMatchesOpenSsl) {
         }
         EXPECT_EQ(got[i], expected[i]) << "request " << i;
     }
-    EXPECT_EQ(wineMayAnswer.size(), 4u);  // two off-curve points, 3DES both ways
+    EXPECT_EQ(wineMayAnswer.size(), 2u);  // the two off-curve points
 }
 
 }  // namespace
