@@ -27,17 +27,21 @@ std::string installedOrBuilt(const char* fromBinDir, const char* buildTree, cons
     return installed;
 }
 
-CliResult<std::unique_ptr<client::P11Signer>> openTokenKey(const std::string& modulePath, const std::string& serial,
-                                                           uint8_t ckaId, const core::SecureBytes& pin) {
+CliResult<std::unique_ptr<client::P11Signer>> openTokenKey(const std::string& modulePath,
+                                                           const std::string& serial, uint8_t ckaId,
+                                                           const core::SecureBytes& pin) {
     Progress progress("opening the token through the PKCS#11 module");
     auto key = client::P11Signer::open(modulePath, serial, ckaId, core::view(pin));
     if (key) return std::move(*key);
     const core::Error& e = key.error();
     // The PIN was verified by core/token just before, so a failing module login is reported as such.
     switch (e.code) {
-    case core::Errc::NoCard: return cliFail(kExitNoToken, e.message);
-    case core::Errc::PinIncorrect: return cliFail(kExitPin, e.message);
-    default: return cliFail(kExitFailed, e.message);
+        case core::Errc::NoCard:
+            return cliFail(kExitNoToken, e.message);
+        case core::Errc::PinIncorrect:
+            return cliFail(kExitPin, e.message);
+        default:
+            return cliFail(kExitFailed, e.message);
     }
 }
 

@@ -13,9 +13,12 @@ std::atomic<bool> g_quiet{false};
 std::atomic<int> g_depth{0};
 }  // namespace
 
-void setProgressQuiet(bool quiet) { g_quiet = quiet; }
+void setProgressQuiet(bool quiet) {
+    g_quiet = quiet;
+}
 
-Progress::Progress(std::string message) : m_message(std::move(message)), m_start(std::chrono::steady_clock::now()) {
+Progress::Progress(std::string message)
+    : m_message(std::move(message)), m_start(std::chrono::steady_clock::now()) {
     if (g_depth.fetch_add(1) > 0 || g_quiet) return;
     m_thread = std::thread([this] { run(); });
 }
@@ -32,7 +35,8 @@ void Progress::run() {
     auto elapsed = [this] { return duration_cast<seconds>(steady_clock::now() - m_start).count(); };
     // "\r" + erase-line: the same line is rewritten with the seconds so far.
     for (;;) {
-        std::fprintf(stderr, "\r\033[Kmesign-token: %s… %lld s", m_message.c_str(), static_cast<long long>(elapsed()));
+        std::fprintf(stderr, "\r\033[Kmesign-token: %s… %lld s", m_message.c_str(),
+                     static_cast<long long>(elapsed()));
         std::fflush(stderr);
         if (m_cv.wait_for(lock, seconds(1), [this] { return m_done; })) break;
     }

@@ -18,13 +18,13 @@ void setProgressQuiet(bool quiet);
 // when the scope ends; on anything else (a log, a pipe) it is that one line only. A Progress inside another
 // one's scope (on any thread) stays silent: the outer step already says what is going on.
 class Progress {
-public:
+  public:
     explicit Progress(std::string message);
     ~Progress();
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
 
-private:
+  private:
     void run();
 
     std::mutex m_mutex;

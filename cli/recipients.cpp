@@ -47,7 +47,8 @@ CliResult<X509Ptr> tokenCertificate(const ParsedArgs& args, const std::optional<
 
 CliResult<CmsPtr> envelope(const std::vector<X509Ptr>& recipients, BIO* in, int flags) {
     if (recipients.empty()) return cliFail(kExitUsage, "no recipient to encrypt to");
-    std::unique_ptr<STACK_OF(X509), decltype([](STACK_OF(X509)* s) { sk_X509_free(s); })> stack(sk_X509_new_null());
+    std::unique_ptr<STACK_OF(X509), decltype([](STACK_OF(X509) * s) { sk_X509_free(s); })> stack(
+        sk_X509_new_null());
     for (const auto& c : recipients)
         if (!stack || !sk_X509_push(stack.get(), c.get())) return cliFail(kExitFailed, "out of memory");
     CmsPtr cms(CMS_encrypt(stack.get(), in, EVP_aes_256_cbc(), flags));

@@ -1,6 +1,7 @@
 # lib.sh — sourced by the CLI's sandbox tests (cli_test.sh, sign_test.sh, openpgp_test.sh, mail_test.sh): argument
 # handling, the work directory, assertions, and a virtual card that is killed when the test ends.
 # Usage: source lib.sh NAME MESIGN_TOKEN VCARD MODULE (NAME: the test's directory under the sandbox).
+# shellcheck shell=bash disable=SC2034  # (MT, VCARD, PY, VCARD_PID: used by the sourcing tests)
 set -euo pipefail
 
 MT=$2
