@@ -37,7 +37,9 @@ std::optional<KeySizeRange> range(CK_FUNCTION_LIST_PTR f, CK_SLOT_ID slot, CK_ME
 
 core::Result<KeyGenCapabilities> keyGenCapabilities(const std::string& modulePath,
                                                     const std::string& serial) {
-    std::unique_ptr<void, DlClose> lib(dlopen(modulePath.c_str(), RTLD_NOW | RTLD_LOCAL));
+    // RTLD_NODELETE: the module stays mapped for the life of the process (its global state stays reachable and
+    // a later query needs no reload), while the handle itself is closed.
+    std::unique_ptr<void, DlClose> lib(dlopen(modulePath.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE));
     if (!lib) return core::fail(core::Errc::NotFound, "cannot load the PKCS#11 module " + modulePath);
     auto getList = reinterpret_cast<CK_C_GetFunctionList>(dlsym(lib.get(), "C_GetFunctionList"));
     CK_FUNCTION_LIST_PTR f = nullptr;

@@ -14,6 +14,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # platform calls at start, strndup()s atom names that are not NUL-terminated (legal: strndup stops at n), and
 # the strict check reports that as a heap overflow in the foreign library. Later ASAN_OPTIONS entries win.
 if [ -n "${ASAN_OPTIONS:-}" ]; then export ASAN_OPTIONS="$ASAN_OPTIONS:strict_string_checks=0"; fi
+# sni mode: QtDBus caches a meta object for the StatusNotifierWatcher until after LeakSanitizer's exit check
+# (lsan-qt-dbus.supp says why); full stacks so that the suppression sees the Qt frame.
+if [ -n "${ASAN_OPTIONS:-}" ] && [ "$MODE" = sni ]; then
+    export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
+    export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$HERE/lsan-qt-dbus.supp"
+fi
 W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/gui-desktop-$MODE
 mkdir -p "$W/run" "$W/config" "$MESIGN_GUI_SHOTS"
 chmod 700 "$W/run"
