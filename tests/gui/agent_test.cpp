@@ -74,8 +74,10 @@ TEST_F(TrayAgentTest, CardWorkNeverBlocksTheGuiThread) {
     const qint64 workMs = work.elapsed();
     ticker.stop();
     std::cout << "[ measured ] card work " << workMs << " ms; longest GUI-thread gap " << maxGap << " ms\n";
-    EXPECT_LT(maxGap, 250);
-    EXPECT_GT(workMs, maxGap);
+    // A blocked GUI thread would show a gap as long as the card work itself; scheduling noise on a busy CI
+    // machine stays well below half of it.
+    EXPECT_LT(maxGap, 500);
+    EXPECT_LT(maxGap * 2, workMs);
 }
 
 // The agent re-reads the card every 20 ms here; another program (raw PC/SC) still gets a transaction on the
