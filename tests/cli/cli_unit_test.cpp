@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "cli/cli_error.h"
 #include "cli/options.h"
 #include "cli/p11_uri.h"
 #include "cli/pin_input.h"
+#include "cli/progress.h"
 
 namespace cli {
 namespace {
@@ -39,6 +42,42 @@ TEST(CliOptions, RepeatedValuesKeepTheirOrder) {
     EXPECT_EQ(a->value("recipient"), "c.crt");  // the single-value view: the last one
     EXPECT_EQ(a->all("slot"), (std::vector<std::string>{"9d"}));
     EXPECT_TRUE(a->all("unknown").empty());
+}
+
+// Runs `body` with stderr going into a pipe (not a terminal) and returns what was written there.
+template <typename F>
+std::string capturedStderr(F body) {
+    int fds[2];
+    EXPECT_EQ(::pipe(fds), 0);
+    const int saved = ::dup(2);
+    ::dup2(fds[1], 2);
+    body();
+    ::dup2(saved, 2);
+    ::close(saved);
+    ::close(fds[1]);
+    std::string out;
+    char buf[256];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+    ::close(fds[0]);
+    return out;
+}
+
+TEST(CliProgress, OneLineForASlowStepOffTheTerminalNothingForFastOrNestedOrQuiet) {
+    using namespace std::chrono_literals;
+    EXPECT_EQ(capturedStderr([] { Progress p("a fast step"); }), "");
+    EXPECT_EQ(capturedStderr([] {
+                  Progress outer("generating a key on the token");
+                  Progress inner("an inner step");  // silent: the outer one speaks
+                  std::this_thread::sleep_for(1300ms);
+              }),
+              "mesign-token: generating a key on the token…\n");
+    setProgressQuiet(true);
+    EXPECT_EQ(capturedStderr([] {
+                  Progress p("quiet");
+                  std::this_thread::sleep_for(1100ms);
+              }),
+              "");
+    setProgressQuiet(false);
 }
 
 TEST(CliUri, ParsesRfc7512Attributes) {
