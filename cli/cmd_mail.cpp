@@ -126,21 +126,26 @@ CliStatus signMail(const ParsedArgs& args) {
     if (!cms) return std::unexpected(cms.error());
     if (BIO_reset(in->get()) < 0) return cliFail(kExitFailed, "cannot read the mail again: " + opensslError());
     // RFC 8551 3.7: sign first, then encrypt the whole multipart/signed entity, so the signature stays
-    // inside (only the recipients see who signed) and verifies after decryption.
-    BioPtr signedMail(BIO_new(BIO_s_mem()));
-    const bool encrypt = !recipients->empty();
+    // inside (only the recipients see who signed) and verifies after decryption. Both are made in memory:
+    // --out is opened only when everything worked.
+    BioPtr result(BIO_new(BIO_s_mem()));
+    // CMS_REUSE_DIGEST: copy the content (CRLF line ends) without signing it a second time.
+    if (!result || SMIME_write_CMS(result.get(), cms->get(), in->get(), CMS_DETACHED | CMS_REUSE_DIGEST) != 1)
+        return cliFail(kExitFailed, "cannot write the signed mail: " + opensslError());
+    if (!recipients->empty()) {
+        auto enveloped = envelope(*recipients, result.get(), 0);
+        if (!enveloped) return std::unexpected(enveloped.error());
+        result.reset(BIO_new(BIO_s_mem()));
+        if (!result || SMIME_write_CMS(result.get(), enveloped->get(), nullptr, 0) != 1)
+            return cliFail(kExitFailed, "cannot write the encrypted mail: " + opensslError());
+    }
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());
-    // CMS_REUSE_DIGEST: copy the content (CRLF line ends) without signing it a second time.
-    if (!signedMail ||
-        SMIME_write_CMS(encrypt ? signedMail.get() : out->get(), cms->get(), in->get(),
-                        CMS_DETACHED | CMS_REUSE_DIGEST) != 1)
-        return cliFail(kExitFailed, "cannot write the signed mail: " + opensslError());
-    if (!encrypt) return {};
-    auto enveloped = envelope(*recipients, signedMail.get(), 0);
-    if (!enveloped) return std::unexpected(enveloped.error());
-    if (SMIME_write_CMS(out->get(), enveloped->get(), nullptr, 0) != 1)
-        return cliFail(kExitFailed, "cannot write the encrypted mail: " + opensslError());
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(result.get(), &data);
+    if (len > 0 && BIO_write(out->get(), data, static_cast<int>(len)) != len)
+        return cliFail(kExitFailed, "cannot write the mail: " + opensslError());
+    BIO_flush(out->get());
     return {};
 }
 

@@ -78,7 +78,9 @@ diff <(tr -d '\r' <plain.txt) mail.txt >/dev/null || fail "decrypt-mail of an un
 step "sign-mail --encrypt-to errors: a missing or bad certificate file fails before the PIN; a wrong PIN"
 expect 1 "cannot read nonexistent.crt" "$MT" sign-mail --in mail.txt --encrypt-to nonexistent.crt
 expect 1 "mail.txt: not a certificate" "$MT" sign-mail --in mail.txt --encrypt-to mail.txt
+rm -f x.eml
 expect 4 "wrong PIN \(2 tries left\)" "$MT" sign-mail --in mail.txt --out x.eml --encrypt-to bob.crt --pin-value 000000
+[ ! -e x.eml ] || fail "a mail was written although the PIN was wrong"
 expect 0 "" "$MT" info  # (a correct PIN below resets the counter)
 expect 0 "" "$MT" sign-mail --in mail.txt --out x.eml --pin-value $PIN
 
