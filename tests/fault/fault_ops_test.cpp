@@ -117,6 +117,8 @@ TEST_P(FaultOps, ExactCodeBoundedNoPinTryStateIntactUsableAgain) {
         ASSERT_FALSE(cert.empty());
     }
 
+    const std::optional<unsigned> eventsBefore = pcsc::eventCounter();
+    ASSERT_TRUE(eventsBefore) << "reader state unreadable";
     m_card.fault(c.fault + " ins=" + insOf(c.op));
     Bytes out;
     const auto start = Clock::now();
@@ -141,11 +143,22 @@ TEST_P(FaultOps, ExactCodeBoundedNoPinTryStateIntactUsableAgain) {
     const double took = secondsSince(start);
     m_card.fault("clear");
 
-    EXPECT_RV(c.expected, rv) << c.why;
+    const bool glitch = c.fault == "drop " + std::to_string(kGlitchMs);
+    const std::optional<unsigned> eventsAfter = pcsc::eventCounter();
+    if (glitch && eventsAfter && *eventsAfter != *eventsBefore) {
+        // pcscd's poll fell into the 50 ms the card was out (about one run in eight): PC/SC did report a
+        // removal, and the module must say so. The exact code follows what PC/SC showed, never either.
+        std::printf("[ GLITCH   ] pcscd saw this one (event counter %u -> %u): expecting CKR_DEVICE_REMOVED\n",
+                    *eventsBefore, *eventsAfter);
+        EXPECT_RV(CKR_DEVICE_REMOVED, rv) << "pcscd reported the removal";
+    } else {
+        EXPECT_RV(c.expected, rv) << c.why;
+    }
     EXPECT_NE(std::string::npos, m_card.log().find("fault: ")) << "the fault never fired: " << m_card.log();
     const bool slow = c.fault.starts_with("slow");
     EXPECT_LT(took, kCallBound + (slow ? kSlowMs / 1000.0 : 0.0)) << "call blocked too long";
     if (c.fault == "drop") {
+        EXPECT_TRUE(eventsAfter && *eventsAfter != *eventsBefore) << "pcscd never saw the 1 s pull";
         CK_SESSION_INFO info{};
         EXPECT_RV(CKR_SESSION_HANDLE_INVALID, p11()->C_GetSessionInfo(h, &info))
             << "the pulled token's sessions must be closed";

@@ -168,6 +168,16 @@ bool waitCard(bool present, double seconds) {
     return false;
 }
 
+std::optional<unsigned> eventCounter() {
+    Context c;
+    if (c.rv != SCARD_S_SUCCESS) return std::nullopt;
+    SCARD_READERSTATE st{};
+    st.szReader = setup().reader.c_str();
+    st.dwCurrentState = SCARD_STATE_UNAWARE;
+    if (SCardGetStatusChange(c.ctx, 0, &st, 1) != SCARD_S_SUCCESS) return std::nullopt;
+    return unsigned(st.dwEventState >> 16);
+}
+
 std::optional<std::pair<int, int>> retries(unsigned char ref, std::string* error) {
     Context c;
     if (c.rv != SCARD_S_SUCCESS) {

@@ -56,6 +56,9 @@ class Vcard {
 namespace pcsc {
 // Waits until pcscd reports the card present (true) / absent (false); false on timeout.
 bool waitCard(bool present, double seconds);
+// The reader's event counter (bits 16-31 of dwEventState): pcscd adds one per removal and per insertion
+// it saw.
+std::optional<unsigned> eventCounter();
 // {max, left} of the PIV PIN (ref 80) or PUK (81) via GET METADATA, without VERIFY.
 std::optional<std::pair<int, int>> retries(unsigned char ref, std::string* error);
 }  // namespace pcsc
