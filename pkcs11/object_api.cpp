@@ -31,7 +31,7 @@ CK_RV getAttributeValue(Module& m, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_A
     if (CK_RV rv = m.session(h, s); rv != CKR_OK) return rv;
     if (!t && n) return CKR_ARGUMENTS_BAD;
     ObjectEntry e;
-    if (CK_RV rv = lookupObject(m, *s, o, e); rv != CKR_OK) return rv;
+    if (CK_RV rv = lookupObject(m, *s, o, e, needsKeyDetails(templateSpan(t, n))); rv != CKR_OK) return rv;
     if (e.kind == ObjectKind::Data && wantsValue(templateSpan(t, n)))
         if (CK_RV rv = loadDataValue(*s, e); rv != CKR_OK) return rv;
     return readAttributes(e.attributes, templateSpan(t, n));
@@ -97,7 +97,7 @@ CK_RV findObjectsInit(Module& m, CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULO
     if (s->find) return CKR_OPERATION_ACTIVE;
     std::vector<ObjectEntry> all;
     const auto tmpl = templateSpan(t, n);
-    if (CK_RV rv = visibleObjects(m, *s, all, mayMatchData(tmpl)); rv != CKR_OK) return rv;
+    if (CK_RV rv = visibleObjects(m, *s, all, mayMatchData(tmpl), needsKeyDetails(tmpl)); rv != CKR_OK) return rv;
     FindOperation op;
     for (ObjectEntry& e : all) {
         // A data object's value is read from the card only when the search compares it.

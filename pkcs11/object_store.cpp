@@ -45,10 +45,27 @@ bool isCurve25519(const token::KeyObject& k) {
 
 }  // namespace
 
-CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool withData) {
+bool needsKeyDetails(std::span<const CK_ATTRIBUTE> tmpl) {
+    for (const CK_ATTRIBUTE& a : tmpl)
+        switch (a.type) {
+            case CKA_ALWAYS_AUTHENTICATE:  // PIN policy
+            case CKA_LOCAL:                // origin, and what follows from it
+            case CKA_KEY_GEN_MECHANISM:
+            case CKA_ALWAYS_SENSITIVE:
+            case CKA_NEVER_EXTRACTABLE:
+                return true;
+            default:
+                break;
+        }
+    return false;
+}
+
+CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool withData, bool withDetails) {
     token::Token& tok = s.context().token();
     auto id = tok.cardId();  // not info(): that would read the PIN status
     if (!id) return toCkr(id.error());
+    if (withDetails)
+        if (auto st = tok.completeKeys(); !st) return toCkr(st.error());
     auto objects = tok.objects();
     if (!objects) return toCkr(objects.error());
     bool showPrivate = s.login() == LoginState::User;
@@ -97,10 +114,14 @@ CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool 
     return CKR_OK;
 }
 
-CK_RV lookupObject(Module& m, Session& s, CK_OBJECT_HANDLE h, ObjectEntry& out) {
+CK_RV lookupObject(Module& m, Session& s, CK_OBJECT_HANDLE h, ObjectEntry& out, bool withDetails) {
     std::vector<ObjectEntry> all;
     std::optional<TokenObjectId> id = m.objectId(h);
     const bool data = id && id->kind == ObjectKind::Data;
+    const bool key = id && (id->kind == ObjectKind::PrivateKey || id->kind == ObjectKind::PublicKey);
+    // Only for a handle of this token (a stale or foreign handle fails below without an APDU).
+    if (withDetails && key && id->slot == s.slot())
+        if (auto st = s.context().token().completeKeys(id->keyRef); !st) return toCkr(st.error());
     if (CK_RV rv = visibleObjects(m, s, all, data); rv != CKR_OK) return rv;
     for (ObjectEntry& e : all) {
         if (e.handle != h) continue;
@@ -121,7 +142,8 @@ CK_RV loadDataValue(Session& s, ObjectEntry& e) {
 
 CK_RV lookupPrivateKey(Module& m, Session& s, CK_OBJECT_HANDLE h, KeyHandle& out) {
     ObjectEntry e;
-    CK_RV rv = lookupObject(m, s, h, e);
+    // The PIN policy decides CKA_ALWAYS_AUTHENTICATE: known before any private-key operation starts.
+    CK_RV rv = lookupObject(m, s, h, e, true);
     if (rv == CKR_OBJECT_HANDLE_INVALID) return CKR_KEY_HANDLE_INVALID;
     if (rv != CKR_OK) return rv;
     if (e.sessionObject || e.kind != ObjectKind::PrivateKey || !e.key) return CKR_KEY_TYPE_INCONSISTENT;

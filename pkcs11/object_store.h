@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "pkcs11/module.h"
@@ -19,10 +20,18 @@ struct ObjectEntry {
 };
 
 // Private objects are listed only while the user is logged in. Data objects only `withData` (finding out
-// which exist costs APDUs the first time: asked only when a search can match CKO_DATA).
-CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool withData = false);
-// CKR_OBJECT_HANDLE_INVALID when the handle names nothing visible in this session.
-CK_RV lookupObject(Module& m, Session& s, CK_OBJECT_HANDLE h, ObjectEntry& out);
+// which exist costs APDUs the first time: asked only when a search can match CKO_DATA). Key attributes
+// that the token reads only on demand (needsKeyDetails) are exact only `withDetails`; without, they show
+// the slot's defaults.
+CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool withData = false,
+                     bool withDetails = false);
+// Whether a template names an attribute that Token::completeKeys() supplies: CKA_ALWAYS_AUTHENTICATE
+// (PIN policy), CKA_LOCAL, CKA_KEY_GEN_MECHANISM, CKA_ALWAYS_SENSITIVE and CKA_NEVER_EXTRACTABLE (origin:
+// an imported key was outside the card).
+bool needsKeyDetails(std::span<const CK_ATTRIBUTE> tmpl);
+// CKR_OBJECT_HANDLE_INVALID when the handle names nothing visible in this session. `withDetails`: as above,
+// for this object's key only.
+CK_RV lookupObject(Module& m, Session& s, CK_OBJECT_HANDLE h, ObjectEntry& out, bool withDetails = false);
 // CKA_VALUE of a data object entry, read from the card (CKR_OK and nothing done for other objects).
 CK_RV loadDataValue(Session& s, ObjectEntry& e);
 // A private key for sign/decrypt/derive; CKR_KEY_HANDLE_INVALID when not one.

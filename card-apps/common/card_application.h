@@ -35,6 +35,10 @@ struct KeyInfo {
     PinPolicy pinPolicy = PinPolicy::Once;
     std::optional<bool> generatedOnCard;
     bool hasCertificate = false;
+    // PIV: GET METADATA (PIN policy, origin, the card's own algorithm) not read yet for this key: keys()
+    // leaves it for later on a slot whose certificate already proves the key (PivApplication::completeKey).
+    // Until then pinPolicy is the slot's default and generatedOnCard unknown.
+    bool detailsDeferred = false;
     // Filled by keys() when the certificate was read with the list (saves reading it twice):
     Bytes certificate;               // DER as stored (decompressed)
     Bytes certificateTag;            // opaque; changes when the certificate object changes (cache check)

@@ -186,29 +186,60 @@ core::Result<std::optional<KeyInfo>> PivApplication::probeKey(const SlotInfo& sl
         k.certificate = std::move(**cert);
     }
     if (!metaAsked && m_card.vendorSupported(ins::kGetMetadata)) {
-        auto r = m_card.getMetadata(slot.ref);
-        if (!r && isConnectionError(r.error())) return fail(r.error());
-        if (r) meta = std::move(*r);
+        if (present && k.algorithm) {
+            // The certificate already proves the key and names its algorithm: PIN policy and origin wait
+            // until something asks for them (completeKey; issue 9: 4 APDUs less on first contact).
+            k.detailsDeferred = true;
+        } else {
+            auto r = m_card.getMetadata(slot.ref);
+            if (!r && isConnectionError(r.error())) return fail(r.error());
+            if (r) meta = std::move(*r);
+        }
     }
     if (meta) {
-        const Metadata& m = *meta;
         present = true;
-        if (m.pinPolicy) k.pinPolicy = pinPolicyFrom(slot.ref, PinPolicyByte(*m.pinPolicy));
-        if (m.origin) k.generatedOnCard = *m.origin == 0x01;
-        auto mdAlg = m.algorithm ? keyAlgorithmFromId(*m.algorithm) : std::nullopt;
-        if (mdAlg && mdAlg != k.algorithm) {
-            k.algorithm = mdAlg;
-            k.publicKeyInfo.clear();
-        }
-        if (k.publicKeyInfo.empty() && k.algorithm && !m.publicKey.empty()) {
-            if (auto spki = spkiFromPublicKeyTemplate(m.publicKey, *k.algorithm))
-                k.publicKeyInfo = *spki;
-        }
+        applyMetadata(k, *meta);
     }
     if (!present) return std::optional<KeyInfo>();
     k.usage = k.algorithm ? keyUsageFor(slot.ref, *k.algorithm) : slot.usage;
     if (k.algorithm) m_algorithms[slot.ref] = *k.algorithm;
     return std::optional<KeyInfo>(std::move(k));
+}
+
+// PIN policy and origin from GET METADATA; the card's algorithm beats a certificate's (a certificate
+// left from an older key), and its public key fills in when nothing else gave one.
+void PivApplication::applyMetadata(KeyInfo& k, const Metadata& m) {
+    if (m.pinPolicy) k.pinPolicy = pinPolicyFrom(k.ref, PinPolicyByte(*m.pinPolicy));
+    if (m.origin) k.generatedOnCard = *m.origin == 0x01;
+    auto mdAlg = m.algorithm ? keyAlgorithmFromId(*m.algorithm) : std::nullopt;
+    if (mdAlg && mdAlg != k.algorithm) {
+        k.algorithm = mdAlg;
+        k.publicKeyInfo.clear();
+    }
+    if (k.publicKeyInfo.empty() && k.algorithm && !m.publicKey.empty()) {
+        if (auto spki = spkiFromPublicKeyTemplate(m.publicKey, *k.algorithm)) k.publicKeyInfo = *spki;
+    }
+}
+
+core::Status PivApplication::completeKey(KeyInfo& k) {
+    if (!k.detailsDeferred) return {};
+    return run(Retry::IfReset, [&]() -> core::Status {
+        if (m_card.vendorSupported(ins::kGetMetadata)) {
+            auto r = m_card.getMetadata(k.ref);
+            if (!r && isConnectionError(r.error())) return fail(r.error());
+            // NotFound: a certificate without a key (listed as keys() always did); other refusals: a card
+            // without usable metadata, the slot's defaults stand.
+            if (r) {
+                applyMetadata(k, *r);
+                if (k.algorithm) {
+                    k.usage = keyUsageFor(k.ref, *k.algorithm);
+                    m_algorithms[k.ref] = *k.algorithm;
+                }
+            }
+        }
+        k.detailsDeferred = false;
+        return {};
+    });
 }
 
 // Retired slots: only as many as the Key History object counts (SP 800-73-4 Part 1 §3.3.2: retired keys
@@ -328,8 +359,54 @@ core::Result<KeyAlgorithm> PivApplication::keyAlgorithm(uint8_t keyRef, std::siz
     }
 }
 
+// Issue 9: a key operation that is one command and one answer needs no PC/SC transaction. pcscd hands a
+// single APDU to the card atomically; a transaction around it only adds two round trips to pcscd
+// (SCardBeginTransaction, SCardEndTransaction), which is most of the middleware's cost per ECDSA
+// signature. Taken only when nothing else has to be sent: no PIN with it, PIV believed selected, the
+// key's algorithm known, and the exchange one APDU each way (EC and Ed25519 always; RSA only with extended
+// length). What a transaction would give is taken from the answer instead:
+//   - a reset by another program: the transmit fails with SCARD_W_RESET_CARD (Errc::CardReset), handled
+//     exactly as run() does for a state-changing operation (re-select, report CardReset: login gone);
+//   - another program selected another application: the card answers 6D00 (PivCard leaves it unrepaired
+//     here), and the operation is repeated inside a transaction, where the re-SELECT reports the lost PIN;
+//   - another program holds a transaction: pcsc-lite makes our SCardTransmit wait until it ends (measured:
+//     it returned with success after the other handle's 1 s transaction), so the APDU never lands inside it.
+// Any other failure is reported as the transactional path reports it (no second attempt: after a lost link
+// the card may have run the command).
+// The card never runs our command in a state we did not check: a wrong application refuses the
+// instruction, and PIN state is the card's own (a key whose PIN is gone answers 6982).
+std::optional<core::Result<Bytes>> PivApplication::keyOpWithoutTransaction(uint8_t keyRef, ByteView input,
+                                                                           int op) {
+    auto known = m_algorithms.find(keyRef);
+    if (!m_card.selected() || known == m_algorithms.end()) return std::nullopt;
+    const KeyAlgorithm alg = known->second;
+    const bool oneApdu = cardapp::isRsa(alg) ? m_channel.extendedLength() == true : input.size() <= 128;
+    if (!oneApdu) return std::nullopt;
+    m_card.setReselectOn6D00(false);
+    core::Result<Bytes> r = [&]() -> core::Result<Bytes> {
+        switch (static_cast<KeyOp>(op)) {
+            case KeyOp::Sign: return m_card.sign(keyRef, alg, input);
+            case KeyOp::Decipher: return m_card.decipher(keyRef, alg, input);
+            case KeyOp::Derive: return m_card.deriveEcdh(keyRef, alg, input);
+        }
+        return fail(Errc::Internal, "unknown key operation");
+    }();
+    m_card.setReselectOn6D00(true);
+    if (m_card.takeWrongApplication()) return std::nullopt;  // nothing ran: again, in a transaction
+    if (r) return r;
+    if (r.error().code == Errc::CardReset) {
+        noteReset();
+        transport::Transaction tx(m_transport);
+        if (tx) (void)m_card.select();  // leave PIV selected for the caller's re-login
+        return core::Result<Bytes>(fail(Errc::CardReset, "card was reset: PIN and management-key authentication are lost"));
+    }
+    return r;
+}
+
 core::Result<Bytes> PivApplication::privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin,
                                                  int op) {
+    if (!pin)
+        if (auto direct = keyOpWithoutTransaction(keyRef, input, op)) return std::move(*direct);
     return run(Retry::Never, [&]() -> core::Result<Bytes> {
         // Everything that may talk to the card happens before VERIFY: for PIN-always keys nothing may
         // come between VERIFY and GENERAL AUTHENTICATE.

@@ -51,6 +51,10 @@ core::Result<apdu::Response> PivCard::send(const apdu::Command& cmd) {
         return resp;
     }
     if (resp->sw != apdu::sw::kInsNotSupported || !m_selected) return resp;
+    if (!m_reselectOn6D00) {
+        m_wrongApplication = true;
+        return resp;
+    }
     // 6D00 to a command we only send with PIV selected: someone selected another application (which
     // also reset PIN and admin status). Re-select and try once more; a second 6D00 is the answer.
     // If the repeat still says 6D00, the card simply lacks the instruction and nothing was lost

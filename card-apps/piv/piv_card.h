@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <utility>
 
 #include "card-apps/common/card_application.h"
 #include "card-apps/piv/piv_constants.h"
@@ -47,6 +48,11 @@ class PivCard {
     void markSelectionLost();
     // Forget that PIV is selected (without reporting a loss): the next select() is not redundant.
     void forgetSelection() { m_selected = false; }
+    // For a command sent outside a transaction (PivApplication, one-APDU key operations): while set, a
+    // 6D00 answer is returned as it came, without the re-SELECT and retry below, and remembered for
+    // takeWrongApplication(); the caller then repeats the operation inside a transaction.
+    void setReselectOn6D00(bool on) { m_reselectOn6D00 = on; }
+    bool takeWrongApplication() { return std::exchange(m_wrongApplication, false); }
 
     // --- data objects (piv_card_data.cpp) ---
     // GET DATA: the object's content (53 removed; for 7E / 7F61 the value of that template).
@@ -124,6 +130,8 @@ class PivCard {
     RandomSource m_random;
     bool m_selected = false;
     bool m_selectionLost = false;
+    bool m_reselectOn6D00 = true;
+    bool m_wrongApplication = false;
     std::set<uint8_t> m_unsupported;
     std::optional<int> m_lastPinRetries;
     std::optional<int> m_pinRetriesTotal;

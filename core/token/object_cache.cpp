@@ -26,7 +26,9 @@ namespace {
 
 // "MESIGNOC" + format version; then the TLV body; then SHA-256 over everything before it.
 constexpr char kMagic[8] = {'M', 'E', 'S', 'I', 'G', 'N', 'O', 'C'};
-constexpr uint8_t kVersion = 1;
+// 2: keys may carry kDeferred (PIN policy and origin not read yet); a version-1 reader would take the
+// slot defaults for the card's answer, so it must not read these entries (and we re-read its entries once).
+constexpr uint8_t kVersion = 2;
 constexpr std::size_t kHeader = sizeof kMagic + 1;
 constexpr std::size_t kDigest = 32;
 constexpr std::size_t kMaxFile = 1 << 20;  // 24 slots of certificates fit many times over
@@ -38,7 +40,7 @@ enum : apdu::Tag {
     kApplication = 0xC1, kCardId = 0xC2, kSerial = 0xC3, kWritten = 0xC4, kKey = 0xE5, kDataObjects = 0xC6,
     kExtendedLength = 0xC7,
     kRef = 0xC1, kLabel = 0xC2, kAlgorithm = 0xC3, kSpki = 0xC4, kUsage = 0xC5, kPinPolicy = 0xC6,
-    kGenerated = 0xC7, kHasCertificate = 0xC8, kCertificate = 0xC9, kCertificateTag = 0xCA,
+    kGenerated = 0xC7, kHasCertificate = 0xC8, kCertificate = 0xC9, kCertificateTag = 0xCA, kDeferred = 0xCB,
 };
 
 ByteView textView(const std::string& s) {
@@ -110,6 +112,12 @@ core::Result<cardapp::KeyInfo> decodeKey(ByteView value) {
             }
             case kCertificate: k.certificate.assign(t.value.begin(), t.value.end()); break;
             case kCertificateTag: k.certificateTag.assign(t.value.begin(), t.value.end()); break;
+            case kDeferred: {
+                auto f = oneByte(t.value, "deferred flag", 1);
+                if (!f) return fail(f.error());
+                k.detailsDeferred = *f == 1;
+                break;
+            }
             default: break;  // a newer writer's addition within the same version: ignore
         }
     }
@@ -208,6 +216,7 @@ core::Bytes ObjectCache::encode(const CacheIdentity& id, const std::vector<carda
         b.addByte(kHasCertificate, k.hasCertificate ? 1 : 0);
         if (!k.certificate.empty()) b.add(kCertificate, k.certificate);
         if (!k.certificateTag.empty()) b.add(kCertificateTag, k.certificateTag);
+        if (k.detailsDeferred) b.addByte(kDeferred, 1);
         b.end();
     }
     if (dataObjects) {  // three bytes per tag

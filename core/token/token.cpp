@@ -176,6 +176,39 @@ core::Result<std::vector<KeyObject>> Token::Impl::loadObjects() {
         return *d.objects;
 }
 
+core::Status Token::completeKeys(std::optional<uint8_t> ref) {
+    return guarded(m_impl->mutex, [&]() -> core::Status {
+        Impl& d = *m_impl;
+        if (!d.objects || d.removed) {
+            auto listed = d.loadObjects();
+            if (!listed) return fail(listed.error());
+        }
+        std::vector<cardapp::KeyInfo> pending;  // copies: `objects` may be dropped while the card is asked
+        for (const KeyObject& k : *d.objects)
+            if (k.key.detailsDeferred && (!ref || k.key.ref == *ref)) pending.push_back(k.key);
+        if (pending.empty()) return {};
+        auto st = d.run([&]() -> core::Status {
+            piv::PivApplication* pivApp = d.piv();
+            for (cardapp::KeyInfo& k : pending) {
+                if (!pivApp) {
+                    k.detailsDeferred = false;
+                    continue;
+                }
+                MESIGN_TRY(pivApp->completeKey(k));
+            }
+            return {};
+        });
+        if (!st) return st;
+        if (!d.objects) return {};  // dropped meanwhile (reset, removal): the next listing reads it afresh
+        for (cardapp::KeyInfo& k : pending) {
+            for (KeyObject& o : *d.objects)
+                if (o.key.ref == k.ref && o.key.detailsDeferred) o = makeKeyObject(std::move(k));
+        }
+        d.storeCachedEntry();
+        return {};
+    });
+}
+
 uint64_t Token::generation() const {
     return m_impl->generation.load();
 }

@@ -83,6 +83,10 @@ public:
     // tags of the main slots (and of cached retired certificates) still match the card's, one short GET
     // DATA each; anything else reads the card and rewrites the cache.
     core::Result<std::vector<KeyObject>> objects();
+    // What objects() left for later (KeyInfo::detailsDeferred: on PIV the PIN policy and origin of a key
+    // whose certificate proved it, one GET METADATA each): read for key `ref`, or for every deferred key
+    // when nullopt, and kept with the list in memory and on disk. No APDU when nothing is deferred.
+    core::Status completeKeys(std::optional<uint8_t> ref = std::nullopt);
     // Increments whenever objects() may have changed (keygen, certificate write/delete, card swap).
     uint64_t generation() const;
 

@@ -91,10 +91,15 @@ void Token::Impl::storeCachedKeys(const std::vector<cardapp::KeyInfo>& keys) {
 }
 
 void Token::Impl::storeCachedDataObjects() {
-    if (!diskCache || !identity || kind != AppKind::Piv || !objects || !diskWritten || !publicData) return;
+    if (publicData) storeCachedEntry();
+}
+
+void Token::Impl::storeCachedEntry() {
+    if (!diskCache || !identity || kind != AppKind::Piv || !objects || !diskWritten) return;
     std::vector<cardapp::KeyInfo> keys;
     for (const KeyObject& k : *objects) keys.push_back(k.key);
-    diskCache->store(cacheIdentity(*identity), keys, &*publicData, diskWritten, extendedLength());
+    diskCache->store(cacheIdentity(*identity), keys, publicData ? &*publicData : nullptr, diskWritten,
+                     extendedLength());
 }
 
 std::optional<bool> Token::Impl::extendedLength() {

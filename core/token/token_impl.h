@@ -87,6 +87,8 @@ struct Token::Impl {
     void storeCachedKeys(const std::vector<cardapp::KeyInfo>& keys);
     // Adds the public data-object list to the disk entry of the current key list (keeping its age).
     void storeCachedDataObjects();
+    // Rewrites the disk entry from `objects` (details completed since, data objects), keeping its age.
+    void storeCachedEntry();
     // After our own card writes, or when a cached key proved wrong: the next objects() reads the card.
     void forgetObjects();
     // token.cpp: sign / decipher / derive, with an optional context-specific PIN.

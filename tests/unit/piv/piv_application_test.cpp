@@ -95,11 +95,13 @@ TEST_F(PivAppTest, KeysFromCertificatesWithoutVendorExtensions) {
     const Bytes rsaCert = selfSignedCertificate(rsaKey.get(), "sign");
     // No Key History object: no retired slot is asked for (as OpenSC).
     fake.expect(getDataCommand(obj::kKeyHistory), "6A 82");
+    // A certificate proves its key: no GET METADATA for 9A and 9C (deferred, issue 9). The first slot
+    // without one (9D) asks, and the card's 6D00 (twice, around a re-SELECT) ends metadata for good.
     fake.expectChunked(getDataCommand(0x5FC105), certificateObject(ecCert));
-    expectNoMetadata(0x9A);
     fake.expectChunked(getDataCommand(0x5FC10A), certificateObject(rsaCert));
-    for (const auto& s : kSlots)
-        if (s.ref == 0x9D || s.ref == 0x9E) fake.expect(getDataCommand(s.certificateObject), "6A 82");
+    fake.expect(getDataCommand(0x5FC10B), "6A 82");
+    expectNoMetadata(0x9D);
+    fake.expect(getDataCommand(0x5FC101), "6A 82");
 
     auto keys = app.keys();
     ASSERT_TRUE(keys) << keys.error().describe();
@@ -117,6 +119,13 @@ TEST_F(PivAppTest, KeysFromCertificatesWithoutVendorExtensions) {
     EXPECT_EQ(sign.algorithm, KeyAlgorithm::Rsa2048);
     EXPECT_EQ(sign.pinPolicy, cardapp::PinPolicy::Always);
     EXPECT_FALSE(sign.generatedOnCard);
+    EXPECT_TRUE(auth.detailsDeferred);
+    EXPECT_TRUE(sign.detailsDeferred);
+    // The card has no GET METADATA: completing sends nothing and keeps the slot's default policy.
+    cardapp::KeyInfo completed = auth;
+    ASSERT_TRUE(app.completeKey(completed));
+    EXPECT_FALSE(completed.detailsDeferred);
+    EXPECT_EQ(completed.pinPolicy, cardapp::PinPolicy::Once);
 
     // The algorithm is now known: an ECDSA signature is one GENERAL AUTHENTICATE.
     const Bytes hash = sha256(h("61 62 63"));
@@ -126,6 +135,39 @@ TEST_F(PivAppTest, KeysFromCertificatesWithoutVendorExtensions) {
     auto out = app.sign(0x9A, hash);
     ASSERT_TRUE(out) << out.error().describe();
     EXPECT_TRUE(ecdsaVerify(ecKey.get(), hash, *out));
+}
+
+// Deferred metadata, read on demand: a "PIN always" policy set on 9A (not the slot's default) and the
+// key's origin replace the defaults keys() reported.
+TEST_F(PivAppTest, CompleteKeyReadsTheDeferredMetadataOnce) {
+    selectApp();
+    auto ecKey = generateKeyPair(KeyAlgorithm::EcP256);
+    fake.expect(getDataCommand(obj::kKeyHistory), "6A 82");
+    fake.expectChunked(getDataCommand(0x5FC105), certificateObject(selfSignedCertificate(ecKey.get(), "auth")));
+    for (const auto& s : kSlots) {
+        if (s.ref == 0x9C || s.ref == 0x9D || s.ref == 0x9E) {
+            fake.expect(getDataCommand(s.certificateObject), "6A 82");
+            fake.expect(Bytes{0x00, 0xF7, 0x00, s.ref, 0x00}, "6A 88");
+        }
+    }
+    auto keys = app.keys();
+    ASSERT_TRUE(keys) << keys.error().describe();
+    ASSERT_EQ(keys->size(), 1u);
+    cardapp::KeyInfo k = (*keys)[0];
+    EXPECT_TRUE(k.detailsDeferred);
+    EXPECT_EQ(k.pinPolicy, cardapp::PinPolicy::Once);
+    EXPECT_FALSE(k.generatedOnCard);
+
+    fake.expect("00 F7 00 9A 00",
+                cat({h("01 01 11 02 02 03 01 03 01 01 04 43 86 41"), ecPointOf(ecKey.get()), h("90 00")}));
+    ASSERT_TRUE(app.completeKey(k));
+    EXPECT_FALSE(k.detailsDeferred);
+    EXPECT_EQ(k.pinPolicy, cardapp::PinPolicy::Always);
+    EXPECT_EQ(k.generatedOnCard, true);
+    EXPECT_EQ(k.algorithm, KeyAlgorithm::EcP256);
+    EXPECT_EQ(k.publicKeyInfo, spkiOf(ecKey.get()));
+    EXPECT_EQ(k.usage, unsigned(cardapp::kUsageSign));
+    ASSERT_TRUE(app.completeKey(k));  // nothing deferred any more: no APDU (the fake would fail)
 }
 
 TEST_F(PivAppTest, KeysFromMetadataWithoutCertificates) {
@@ -182,8 +224,8 @@ TEST_F(PivAppTest, KeysFromMetadataWithoutCertificates) {
 TEST_F(PivAppTest, SignWithPinFor9CIsOneTransaction) {
     selectApp();
     auto key = generateKeyPair(KeyAlgorithm::Rsa2048);
+    // The certificate names the algorithm: no GET METADATA before the signature.
     fake.expectChunked(getDataCommand(0x5FC10A), certificateObject(selfSignedCertificate(key.get(), "sig")));
-    expectNoMetadata(0x9C);
     Bytes em = h("00 01");
     em.insert(em.end(), 202, 0xFF);
     em.push_back(0x00);
@@ -246,6 +288,60 @@ TEST_F(PivAppTest, CardResetDuringSignIsReportedAfterReselect) {
     fake.expect(kSelectCommand, kSelectAnswer);
     EXPECT_EQ(app.sign(0x9A, hash).error().code, Errc::CardReset);
     EXPECT_TRUE(app.takeStateLost());
+}
+
+// Issue 9: a one-APDU key operation goes to the card without a PC/SC transaction; what the transaction
+// would have caught comes from the answer (reset: above; another application: below). Another program's
+// transaction needs nothing: pcsc-lite holds our SCardTransmit until it ends.
+class PivDirectSignTest : public PivAppTest {
+  protected:
+    void SetUp() override {
+        selectApp();
+        fake.expect("00 47 00 9A 05 AC 03 80 01 11 00", cat({publicKeyTemplate(key.get()), h("90 00")}));
+        ASSERT_TRUE(app.generateKey(0x9A, KeyAlgorithm::EcP256));
+        sig = ecdsaSign(key.get(), hash);
+        command = cat({h("00 87 11 9A 26 7C 24 82 00 81 20"), hash, h("00")});
+        answer = cat({apdu::TlvBuilder().begin(0x7C).add(0x82, sig).end().take(), h("90 00")});
+    }
+    ossl::Pkey key = generateKeyPair(KeyAlgorithm::EcP256);
+    const Bytes hash = Bytes(32, 9);
+    Bytes sig, command, answer;
+};
+
+TEST_F(PivDirectSignTest, OneApduSignatureTakesNoTransaction) {
+    const int before = fake.transactionsBegun();
+    fake.expect(command, answer);
+    auto out = app.sign(0x9A, hash);
+    ASSERT_TRUE(out) << out.error().describe();
+    EXPECT_TRUE(ecdsaVerify(key.get(), hash, *out));
+    EXPECT_EQ(fake.transactionsBegun(), before);
+    EXPECT_FALSE(app.takeStateLost());
+}
+
+TEST_F(PivDirectSignTest, AnotherApplicationSelectedIsRepairedInsideATransaction) {
+    const int before = fake.transactionsBegun();
+    fake.expect(command, "6D 00");  // sent directly: another program selected another application
+    fake.expect(command, "6D 00");  // again in a transaction: still not PIV
+    fake.expect(kSelectCommand, kSelectAnswer);
+    fake.expect(command, answer);
+    auto out = app.sign(0x9A, hash);
+    ASSERT_TRUE(out) << out.error().describe();
+    EXPECT_TRUE(ecdsaVerify(key.get(), hash, *out));
+    EXPECT_EQ(fake.transactionsBegun(), before + 1);
+    EXPECT_TRUE(app.takeStateLost()) << "re-selecting PIV lost its PIN status: the caller must know";
+}
+
+TEST_F(PivDirectSignTest, LostLinkIsReportedWithoutASecondAttempt) {
+    const int before = fake.transactionsBegun();
+    // The card may have run the command before the link failed: no repeat, the caller hears it as it was.
+    fake.expectError(command, core::Error(Errc::Transport, "SCardTransmit: communication error"));
+    EXPECT_EQ(app.sign(0x9A, hash).error().code, Errc::Transport);
+    EXPECT_EQ(fake.transactionsBegun(), before);
+}
+
+TEST_F(PivDirectSignTest, RefusalIsReportedAsTheCardSaidIt) {
+    fake.expect(command, "69 82");
+    EXPECT_EQ(app.sign(0x9A, hash).error().code, Errc::SecurityNotSatisfied);
 }
 
 TEST_F(PivAppTest, CardResetAtBeginTransactionIsRetriedForQueries) {
