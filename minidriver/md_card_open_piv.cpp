@@ -1,5 +1,5 @@
-// openCard() with the host PIV driver over the caller's SCARDHANDLE (Linux build; needs OpenSSL
-// through card-apps/piv, so not yet part of the Windows DLL — see README.md).
+// openCard(): the PIV driver over the caller's SCARDHANDLE. One file for both builds: on Linux card-apps/piv
+// links OpenSSL, in the Windows DLL the same sources build with BCrypt behind piv_crypto.h (win/CMakeLists.txt).
 #include "card-apps/piv/piv_application.h"
 #include "minidriver/md_context.h"
 #include "minidriver/scard_handle_transport.h"

@@ -18,7 +18,7 @@ using core::Bytes;
 using core::ByteView;
 
 // The card behind one context: the application plus whatever owns its transport. Created by
-// openCard() (md_card_open_*.cpp: PIV over the caller's SCARDHANDLE on Linux).
+// openCard() (md_card_open_piv.cpp: PIV over the caller's SCARDHANDLE, both builds).
 class Card {
 public:
     virtual ~Card() = default;

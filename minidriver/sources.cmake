@@ -1,7 +1,9 @@
-# Portable minidriver sources (no OpenSSL, no piv): shared by the native build and the mingw DLL.
+# Portable minidriver sources, shared by the native build and the mingw DLL (no OpenSSL here; the PIV driver
+# md_card_open_piv.cpp opens comes from card-apps/piv, whose crypto is OpenSSL on Linux and BCrypt in the DLL).
 set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_acquire.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_admin.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_card_open_piv.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_crypto_common.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_delete.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_ecdh.cpp
