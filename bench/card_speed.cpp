@@ -124,8 +124,8 @@ int main(int argc, char** argv) {
         o.label = "raw-card";
         selectPiv(tx);
         verifyPin(tx, o.pin);
-        verifyRawOrFail(spki, rsa, generalAuthenticate(tx, rsa, ref));
-        timed(o, "in-process", seconds, [&] { (void)generalAuthenticate(tx, rsa, ref); }, [&] { return rawApdus; });
+        verifyRawOrFail(spki, rsa, generalAuthenticate(tx, rsa, ref, true));
+        timed(o, "in-process", seconds, [&] { (void)generalAuthenticate(tx, rsa, ref, true); }, [&] { return rawApdus; });
 
         // Whole module over the in-process transport.
         o.label = "mesign";

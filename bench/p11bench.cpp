@@ -4,7 +4,7 @@
 //   p11bench --scenario start|sign|throughput|hotplug|raw-sign --module M [--label NAME]
 //            [--apdu-log FILE] [--pin PIN] [--id N] [--mech rsa|ecdsa] [--threads N] [--iterations N]
 //            [--seconds S] [--reader NAME] [--vcard PATH --state FILE --port P] [--cert PEM]
-//            [--transaction 0|1] [--tag KEY=VALUE]...
+//            [--transaction 0|1] [--extended 0|1] [--tag KEY=VALUE]...
 //
 // start: load module, C_Initialize, C_GetSlotList, a session per token, find all objects, C_Finalize.
 // sign:  start + C_Login + one signature with key --id (context-specific login when the key wants it),
@@ -94,7 +94,7 @@ void usage() {
                  "usage: p11bench --scenario start|sign|throughput|hotplug|raw-sign --module M [--label NAME]\n"
                  "       [--apdu-log FILE] [--pin PIN] [--id N] [--mech rsa|ecdsa] [--threads N]\n"
                  "       [--iterations N] [--seconds S] [--reader NAME] [--vcard PATH --state FILE --port P]\n"
-                 "       [--cert PEM] [--transaction 0|1] [--tag KEY=VALUE]...\n");
+                 "       [--cert PEM] [--transaction 0|1] [--extended 0|1] [--tag KEY=VALUE]...\n");
     std::exit(2);
 }
 
@@ -120,6 +120,7 @@ bench::Options parse(int argc, char** argv) {
         else if (a == "--port") o.port = std::atoi(v.c_str());
         else if (a == "--cert") o.cert = v;
         else if (a == "--transaction") o.transaction = v == "1";
+        else if (a == "--extended") o.extended = v == "1";
         else if (a == "--tag") {
             auto eq = v.find('=');
             if (eq == std::string::npos) usage();

@@ -38,6 +38,7 @@ struct Options {
     int port = 0;                // hotplug: vpcd port
     std::string cert;            // raw-sign: PEM certificate of the key (to check the signatures)
     bool transaction = false;    // raw-sign: a PC/SC transaction around each signature
+    bool extended = true;        // raw-sign: RSA in one extended-length APDU (the minimum when the card takes it)
     std::map<std::string, std::string> tags;  // --tag k=v: copied into every result line
 };
 

@@ -38,7 +38,7 @@ class PcscCard {
     }
     void end() { SCardEndTransaction(m_card, SCARD_LEAVE_CARD); }
     Bytes transmit(const Bytes& apdu) {
-        Bytes rsp(258);
+        Bytes rsp(MAX_BUFFER_SIZE_EXTENDED);  // an extended answer (RSA-2048: 266 bytes) does not fit 258
         DWORD n = static_cast<DWORD>(rsp.size());
         if (SCardTransmit(m_card, m_pci, apdu.data(), static_cast<DWORD>(apdu.size()), nullptr, rsp.data(), &n) !=
             SCARD_S_SUCCESS)
@@ -81,7 +81,7 @@ int runRawSign(const Options& o) {
     auto signOne = [&] {
         if (o.transaction) card.begin();
         if (pinAlways) verifyPin(tx, o.pin);
-        Bytes sig = generalAuthenticate(tx, rsa, keyRef);
+        Bytes sig = generalAuthenticate(tx, rsa, keyRef, o.extended);
         if (o.transaction) card.end();
         return sig;
     };

@@ -58,10 +58,18 @@ Bytes responseValue(const Bytes& r) {
 
 }  // namespace
 
-Bytes exchange(const Transmit& tx, uint8_t ins, uint8_t p1, uint8_t p2, const Bytes& data, bool le) {
+Bytes exchange(const Transmit& tx, uint8_t ins, uint8_t p1, uint8_t p2, const Bytes& data, bool le, bool extended) {
     std::size_t at = 0;
     Bytes rsp;
-    do {
+    if (extended) {  // one APDU: Lc and Le in three bytes each (ISO 7816-4 5.1), Le 0000 = 65536
+        Bytes apdu{0x00, ins, p1, p2, 0x00, static_cast<uint8_t>(data.size() >> 8), static_cast<uint8_t>(data.size())};
+        apdu.insert(apdu.end(), data.begin(), data.end());
+        if (le) apdu.insert(apdu.end(), {0x00, 0x00});
+        rsp = tx(apdu);
+        if (rsp.size() < 2) fail("response without a status word");
+        at = data.size();
+    }
+    while (at < data.size()) {
         const std::size_t len = std::min<std::size_t>(255, data.size() - at);
         const bool last = at + len == data.size();
         Bytes apdu{static_cast<uint8_t>(last ? 0x00 : 0x10), ins, p1, p2};
@@ -72,7 +80,7 @@ Bytes exchange(const Transmit& tx, uint8_t ins, uint8_t p1, uint8_t p2, const By
         if (rsp.size() < 2) fail("response without a status word");
         at += len;
         if (!last && !ok9000(rsp)) fail("chained piece refused");
-    } while (at < data.size());
+    }
     Bytes out;
     while (rsp[rsp.size() - 2] == 0x61) {
         out.insert(out.end(), rsp.begin(), rsp.end() - 2);
@@ -98,7 +106,7 @@ void verifyPin(const Transmit& tx, const std::string& pin) {
     exchange(tx, 0x20, 0x00, 0x80, padded, false);
 }
 
-Bytes generalAuthenticate(const Transmit& tx, bool rsa, uint8_t keyRef) {
+Bytes generalAuthenticate(const Transmit& tx, bool rsa, uint8_t keyRef, bool extended) {
     const Bytes hash = sha256(kMessage);
     Bytes challenge = hash;
     if (rsa) {  // 00 01 FF.. 00 DigestInfo(SHA-256)
@@ -112,7 +120,7 @@ Bytes generalAuthenticate(const Transmit& tx, bool rsa, uint8_t keyRef) {
         std::copy(prefix.begin(), prefix.end(), challenge.end() - static_cast<long>(t));
         std::copy(hash.begin(), hash.end(), challenge.end() - 32);
     }
-    return responseValue(exchange(tx, 0x87, rsa ? 0x07 : 0x11, keyRef, gaTemplate(challenge), true));
+    return responseValue(exchange(tx, 0x87, rsa ? 0x07 : 0x11, keyRef, gaTemplate(challenge), true, extended && rsa));
 }
 
 void verifyRawOrFail(const Bytes& spki, bool rsa, const Bytes& sig) {
