@@ -5,34 +5,15 @@
 # signs with the imported key and `openssl cms -verify` checks it against the CA; the bad inputs (wrong
 # password, no key in the file, occupied slot without --force, wrong management key / PW3, card that fails
 # the import) end with their exact exit codes and messages.
-set -euo pipefail
-MT=$1
-VCARD=$2
-export MESIGN_PKCS11_MODULE=$3
-W=${MESIGN_SANDBOX_DIR:?run me through pcsc-sandbox.sh}/import-p12
-mkdir -p "$W"
-cd "$W"
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-has() { grep "$@" >/dev/null; }
-step() { echo "== $*"; }
-expect() {  # expect CODE STDERR-REGEX CMD...
-    local code=$1 pattern=$2 rc=0
-    shift 2
-    "$@" >out.txt 2>err.txt || rc=$?
-    [ "$rc" -eq "$code" ] || fail "'$*' exited $rc, expected $code; stderr: $(cat err.txt)"
-    [ -z "$pattern" ] || grep -Eq "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
-}
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh" import-p12 "$@"
 
 : >faults
 # A PIV card (with a fault-control file) in the first reader, an OpenPGP card in the second (vpcd's port + 1).
 "$VCARD" --init piv --fault-control "$W/faults" --port "$MESIGN_VPCD_PORT" "$W/piv.state" >>"$W/vcard.log" 2>&1 &
-PIV_PID=$!
+CLEANUP_PIDS+=($!)
 "$VCARD" --init openpgp --port $((MESIGN_VPCD_PORT + 1)) "$W/pgp.state" >>"$W/vcard-pgp.log" 2>&1 &
-PGP_PID=$!
-trap 'kill $PIV_PID $PGP_PID 2>/dev/null; wait 2>/dev/null || true' EXIT
+CLEANUP_PIDS+=($!)
 for _ in $(seq 100); do "$MT" list 2>/dev/null | has "OpenPGP" && "$MT" list 2>/dev/null | has "(PIV" && break; sleep 0.1; done
 PIV=$("$MT" list | sed -n 's/.*\(pkcs11:model=PIV;[^ ]*\).*/\1/p' | head -1)
 PGP=$("$MT" list | sed -n 's/.*\(pkcs11:model=OpenPGP;[^ ]*\).*/\1/p' | head -1)
