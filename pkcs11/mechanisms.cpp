@@ -69,14 +69,17 @@ bool canDecrypt(const MechanismSpec& m) {
     return m.kind == MechKind::Decrypt || m.kind == MechKind::SignDecrypt;
 }
 
-CK_MECHANISM_INFO mechanismInfo(const MechanismSpec& spec, const std::vector<token::KeyObject>& keys) {
+CK_MECHANISM_INFO mechanismInfo(const MechanismSpec& spec, const std::vector<token::KeyObject>& keys,
+                                const std::vector<cardapp::KeyAlgorithm>& generatable) {
     CK_MECHANISM_INFO info{};
-    // PIV guarantees RSA-1024/2048 and P-256/P-384; larger RSA keys (YubiKey 5.7) widen the range
-    // when the card holds one.
+    // PIV guarantees RSA-1024/2048 and P-256/P-384; larger RSA keys (YubiKey 5.7, cards announcing RSA-3072 /
+    // 4096 in their SELECT answer) widen the range when the card announces or holds one.
     CK_ULONG rsaMax = 2048;
     for (const token::KeyObject& k : keys)
         if (k.publicKey && k.publicKey->type == crypto::KeyType::Rsa)
             rsaMax = std::max<CK_ULONG>(rsaMax, k.publicKey->bits);
+    for (cardapp::KeyAlgorithm a : generatable)
+        if (cardapp::isRsa(a)) rsaMax = std::max<CK_ULONG>(rsaMax, cardapp::rsaModulusBytes(a) * 8);
     if (spec.family == KeyFamily::Rsa) {
         info.ulMinKeySize = 1024;
         info.ulMaxKeySize = rsaMax;

@@ -37,7 +37,10 @@ std::vector<CK_MECHANISM_TYPE> allowedMechanisms(const token::KeyObject& k, toke
 bool canDecrypt(const MechanismSpec& m);
 
 // CK_MECHANISM_INFO for `spec` on a token holding `keys`.
-CK_MECHANISM_INFO mechanismInfo(const MechanismSpec& spec, const std::vector<token::KeyObject>& keys);
+// `generatable`: what the card announces it can generate (Token::generatableAlgorithms; may be empty). The RSA
+// range covers those sizes and the RSA keys the card already holds.
+CK_MECHANISM_INFO mechanismInfo(const MechanismSpec& spec, const std::vector<token::KeyObject>& keys,
+                                const std::vector<cardapp::KeyAlgorithm>& generatable = {});
 
 // CKM_SHA_1 .. CKM_SHA512 and CKG_MGF1_* to our hash enum.
 std::optional<crypto::HashAlg> hashFromMechanism(CK_MECHANISM_TYPE m);

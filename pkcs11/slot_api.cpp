@@ -131,7 +131,9 @@ CK_RV getMechanismInfo(Module& m, CK_SLOT_ID slot, CK_MECHANISM_TYPE type, CK_ME
     const MechanismSpec* spec = findMechanism(type, tok->kind());
     if (!spec) return CKR_MECHANISM_INVALID;
     auto objs = tok->objects();
-    *info = mechanismInfo(*spec, objs ? *objs : std::vector<token::KeyObject>{});
+    auto generatable = tok->generatableAlgorithms();  // no APDU once the application is selected
+    *info = mechanismInfo(*spec, objs ? *objs : std::vector<token::KeyObject>{},
+                          generatable ? *generatable : std::vector<cardapp::KeyAlgorithm>{});
     return CKR_OK;
 }
 

@@ -85,6 +85,9 @@ public:
 
     virtual core::Status authenticateAdmin(ByteView adminKey) = 0;  // PIV: management key (9B)
     virtual core::Result<KeyInfo> generateKey(uint8_t keyRef, KeyAlgorithm alg) = 0;
+    // The key algorithms the card says it can generate; empty when the application does not announce them
+    // (callers then fall back to what the application's specification guarantees).
+    virtual core::Result<std::vector<KeyAlgorithm>> generatableAlgorithms() { return std::vector<KeyAlgorithm>{}; }
     // Writes a private key the host hands over into a slot (admin authenticated). NotSupported where the
     // application (or the card) has no key import.
     virtual core::Result<KeyInfo> importKey(uint8_t /*keyRef*/, const PrivateKeyComponents& /*key*/) {

@@ -1,5 +1,7 @@
 #include "card-apps/piv/piv_application.h"
 
+#include <algorithm>
+
 #include "card-apps/common/private_key.h"
 #include "core/apdu/tlv.h"
 
@@ -101,6 +103,21 @@ bool PivApplication::takeStateLost() {
     const bool lost = m_stateLost || m_card.takeSelectionLost();
     m_stateLost = false;
     return lost;
+}
+
+core::Result<std::vector<cardapp::KeyAlgorithm>> PivApplication::generatableAlgorithms() {
+    std::vector<cardapp::KeyAlgorithm> out;
+    auto st = run(Retry::IfReset, [&]() -> core::Status {
+        out.clear();
+        for (uint8_t id : m_card.announcedAlgorithms())
+            if (auto a = keyAlgorithmFromId(id); a && std::find(out.begin(), out.end(), *a) == out.end())
+                out.push_back(*a);
+        return {};
+    });
+    if (!st) return fail(st.error());
+    if (out.empty())
+        out = {cardapp::KeyAlgorithm::Rsa2048, cardapp::KeyAlgorithm::EcP256, cardapp::KeyAlgorithm::EcP384};
+    return out;
 }
 
 core::Status PivApplication::select() {

@@ -56,6 +56,11 @@ class PivApplication final : public cardapp::CardApplication {
     core::Result<Bytes> decipherWithPin(uint8_t keyRef, ByteView ciphertext, ByteView pin);
     core::Result<Bytes> deriveEcdhWithPin(uint8_t keyRef, ByteView peerPoint, ByteView pin);
 
+    // From the SELECT answer's algorithm list (SP 800-73-4 Part 1 §3.1.1: the application property
+    // template's AC/80 entries), selecting first if needed; the PIV-mandated RSA-2048, P-256 and P-384 when
+    // the card lists none. Only key algorithms (no 3DES/AES management-key entries).
+    core::Result<std::vector<cardapp::KeyAlgorithm>> generatableAlgorithms() override;
+
     core::Result<cardapp::PinStatus> pinStatus(cardapp::PinKind kind) override;
     core::Status verifyPin(cardapp::PinKind kind, ByteView pin) override;
     core::Status changePin(cardapp::PinKind kind, ByteView oldPin, ByteView newPin) override;

@@ -26,6 +26,7 @@ core::Result<SelectInfo> PivCard::select() {
     auto info = decodeSelectResponse(resp->data);
     if (!info) return fail(info.error());
     m_selected = true;
+    m_announcedAlgorithms = info->algorithms;
     MESIGN_LOG("piv", Debug, "PIV application selected");
     return info;
 }

@@ -42,6 +42,9 @@ class PivCard {
     // --- selection (piv_card.cpp) ---
     core::Result<SelectInfo> select();
     bool selected() const { return m_selected; }
+    // Algorithm identifiers of the last SELECT answer's AC/80 entries (empty before a SELECT, or when the
+    // card lists none).
+    const std::vector<uint8_t>& announcedAlgorithms() const { return m_announcedAlgorithms; }
     // True once after the card lost our selection (6D00 re-select or CardReset): PIN and management
     // key authentication must be assumed gone.
     bool takeSelectionLost();
@@ -129,6 +132,7 @@ class PivCard {
     apdu::Channel& m_channel;
     RandomSource m_random;
     bool m_selected = false;
+    std::vector<uint8_t> m_announcedAlgorithms;
     bool m_selectionLost = false;
     bool m_reselectOn6D00 = true;
     bool m_wrongApplication = false;

@@ -416,6 +416,13 @@ core::Result<KeyObject> Token::generateKey(uint8_t keyRef, cardapp::KeyAlgorithm
     });
 }
 
+core::Result<std::vector<cardapp::KeyAlgorithm>> Token::generatableAlgorithms() {
+    return guarded(m_impl->mutex, [&]() -> core::Result<std::vector<cardapp::KeyAlgorithm>> {
+        Impl& d = *m_impl;
+        return d.run([&] { return d.app->generatableAlgorithms(); });
+    });
+}
+
 core::Status Token::writeCertificate(uint8_t keyRef, ByteView der) {
     return guarded(m_impl->mutex, [&]() -> core::Status {
         Impl& d = *m_impl;

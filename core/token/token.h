@@ -126,6 +126,9 @@ public:
     core::Status unblockWithSoLogin(ByteView newPin);
 
     core::Result<KeyObject> generateKey(uint8_t keyRef, cardapp::KeyAlgorithm alg);  // needs SO (mgmt key)
+    // What the card says it can generate (PIV: the SELECT answer's algorithm list, else PIV's mandated set);
+    // empty when the application announces nothing. No APDU once the application is selected.
+    core::Result<std::vector<cardapp::KeyAlgorithm>> generatableAlgorithms();
     // Writes a host-supplied private key into a slot (token_import.cpp); needs SO (management key / PW3).
     // NotSupported when the card has no key import.
     core::Status importKey(uint8_t keyRef, const cardapp::PrivateKeyComponents& key);

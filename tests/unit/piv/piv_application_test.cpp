@@ -450,3 +450,31 @@ TEST_F(PivAppTest, PinsAndManagementKeysNeverReachTheLog) {
 
 }  // namespace
 }  // namespace piv::test
+
+namespace piv::test {
+namespace {
+
+// The SELECT answer's algorithm list (61 > AC > 80 entries) says what the card can generate; the
+// management-key entries (3DES, AES) are not key algorithms, and a card that lists nothing gets PIV's
+// mandated RSA-2048, P-256 and P-384.
+TEST_F(PivAppTest, GeneratableAlgorithmsComeFromTheSelectAnswer) {
+    fake.expect(kSelectCommand,
+                "61 24 4F 06 00 00 10 00 01 00 79 07 4F 05 A0 00 00 03 08"
+                " AC 11 80 01 03 80 01 07 80 01 05 80 01 16 80 01 11 06 00 90 00");
+    ASSERT_TRUE(app.select());
+    auto algs = app.generatableAlgorithms();  // no APDU: PIV is selected
+    ASSERT_TRUE(algs) << algs.error().describe();
+    EXPECT_EQ(*algs, (std::vector<KeyAlgorithm>{KeyAlgorithm::Rsa2048, KeyAlgorithm::Rsa3072,
+                                                KeyAlgorithm::Rsa4096, KeyAlgorithm::EcP256}));
+}
+
+TEST_F(PivAppTest, GeneratableAlgorithmsFallBackToPivsMandatedSet) {
+    selectApp();  // kSelectAnswer lists no algorithms
+    auto algs = app.generatableAlgorithms();
+    ASSERT_TRUE(algs) << algs.error().describe();
+    EXPECT_EQ(*algs,
+              (std::vector<KeyAlgorithm>{KeyAlgorithm::Rsa2048, KeyAlgorithm::EcP256, KeyAlgorithm::EcP384}));
+}
+
+}  // namespace
+}  // namespace piv::test

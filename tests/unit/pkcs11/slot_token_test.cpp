@@ -101,6 +101,12 @@ TEST_F(SlotTokenTest, MechanismsWithKeySizes) {
     EXPECT_TRUE(info.flags & CKF_DERIVE);
     EXPECT_EQ(info.ulMaxKeySize, 384u);
     EXPECT_EQ(m_fl->C_GetMechanismInfo(id, CKM_AES_CBC, &info), CKR_MECHANISM_INVALID);
+    // The virtual PIV card announces RSA-1024..4096 in its SELECT answer and holds no RSA-4096 key: the
+    // key-generation range comes from the announcement (a wizard offers RSA-3072 / 4096 from it).
+    ASSERT_EQ(m_fl->C_GetMechanismInfo(id, CKM_RSA_PKCS_KEY_PAIR_GEN, &info), CKR_OK);
+    EXPECT_EQ(info.ulMinKeySize, 1024u);
+    EXPECT_EQ(info.ulMaxKeySize, 4096u);
+    EXPECT_EQ(info.flags, CKF_HW | CKF_GENERATE_KEY_PAIR);
 }
 
 TEST_F(SlotTokenTest, SlotEventsNonBlocking) {
