@@ -57,10 +57,13 @@ const char* kDecryptHelp =
     "A signed mail inside (sign-mail --encrypt-to) is written as it is, and a note says to check its signature\n"
     "with 'mesign-token verify'.\n";
 const char* kEncryptDocHelp =
-    "usage: mesign-token encrypt-doc [TOKEN-URI] [--slot 9d] [--recipient CERT]... [--in FILE] [--out FILE] [--pem]\n"
+    "usage: mesign-token encrypt-doc [TOKEN-URI] [--slot 9d] [--recipient CERT]... [--oaep] [--in FILE] [--out FILE]\n"
+    "                                [--pem]\n"
     "Encrypts a document (CMS EnvelopedData, AES-256-CBC; RSA PKCS#1 v1.5 key transport, ECDH for EC keys) to\n"
     "every --recipient CERT and, with --slot or when no --recipient is given, to the certificate in the token's\n"
-    "slot (9D; OpenPGP: dec). Each recipient can decrypt it alone; no PIN.\n";
+    "slot (9D; OpenPGP: dec). Each recipient can decrypt it alone; no PIN.\n"
+    "--oaep: RSA recipients get the key by RSAES-OAEP (RFC 4055 default parameters, SHA-1/MGF1-SHA-1); a PIV\n"
+    "token decrypts it, an OpenPGP card cannot (its DECIPHER removes PKCS#1 v1.5 padding itself).\n";
 const char* kDecryptDocHelp =
     "usage: mesign-token decrypt-doc [TOKEN-URI] [--slot 9d] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
     "Decrypts a CMS encrypted document (DER or PEM, as encrypt-doc writes it) with the key in the slot.\n";
@@ -255,7 +258,8 @@ CliStatus encryptDoc(const ParsedArgs& args) {
     }
     auto in = inputBio(args);
     if (!in) return std::unexpected(in.error());
-    auto cms = envelope(recipients, in->get(), CMS_BINARY);
+    auto cms = envelope(recipients, in->get(), CMS_BINARY,
+                        args.has("oaep") ? RsaKeyTransport::Oaep : RsaKeyTransport::Pkcs1v15);
     if (!cms) return std::unexpected(cms.error());
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());
@@ -340,7 +344,7 @@ const std::vector<OptionSpec> kSignDocOptions = {{"slot", true},   {"in", true},
                                                  {"module", true}, {"tsa", true},       {"tsa-ca", true},
                                                  {"tsa-tls-ca", true}};
 const std::vector<OptionSpec> kEncryptOptions = {{"slot", true}, {"recipient", true}, {"in", true},
-                                                 {"out", true},  {"pem", false}};
+                                                 {"out", true},  {"pem", false},       {"oaep", false}};
 const std::vector<OptionSpec> kVerifyOptions = {{"ca", true}, {"in", true}, {"out", true}, {"signature", true}};
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include <cerrno>
 #include <cstring>
@@ -45,14 +46,24 @@ CliResult<X509Ptr> tokenCertificate(const ParsedArgs& args, const std::optional<
     return cert;
 }
 
-CliResult<CmsPtr> envelope(const std::vector<X509Ptr>& recipients, BIO* in, int flags) {
+CliResult<CmsPtr> envelope(const std::vector<X509Ptr>& recipients, BIO* in, int flags, RsaKeyTransport rsa) {
     if (recipients.empty()) return cliFail(kExitUsage, "no recipient to encrypt to");
-    std::unique_ptr<STACK_OF(X509), decltype([](STACK_OF(X509) * s) { sk_X509_free(s); })> stack(
-        sk_X509_new_null());
-    for (const auto& c : recipients)
-        if (!stack || !sk_X509_push(stack.get(), c.get())) return cliFail(kExitFailed, "out of memory");
-    CmsPtr cms(CMS_encrypt(stack.get(), in, EVP_aes_256_cbc(), flags));
+    // The recipients are added one by one (as `openssl cms -encrypt -keyopt` does) so that an RSA
+    // recipient's key-transport context can be set to OAEP before the envelope is finished.
+    CmsPtr cms(CMS_encrypt(nullptr, nullptr, EVP_aes_256_cbc(), flags | CMS_PARTIAL));
     if (!cms) return cliFail(kExitFailed, "encryption failed: " + opensslError());
+    for (const auto& c : recipients) {
+        const bool oaep = rsa == RsaKeyTransport::Oaep && X509_get0_pubkey(c.get()) &&
+                          EVP_PKEY_is_a(X509_get0_pubkey(c.get()), "RSA");
+        CMS_RecipientInfo* ri = CMS_add1_recipient_cert(cms.get(), c.get(), oaep ? CMS_KEY_PARAM : 0);
+        if (!ri) return cliFail(kExitFailed, "cannot encrypt to a recipient: " + opensslError());
+        if (!oaep) continue;
+        EVP_PKEY_CTX* pctx = CMS_RecipientInfo_get0_pkey_ctx(ri);
+        if (!pctx || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_OAEP_PADDING) <= 0)
+            return cliFail(kExitFailed, "cannot set RSA-OAEP for a recipient: " + opensslError());
+    }
+    if (CMS_final(cms.get(), in, nullptr, flags) != 1)
+        return cliFail(kExitFailed, "encryption failed: " + opensslError());
     return cms;
 }
 
