@@ -62,8 +62,8 @@ const char* kEncryptDocHelp =
     "Encrypts a document (CMS EnvelopedData, AES-256-CBC; RSA PKCS#1 v1.5 key transport, ECDH for EC keys) to\n"
     "every --recipient CERT and, with --slot or when no --recipient is given, to the certificate in the token's\n"
     "slot (9D; OpenPGP: dec). Each recipient can decrypt it alone; no PIN.\n"
-    "--oaep: RSA recipients get the key by RSAES-OAEP (RFC 4055 default parameters, SHA-1/MGF1-SHA-1); a PIV\n"
-    "token decrypts it, an OpenPGP card cannot (its DECIPHER removes PKCS#1 v1.5 padding itself).\n";
+    "--oaep: RSA recipients get the key by RSAES-OAEP with SHA-256 (MGF1-SHA-256); a PIV token decrypts it,\n"
+    "an OpenPGP card cannot (its DECIPHER removes PKCS#1 v1.5 padding itself).\n";
 const char* kDecryptDocHelp =
     "usage: mesign-token decrypt-doc [TOKEN-URI] [--slot 9d] [--in FILE] [--out FILE] [--pin-fd N] [--module PATH]\n"
     "Decrypts a CMS encrypted document (DER or PEM, as encrypt-doc writes it) with the key in the slot.\n";
@@ -259,7 +259,7 @@ CliStatus encryptDoc(const ParsedArgs& args) {
     auto in = inputBio(args);
     if (!in) return std::unexpected(in.error());
     auto cms = envelope(recipients, in->get(), CMS_BINARY,
-                        args.has("oaep") ? RsaKeyTransport::Oaep : RsaKeyTransport::Pkcs1v15);
+                        args.has("oaep") ? RsaKeyTransport::OaepSha256 : RsaKeyTransport::Pkcs1v15);
     if (!cms) return std::unexpected(cms.error());
     auto out = outputBio(args, false);
     if (!out) return std::unexpected(out.error());

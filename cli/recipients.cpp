@@ -53,13 +53,15 @@ CliResult<CmsPtr> envelope(const std::vector<X509Ptr>& recipients, BIO* in, int 
     CmsPtr cms(CMS_encrypt(nullptr, nullptr, EVP_aes_256_cbc(), flags | CMS_PARTIAL));
     if (!cms) return cliFail(kExitFailed, "encryption failed: " + opensslError());
     for (const auto& c : recipients) {
-        const bool oaep = rsa == RsaKeyTransport::Oaep && X509_get0_pubkey(c.get()) &&
+        const bool oaep = rsa == RsaKeyTransport::OaepSha256 && X509_get0_pubkey(c.get()) &&
                           EVP_PKEY_is_a(X509_get0_pubkey(c.get()), "RSA");
         CMS_RecipientInfo* ri = CMS_add1_recipient_cert(cms.get(), c.get(), oaep ? CMS_KEY_PARAM : 0);
         if (!ri) return cliFail(kExitFailed, "cannot encrypt to a recipient: " + opensslError());
         if (!oaep) continue;
         EVP_PKEY_CTX* pctx = CMS_RecipientInfo_get0_pkey_ctx(ri);
-        if (!pctx || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_OAEP_PADDING) <= 0)
+        if (!pctx || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_OAEP_PADDING) <= 0 ||
+            EVP_PKEY_CTX_set_rsa_oaep_md(pctx, EVP_sha256()) <= 0 ||
+            EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) <= 0)
             return cliFail(kExitFailed, "cannot set RSA-OAEP for a recipient: " + opensslError());
     }
     if (CMS_final(cms.get(), in, nullptr, flags) != 1)

@@ -21,10 +21,10 @@ CliResult<X509Ptr> tokenCertificate(const ParsedArgs& args, const std::optional<
 // How the content key reaches an RSA recipient.
 enum class RsaKeyTransport {
     Pkcs1v15,  // RSAES-PKCS1-v1_5: what every S/MIME client and every card (OpenPGP too) decrypts
-    // RSAES-OAEP with RFC 4055's default parameters (SHA-1, MGF1-SHA-1): what a PIV token decrypts through
-    // libp11 0.4.12 + our module; an envelope with OAEP-SHA-256 did not decrypt on that path (cause not found
-    // yet: libp11's OAEP parameters or the module's), so SHA-256 is not offered.
-    Oaep
+    // RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 8017; parameters in CMS per RFC 4055). A PIV token
+    // decrypts it: libp11 asks the module for the raw RSA block (CKM_RSA_X_509) and OpenSSL removes the OAEP
+    // padding; an OpenPGP card cannot (its DECIPHER removes PKCS#1 v1.5 padding itself).
+    OaepSha256
 };
 
 // EnvelopedData of `in` for every recipient: AES-256-CBC content encryption (read by every S/MIME client;

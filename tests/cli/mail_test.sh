@@ -98,10 +98,12 @@ for who in bob carol; do
 done
 expect 0 "" "$MT" decrypt-doc --in doc.p7m --out doc-token.bin --pin-value $PIN
 cmp -s doc.bin doc-token.bin || fail "decrypt-doc: the token reads another document"
-# --oaep: RSAES-OAEP for the RSA recipients (the token's 9D and bob); both decrypt, the token through libp11.
+# --oaep: RSAES-OAEP (SHA-256) for the RSA recipients (the token's 9D and bob); both decrypt, the token through libp11.
 expect 0 "" "$MT" encrypt-doc --slot 9d --recipient bob.crt --oaep --in doc.bin --out doc-oaep.p7m
 [ "$(openssl cms -cmsout -print -inform DER -in doc-oaep.p7m | grep -c "algorithm: rsaesOaep")" = 2 ] ||
     fail "encrypt-doc --oaep: RSA recipients not OAEP"
+[ "$(openssl cms -cmsout -print -inform DER -in doc-oaep.p7m | grep -c ":sha256")" = 4 ] ||
+    fail "encrypt-doc --oaep: OAEP and MGF1 hashes not SHA-256 for both RSA recipients"
 openssl cms -decrypt -binary -inform DER -in doc-oaep.p7m -recip bob.crt -inkey bob.key -out doc-oaep-bob.bin \
     >dec.txt 2>&1 || fail "openssl decrypt (OAEP): $(cat dec.txt)"
 cmp -s doc.bin doc-oaep-bob.bin || fail "encrypt-doc --oaep: bob reads another document"
