@@ -91,6 +91,12 @@ CliResult<FoundToken> selectFrom(Tokens& tokens, const ParsedArgs& args, std::si
     return tokens.select(uri);
 }
 
+// The token URI among the positional arguments (before `trailing` others), if any.
+std::optional<std::string> uriOf(const ParsedArgs& args, std::size_t trailing) {
+    if (args.positional.size() == trailing + 1) return args.positional.front();
+    return std::nullopt;
+}
+
 bool isOpenPgp(const token::Token& tok) { return tok.kind() == token::AppKind::OpenPgp; }
 
 // The admin login for key generation and certificate writes: the PIV management key, or an OpenPGP
@@ -152,7 +158,10 @@ CliStatus enroll(const ParsedArgs& args) {
     Tokens tokens;
     auto t = selectFrom(tokens, args, 0);
     if (!t) return std::unexpected(t.error());
-    auto slot = keySlot(*given, *t->token);
+    // --slot or the URI's id= (the two must agree)
+    auto named = slotFromUriAndOption(uriOf(args, 0), args.value("slot"), isOpenPgp(*t->token));
+    if (!named) return std::unexpected(named.error());
+    auto slot = keySlot(*named, *t->token);
     if (!slot) return std::unexpected(slot.error());
     bool hadCertificate = false;
     if (auto objects = t->token->objects())
@@ -241,7 +250,10 @@ CliStatus importCert(const ParsedArgs& args) {
     Tokens tokens;
     auto t = selectFrom(tokens, args, 1);
     if (!t) return std::unexpected(t.error());
-    auto slot = keySlot(*given, *t->token);
+    // --slot or the URI's id= (the two must agree)
+    auto named = slotFromUriAndOption(uriOf(args, 1), args.value("slot"), isOpenPgp(*t->token));
+    if (!named) return std::unexpected(named.error());
+    auto slot = keySlot(*named, *t->token);
     if (!slot) return std::unexpected(slot.error());
     auto objects = t->token->objects();
     if (!objects) return cliFail(objects.error(), "cannot read the token's keys");

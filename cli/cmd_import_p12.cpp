@@ -289,8 +289,9 @@ CliStatus importP12(const ParsedArgs& args) {
     auto t = tokens.select(uri);
     if (!t) return std::unexpected(t.error());
     const bool piv = t->token->kind() == token::AppKind::Piv;
-    auto slot = parseSlotName(args.value("slot").value_or(piv ? "9a" : "sig"));
-    if (!slot) return std::unexpected(slot.error());
+    auto named = slotFromUriAndOption(uri, args.value("slot"), !piv);  // --slot or the URI's id=
+    if (!named) return std::unexpected(named.error());
+    const std::optional<uint8_t> slot = named->value_or(piv ? 0x9A : kOpenPgpSig);
     const bool pgpSlot = *slot <= 0x03;
     if (pgpSlot == piv)
         return cliFail(kExitUsage,

@@ -112,6 +112,30 @@ CliResult<uint8_t> parseSlotName(std::string_view name) {
     return cliFail(kExitUsage, "unknown key slot '" + std::string(name) + "' (PIV: 9a, 9c, 9d, 9e or 82..95; OpenPGP: sig, dec, aut)");
 }
 
+CliResult<std::optional<uint8_t>> slotFromUriAndOption(const std::optional<std::string>& uriText,
+                                                       const std::optional<std::string>& slotOption, bool openPgp) {
+    std::optional<uint8_t> fromOption;
+    if (slotOption) {
+        auto s = parseSlotName(*slotOption);
+        if (!s) return std::unexpected(s.error());
+        fromOption = *s;
+    }
+    if (!uriText) return fromOption;
+    auto uri = parseP11Uri(*uriText);
+    if (!uri) return std::unexpected(uri.error());
+    if (!uri->id) return fromOption;
+    std::optional<uint8_t> fromId;
+    if (uri->id->size() == 1) {
+        const uint8_t id = uri->id->front();
+        if (openPgp && id >= kOpenPgpSig && id <= kOpenPgpAut) fromId = id;
+        if (!openPgp) fromId = keyRefForCkaId(id);
+    }
+    if (!fromId) return cliFail(kExitUsage, "the URI's id names no key slot of this token");
+    if (fromOption && *fromOption != *fromId)
+        return cliFail(kExitUsage, "--slot " + *slotOption + " and the URI's id name different keys");
+    return fromId;
+}
+
 std::string slotName(uint8_t keyRef) {
     if (keyRef == kOpenPgpSig) return "sig";
     if (keyRef == kOpenPgpDec) return "dec";

@@ -29,6 +29,12 @@ inline constexpr uint8_t kOpenPgpSig = 0x01, kOpenPgpDec = 0x02, kOpenPgpAut = 0
 std::optional<uint8_t> keyRefForCkaId(uint8_t id);
 // "9a", "9c", "82" ↔ key reference; usage error for anything else.
 CliResult<uint8_t> parseSlotName(std::string_view name);
+
+// The key slot a token URI names with `id=` (CKA_ID as our module numbers it: PIV %01..%18, OpenPGP %01 sig,
+// %02 dec, %03 aut), combined with --slot: nullopt when neither names one; a usage error (exit 2) when the id
+// names no key slot of this application or disagrees with --slot.
+CliResult<std::optional<uint8_t>> slotFromUriAndOption(const std::optional<std::string>& uriText,
+                                                       const std::optional<std::string>& slotOption, bool openPgp);
 std::string slotName(uint8_t keyRef);
 
 }  // namespace cli

@@ -31,9 +31,14 @@ CliResult<X509Ptr> tokenCertificate(const ParsedArgs& args, const std::optional<
     auto slot = parseSlotName(slotText.value_or("9d"));
     if (!slot) return std::unexpected(slot.error());
     Tokens tokens;
-    auto t = tokens.select(args.positional.empty() ? std::nullopt : std::optional(args.positional.front()));
+    const auto uriText = args.positional.empty() ? std::nullopt : std::optional(args.positional.front());
+    auto t = tokens.select(uriText);
     if (!t) return std::unexpected(t.error());
-    if (!slotText && t->info.application == "OpenPGP") *slot = kOpenPgpDec;
+    const bool pgp = t->info.application == "OpenPGP";
+    auto named = slotFromUriAndOption(uriText, slotText, pgp);  // --slot or the URI's id=
+    if (!named) return std::unexpected(named.error());
+    if (*named) *slot = **named;
+    else if (pgp) *slot = kOpenPgpDec;
     auto objects = t->token->objects();
     if (!objects) return cliFail(objects.error(), "cannot read the token's keys");
     X509Ptr cert;

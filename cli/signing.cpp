@@ -44,11 +44,18 @@ CliResult<SlotKey> openSlotKey(const ParsedArgs& args, const char* defaultSlot) 
     auto pinSrc = secretSource(args, "pin");
     if (!pinSrc) return std::unexpected(pinSrc.error());
     Tokens tokens;
-    auto t = tokens.select(args.positional.empty() ? std::nullopt : std::optional(args.positional.front()));
+    const auto uriText = args.positional.empty() ? std::nullopt : std::optional(args.positional.front());
+    auto t = tokens.select(uriText);
     if (!t) return std::unexpected(t.error());
-    // Without --slot, an OpenPGP token signs with its signature key and decrypts with its decryption key.
-    if (!args.value("slot") && t->info.application == "OpenPGP")
+    const bool pgp = t->info.application == "OpenPGP";
+    auto named = slotFromUriAndOption(uriText, args.value("slot"), pgp);  // --slot or the URI's id=
+    if (!named) return std::unexpected(named.error());
+    if (*named) {
+        *slot = **named;
+    } else if (pgp) {
+        // Without a named key, an OpenPGP token signs with its signature key and decrypts with its decryption key.
         *slot = std::string_view(defaultSlot) == "9d" ? kOpenPgpDec : kOpenPgpSig;
+    }
     auto objects = t->token->objects();
     if (!objects) return cliFail(objects.error(), "cannot read the token's keys");
     core::Bytes certDer;

@@ -119,6 +119,31 @@ TEST(CliUri, SlotNamesAndIds) {
     EXPECT_FALSE(ckaIdForKeyRef(0x9B));
 }
 
+// A key named by the token URI's id= (our module's CKA_ID numbering per application), by --slot, or by both
+// when they agree.
+TEST(CliUri, KeySlotFromTheUrisIdAndSlotOption) {
+    const std::optional<std::string> none;
+    const std::string tok = "pkcs11:serial=42";
+    auto slot = [](std::optional<std::string> uri, std::optional<std::string> opt, bool pgp) {
+        return slotFromUriAndOption(uri, opt, pgp);
+    };
+    EXPECT_EQ(*slot(none, none, false), std::nullopt);
+    EXPECT_EQ(*slot(tok, none, false), std::nullopt);
+    EXPECT_EQ(*slot(tok, std::string("9c"), false), std::optional<uint8_t>(0x9C));
+    EXPECT_EQ(*slot(tok + ";id=%03", none, false), std::optional<uint8_t>(0x9D));
+    EXPECT_EQ(*slot(tok + ";id=%05", none, false), std::optional<uint8_t>(0x82));
+    EXPECT_EQ(*slot(tok + ";id=%02", none, true), std::optional<uint8_t>(kOpenPgpDec));
+    EXPECT_EQ(*slot(tok + ";id=%03", std::string("9d"), false), std::optional<uint8_t>(0x9D));
+    auto conflict = slot(tok + ";id=%01", std::string("9d"), false);
+    ASSERT_FALSE(conflict);
+    EXPECT_EQ(conflict.error().exitCode, kExitUsage);
+    EXPECT_NE(conflict.error().message.find("different keys"), std::string::npos);
+    EXPECT_EQ(slot(tok + ";id=%19", none, false).error().exitCode, kExitUsage);  // no PIV slot has CKA_ID 0x19
+    EXPECT_EQ(slot(tok + ";id=%04", none, true).error().exitCode, kExitUsage);   // OpenPGP has three keys
+    EXPECT_EQ(slot(tok + ";id=%01%02", none, false).error().exitCode, kExitUsage);
+    EXPECT_EQ(slot(tok, std::string("9b"), false).error().exitCode, kExitUsage);
+}
+
 TEST(CliSecrets, LinesFromOneFileDescriptor) {
     int fds[2];
     ASSERT_EQ(::pipe(fds), 0);

@@ -118,6 +118,20 @@ expect 2 "a token URI needs --slot when --recipient is given" \
     "$MT" encrypt-doc "pkcs11:token=x" --recipient bob.crt --in doc.bin --out x.p7m
 expect 1 "slot 9c has no certificate to encrypt to" "$MT" encrypt-doc --slot 9c --recipient bob.crt --in doc.bin
 
+step "keys named by the token URI's id= (RFC 7512): %03 is 9D, %01 is 9A; --slot must agree"
+TOKEN_URI=$("$MT" list | sed -n 's/.*\(pkcs11:[^ ]*\).*/\1/p' | head -1)
+[ -n "$TOKEN_URI" ] || fail "no token URI in: $("$MT" list 2>&1)"
+expect 0 "" "$MT" encrypt-doc "$TOKEN_URI;id=%03" --in doc.bin --out doc-id.p7m
+expect 0 "" "$MT" decrypt-doc "$TOKEN_URI;id=%03" --in doc-id.p7m --out doc-id.bin --pin-value $PIN
+cmp -s doc.bin doc-id.bin || fail "decrypt-doc by URI id: another document"
+expect 1 "decryption failed" "$MT" decrypt-doc "$TOKEN_URI;id=%01" --in doc-id.p7m --out x.bin --pin-value $PIN
+expect 0 "" "$MT" sign-doc "$TOKEN_URI;id=%01" --in doc.bin --out doc-id.sig --pin-value $PIN
+openssl cms -verify -binary -inform DER -in doc-id.sig -content doc.bin -CAfile ca.crt -purpose any \
+    -out /dev/null 2>verify.txt || fail "sign-doc by URI id: $(cat verify.txt)"
+openssl cms -cmsout -print -inform DER -in doc-id.sig | has "CN=Mail Signer$" || fail "sign-doc by URI id: not the 9A key"
+expect 2 "name different keys" "$MT" sign-doc "$TOKEN_URI;id=%01" --slot 9d --in doc.bin --out x.sig --pin-value $PIN
+expect 2 "names no key slot" "$MT" sign-doc "$TOKEN_URI;id=%19" --in doc.bin --out x.sig --pin-value $PIN
+
 step "progress: key generation made slow (1.5 s) by the card: elapsed seconds on a terminal, one line otherwise"
 echo "slow 1500 ins=47" >>"$W/faults"
 $PY "$HERE/pty_prompt.py" "$MT" enroll --slot 9c --key-type ec256 --pubkey-out p9c.pem </dev/null >pty.txt 2>&1 \
