@@ -47,16 +47,25 @@ PIDS+=($!)
 for _ in $(seq 100); do [ -s "$W/display" ] && break; sleep 0.05; done
 [ -s "$W/display" ] || fail "Xvfb did not start: $(cat "$W/xvfb.log")"
 export DISPLAY=:$(head -1 "$W/display")
+# The display number can be there before the server takes connections (trayer once failed with "cannot open
+# display" on a loaded machine): wait until a client gets in.
+for _ in $(seq 200); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.05; done
+xdpyinfo >/dev/null 2>&1 || fail "Xvfb on $DISPLAY takes no connections: $(cat "$W/xvfb.log")"
 if [ "$MODE" = xembed ]; then
     trayer --edge top --align right --widthtype request --height 24 --SetDockType true --transparent false \
         >"$W/trayer.log" 2>&1 &
-    PIDS+=($!)
-    # trayer owns _NET_SYSTEM_TRAY_S0 once it is up.
-    for _ in $(seq 100); do
-        xprop -root _NET_SUPPORTING_WM_CHECK >/dev/null 2>&1 || true
-        xdotool search --class trayer >/dev/null 2>&1 && break
+    TRAYER_PID=$!
+    PIDS+=("$TRAYER_PID")
+    # trayer owns _NET_SYSTEM_TRAY_S0 once it is up, shortly after its window appears (the tests then wait
+    # for Qt to see the tray). On a loaded machine that took longer than 5 s once: wait up to 20 s, and say
+    # why when it never comes.
+    up=
+    for _ in $(seq 400); do
+        kill -0 "$TRAYER_PID" 2>/dev/null || fail "trayer exited: $(cat "$W/trayer.log")"
+        xdotool search --class trayer >/dev/null 2>&1 && { up=1; break; }
         sleep 0.05
     done
+    [ -n "$up" ] || fail "trayer showed no window within 20 s: $(cat "$W/trayer.log")"
 fi
 
 export MESIGN_NOTIFY_LOG=$W/notify.log MESIGN_SNI_LOG=$W/sni.log MESIGN_SNI_SCRIPT=$HERE/sni_watcher.py MODE
