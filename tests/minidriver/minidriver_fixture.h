@@ -34,7 +34,8 @@ protected:
     void release();  // CardDeleteContext if acquired
 
     // Provisioning through a second connection (before acquire()): key + certificate; returns the
-    // DER SubjectPublicKeyInfo. The certificate (for the card's key) goes to `name`.der.
+    // DER SubjectPublicKeyInfo. The certificate (for the card's key) goes to `name`.der; an empty `name`
+    // generates the key only (no certificate).
     Bytes provision(uint8_t slot, cardapp::KeyAlgorithm alg, const std::string& name);
 
     // Drops the card's PIV security status (PIN, management key) that provisioning left behind: it is

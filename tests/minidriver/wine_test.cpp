@@ -130,23 +130,6 @@ class MinidriverWineTest : public MinidriverTest {
                 << " missing: run minidriver/cross-build.sh (ctest minidriver.cross-build)";
     }
 
-    // A key without a certificate: the driver learns its public key from GET METADATA's 7F49-style
-    // template (piv_public_key.h, in the DLL the DER/CNG version with its on-curve check).
-    Bytes generateOnly(uint8_t slot, cardapp::KeyAlgorithm alg) {
-        auto ctx = transport::PcscContext::establish();
-        EXPECT_TRUE(ctx);
-        if (!ctx) return {};
-        auto t = transport::PcscTransport::connect(*ctx, reader());
-        EXPECT_TRUE(t);
-        if (!t) return {};
-        piv::PivApplication app(**t);
-        auto admin = app.authenticateAdmin(ByteView(piv::kDefaultManagementKey));
-        EXPECT_TRUE(admin) << admin.error().describe();
-        auto info = app.generateKey(slot, alg);
-        EXPECT_TRUE(info) << info.error().describe();
-        return info ? info->publicKeyInfo : Bytes{};
-    }
-
     itest::CommandResult probe(const std::vector<std::string>& args, const std::string& overrides,
                                const std::vector<std::string>& env = {}) {
         std::vector<std::string> argv = {wine64(), (mingwDir() / "wine/md_probe.exe").string()};
@@ -172,7 +155,9 @@ TEST_F(MinidriverWineTest, RealDllReadsAsNativeAndSignsThroughForwardedWinscard)
     const Bytes ecSpki = provision(0x9E, cardapp::KeyAlgorithm::EcP256, "cardauth");
     ASSERT_FALSE(rsaSpki.empty());
     ASSERT_FALSE(ecSpki.empty());
-    ASSERT_FALSE(generateOnly(0x9C, cardapp::KeyAlgorithm::EcP384).empty());
+    // A key without a certificate: the driver learns its public key from GET METADATA's 7F49-style template
+    // (piv_public_key.h; in the DLL the DER/CNG version with its on-curve check).
+    ASSERT_FALSE(provision(0x9C, cardapp::KeyAlgorithm::EcP384, "").empty());
     ASSERT_NO_FATAL_FAILURE(dropSecurityStatus());
 
     // What the native build of the same driver reads from this card.
