@@ -43,6 +43,48 @@ bool isCurve25519(const token::KeyObject& k) {
     return k.key.algorithm == cardapp::KeyAlgorithm::Ed25519 || k.key.algorithm == cardapp::KeyAlgorithm::X25519;
 }
 
+// The attributes of one object a key slot shows (its certificate, public key or private key); nullopt when
+// the slot shows no such object.
+std::optional<AttributeSet> keyObjectAttributes(ObjectKind kind, const token::KeyObject& k, token::AppKind app) {
+    switch (kind) {
+        case ObjectKind::Certificate:
+            if (!k.certificate) return std::nullopt;
+            return certificateAttributes(k, app);
+        case ObjectKind::PublicKey:
+            if (!k.publicKey || (hideCurve25519Keys() && isCurve25519(k))) return std::nullopt;
+            return publicKeyAttributes(k, app);
+        case ObjectKind::PrivateKey: {
+            if (hideCurve25519Keys() && isCurve25519(k)) return std::nullopt;
+            AttributeSet priv = privateKeyAttributes(k, app);
+            Bytes allowed;
+            for (CK_MECHANISM_TYPE mech : allowedMechanisms(k, app)) core::append(allowed, ckUlong(mech));
+            priv.values[CKA_ALLOWED_MECHANISMS] = std::move(allowed);
+            return priv;
+        }
+        default:
+            return std::nullopt;
+    }
+}
+
+// One object of a key slot, built alone: what an operation on a handle needs, without the attribute sets of
+// every other object (most of C_SignInit's cost before). CKR_OBJECT_HANDLE_INVALID when not visible.
+CK_RV keySlotObject(Module& m, Session& s, CK_OBJECT_HANDLE h, const TokenObjectId& id, ObjectEntry& out) {
+    token::Token& tok = s.context().token();
+    auto cardId = tok.cardId();
+    if (!cardId) return toCkr(cardId.error());
+    if (id.slot != s.slot() || id.cardId != *cardId) return CKR_OBJECT_HANDLE_INVALID;
+    auto k = tok.object(id.keyRef);
+    if (!k) return toCkr(k.error());
+    if (!*k) return CKR_OBJECT_HANDLE_INVALID;
+    auto attrs = keyObjectAttributes(id.kind, **k, tok.kind());
+    if (!attrs) return CKR_OBJECT_HANDLE_INVALID;
+    std::vector<ObjectEntry> one;
+    addTokenObject(m, s, *cardId, id.kind, id.keyRef, &**k, std::move(*attrs), s.login() == LoginState::User, one);
+    if (one.empty() || one.front().handle != h) return CKR_OBJECT_HANDLE_INVALID;
+    out = std::move(one.front());
+    return CKR_OK;
+}
+
 }  // namespace
 
 bool needsKeyDetails(std::span<const CK_ATTRIBUTE> tmpl) {
@@ -73,23 +115,10 @@ CK_RV visibleObjects(Module& m, Session& s, std::vector<ObjectEntry>& out, bool 
     const token::AppKind app = tok.kind();
     out.clear();
     addTokenObject(m, s, cardId, ObjectKind::Profile, 0, nullptr, profileAttributes(), showPrivate, out);
-    for (const token::KeyObject& k : *objects) {
-        uint8_t ref = k.key.ref;
-        if (hideCurve25519Keys() && isCurve25519(k)) {
-            if (k.certificate)
-                addTokenObject(m, s, cardId, ObjectKind::Certificate, ref, &k, certificateAttributes(k, app), showPrivate, out);
-            continue;
-        }
-        if (k.certificate)
-            addTokenObject(m, s, cardId, ObjectKind::Certificate, ref, &k, certificateAttributes(k, app), showPrivate, out);
-        if (k.publicKey)
-            addTokenObject(m, s, cardId, ObjectKind::PublicKey, ref, &k, publicKeyAttributes(k, app), showPrivate, out);
-        AttributeSet priv = privateKeyAttributes(k, app);
-        Bytes allowed;
-        for (CK_MECHANISM_TYPE mech : allowedMechanisms(k, app)) core::append(allowed, ckUlong(mech));
-        priv.values[CKA_ALLOWED_MECHANISMS] = std::move(allowed);
-        addTokenObject(m, s, cardId, ObjectKind::PrivateKey, ref, &k, std::move(priv), showPrivate, out);
-    }
+    for (const token::KeyObject& k : *objects)
+        for (ObjectKind kind : {ObjectKind::Certificate, ObjectKind::PublicKey, ObjectKind::PrivateKey})
+            if (auto attrs = keyObjectAttributes(kind, k, app))
+                addTokenObject(m, s, cardId, kind, k.key.ref, &k, std::move(*attrs), showPrivate, out);
     if (withData) {
         auto tags = tok.dataObjects();
         if (!tags) return toCkr(tags.error());
@@ -122,6 +151,7 @@ CK_RV lookupObject(Module& m, Session& s, CK_OBJECT_HANDLE h, ObjectEntry& out, 
     // Only for a handle of this token (a stale or foreign handle fails below without an APDU).
     if (withDetails && key && id->slot == s.slot())
         if (auto st = s.context().token().completeKeys(id->keyRef); !st) return toCkr(st.error());
+    if (id && id->kind != ObjectKind::Data && id->kind != ObjectKind::Profile) return keySlotObject(m, s, h, *id, out);
     if (CK_RV rv = visibleObjects(m, s, all, data); rv != CKR_OK) return rv;
     for (ObjectEntry& e : all) {
         if (e.handle != h) continue;

@@ -143,6 +143,17 @@ core::Result<std::vector<KeyObject>> Token::objects() {
     return guarded(m_impl->mutex, [&] { return m_impl->loadObjects(); });
 }
 
+core::Result<std::optional<KeyObject>> Token::object(uint8_t ref) {
+    return guarded(m_impl->mutex, [&]() -> core::Result<std::optional<KeyObject>> {
+        Impl& d = *m_impl;
+        if (!d.objects || d.removed)
+            if (auto listed = d.loadObjects(); !listed) return fail(listed.error());
+        for (const KeyObject& k : *d.objects)
+            if (k.key.ref == ref) return std::optional<KeyObject>(k);
+        return std::optional<KeyObject>();
+    });
+}
+
 core::Result<std::vector<KeyObject>> Token::Impl::loadObjects() {
         Impl& d = *this;
         if (d.objects && !d.removed) return *d.objects;

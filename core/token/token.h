@@ -83,6 +83,9 @@ public:
     // tags of the main slots (and of cached retired certificates) still match the card's, one short GET
     // DATA each; anything else reads the card and rewrites the cache.
     core::Result<std::vector<KeyObject>> objects();
+    // One key slot of objects() (nullopt: no key there), without copying the others: the per-operation path
+    // (C_SignInit) needs one key, and copying every certificate per signature cost more than the signature.
+    core::Result<std::optional<KeyObject>> object(uint8_t ref);
     // What objects() left for later (KeyInfo::detailsDeferred: on PIV the PIN policy and origin of a key
     // whose certificate proved it, one GET METADATA each): read for key `ref`, or for every deferred key
     // when nullopt, and kept with the list in memory and on disk. No APDU when nothing is deferred.
