@@ -97,6 +97,7 @@ void PivApplication::noteReset() {
     m_identity.reset();
     m_algorithms.clear();
     m_knownObjects.clear();
+    m_pinUsagePolicy.reset();
 }
 
 bool PivApplication::takeStateLost() {
@@ -613,21 +614,48 @@ core::Status PivApplication::deleteCertificate(uint8_t keyRef) {
     return run(Retry::Never, [&] { return m_card.deleteCertificate(keyRef); });
 }
 
-core::Result<std::vector<uint32_t>> PivApplication::dataObjectsPresent(bool withPinProtected) {
+namespace {
+
+// First byte of the PIN usage policy (5F2F) in a Discovery Object as GET DATA answers it (7E ...); 0 when
+// the object is missing or says nothing.
+uint8_t pinUsagePolicyOf(ByteView discovery) {
+    auto body = apdu::unwrap(discovery, obj::kDiscovery);
+    if (!body) return 0;
+    auto policy = apdu::find(*body, 0x5F2F);
+    return policy && !policy->empty() ? (*policy)[0] : 0;
+}
+
+constexpr uint8_t kPolicyOcc = 0x10;  // OCC satisfies the PIV access rules (SP 800-73-4 Part 1, 3.3.2)
+constexpr uint8_t kPolicyVci = 0x08;  // virtual contact interface implemented
+
+}  // namespace
+
+core::Result<std::vector<uint32_t>> PivApplication::dataObjectsPresent(bool pinProtected) {
     return run(Retry::IfReset, [&]() -> core::Result<std::vector<uint32_t>> {
         std::vector<uint32_t> out;
+        const auto& algs = m_card.announcedAlgorithms();
+        const bool secureMessaging = std::find(algs.begin(), algs.end(), uint8_t(0x27)) != algs.end() ||
+                                     std::find(algs.begin(), algs.end(), uint8_t(0x2E)) != algs.end();
         for (const DataObjectSpec& spec : dataObjectSpecs()) {
-            if (spec.pinToRead && !withPinProtected) continue;
+            if (spec.pinToRead != pinProtected) continue;
             if (auto known = m_knownObjects.find(spec.tag); known != m_knownObjects.end()) {
                 if (known->second) out.push_back(spec.tag);
                 continue;
             }
+            // Objects of features the card does not announce. The policy is read before them (7E comes
+            // first in the table); unknown (a public list from the disk cache): asked for.
+            if (spec.tag == obj::kSmCertSigner && !secureMessaging) continue;
+            if (spec.tag == obj::kBiometricGroup && m_pinUsagePolicy && !(*m_pinUsagePolicy & kPolicyOcc)) continue;
+            if (spec.tag == obj::kPairingCode && m_pinUsagePolicy && !(*m_pinUsagePolicy & kPolicyVci)) continue;
             auto head = m_card.probeObjectTag(spec.tag);
             if (!head) {
                 if (isConnectionError(head.error())) return fail(head.error());
                 // 6982 (PIN not verified) or a card that does not know the tag: not listed.
+                if (spec.tag == obj::kDiscovery) m_pinUsagePolicy = 0;
                 continue;
             }
+            // The whole Discovery Object fits in the probe's answer (20 bytes of kObjectTagSize).
+            if (spec.tag == obj::kDiscovery) m_pinUsagePolicy = *head ? pinUsagePolicyOf(**head) : 0;
             // Absent, or present and empty (53 00 / 7E 00: deleted): not listed.
             if (!*head || (*head)->size() < 2 || ((*head)->size() == 2 && (**head)[1] == 0)) continue;
             out.push_back(spec.tag);

@@ -39,9 +39,12 @@ class PivApplication final : public cardapp::CardApplication {
     // Keys known from elsewhere (a cache): their algorithms spare the probe before a key operation.
     void learnKeys(const std::vector<cardapp::KeyInfo>& keys);
 
-    // Data objects (piv_data_objects.h): the tags of those present, one short GET DATA each; objects that
-    // need the PIN are asked only with `withPinProtected` (and skipped while the card refuses them).
-    core::Result<std::vector<uint32_t>> dataObjectsPresent(bool withPinProtected);
+    // Data objects (piv_data_objects.h) of one kind, public or PIN-protected: the tags of those present, one
+    // short GET DATA each (PIN-protected ones are skipped while the card refuses them). Objects that SP
+    // 800-73-4 ties to a feature the card does not announce are not asked for: the SM Certificate Signer
+    // without an SM cipher suite (27/2E) in the SELECT answer, the BIT Group Template without OCC and the
+    // Pairing Code without VCI in the Discovery Object's PIN usage policy.
+    core::Result<std::vector<uint32_t>> dataObjectsPresent(bool pinProtected);
     // The object's content as PUT DATA takes it (53 removed); nullopt when absent or empty.
     core::Result<std::optional<Bytes>> readDataObject(uint32_t tag);
     // Writable objects only (InvalidArgument otherwise); needs the management key. Empty content deletes.
@@ -115,6 +118,8 @@ class PivApplication final : public cardapp::CardApplication {
     // Data objects read anyway (CHUID for the identity, Key History for the retired slots): present or not,
     // known without a probe until the next reset.
     std::map<uint32_t, bool> m_knownObjects;
+    // The Discovery Object's PIN usage policy, first byte (0: no Discovery Object); nullopt: not read yet.
+    std::optional<uint8_t> m_pinUsagePolicy;
 };
 
 }  // namespace piv

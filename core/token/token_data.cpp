@@ -83,14 +83,9 @@ core::Result<std::vector<uint32_t>> Token::dataObjects() {
         if (user && !d.privateData) {
             auto tags = present(true);
             if (!tags) return fail(tags.error());
-            std::vector<uint32_t> priv;
-            for (uint32_t t : *tags) {
-                const DataObjectSpec* spec = findDataObject(d.kind, t);
-                if (spec && spec->pinToRead) priv.push_back(t);
-            }
             // The run() above may have noticed a reset that dropped the login.
             if (d.login.load() != LoginState::User) return out;
-            d.privateData = std::move(priv);
+            d.privateData = std::move(*tags);
         }
         if (user && d.privateData) out.insert(out.end(), d.privateData->begin(), d.privateData->end());
         return out;
