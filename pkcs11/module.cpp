@@ -152,9 +152,11 @@ std::optional<TokenObjectId> Module::objectId(CK_OBJECT_HANDLE h) {
 }
 
 std::optional<CK_SLOT_ID> Module::takeEvent(bool block, CK_RV& rv) {
-    auto pop = [this]() -> std::optional<CK_SLOT_ID> {
+    // `look`: ask PC/SC first (insertions/removals since the last look); not after a wait that just
+    // applied the new states, which would cost two more round trips to a pcscd busy with the event.
+    auto pop = [this](bool look) -> std::optional<CK_SLOT_ID> {
         std::lock_guard lock(m_eventMutex);
-        (void)m_tokens.refresh();  // notices insertions/removals since the last look
+        if (look) (void)m_tokens.refresh();
         for (token::SlotId id : m_tokens.takePendingEvents()) m_events.push_back(id);
         if (m_events.empty()) return std::nullopt;
         CK_SLOT_ID id = m_events.front();
@@ -162,7 +164,7 @@ std::optional<CK_SLOT_ID> Module::takeEvent(bool block, CK_RV& rv) {
         return id;
     };
     rv = CKR_OK;
-    if (auto id = pop()) return id;
+    if (auto id = pop(true)) return id;
     if (!block) {
         rv = CKR_NO_EVENT;
         return std::nullopt;
@@ -187,7 +189,7 @@ std::optional<CK_SLOT_ID> Module::takeEvent(bool block, CK_RV& rv) {
             std::lock_guard lock(m_eventMutex);
             for (token::SlotId id : *r) m_events.push_back(id);
         }
-        if ((result = pop())) break;
+        if ((result = pop(false))) break;
     }
     m_waiting = false;
     if (!result && rv == CKR_OK) rv = CKR_CRYPTOKI_NOT_INITIALIZED;

@@ -9,9 +9,11 @@
 #include <PCSC/winscard.h>
 #include <PCSC/wintypes.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 #include "core/base/log.h"
 #include "core/token/object_cache.h"
@@ -90,8 +92,10 @@ class PcscBackend final : public ReaderBackend {
   private:
     // Lists readers and their states through `ctx` (established on demand, dropped when pcscd is gone).
     core::Result<std::vector<ReaderState>> snapshot(std::shared_ptr<PcscContext>& ctx);
-    // Blocks in SCardGetStatusChange on `current` + PnP for at most `ms` (-1: INFINITE).
-    LONG blockOnce(const std::vector<ReaderState>& current, int ms);
+    // Blocks in SCardGetStatusChange on `current` + PnP for at most `ms` (-1: INFINITE). On a change of
+    // cards only (the reader list as before), `changed` gets the states pcsc-lite answered with, which
+    // spares the snapshot's two round trips to pcscd while it is still busy with the event.
+    LONG blockOnce(const std::vector<ReaderState>& current, int ms, std::optional<std::vector<ReaderState>>& changed);
     bool takeCancel();
     // Sleeps up to `d` unless cancelled; true when cancelled.
     bool sleepCancellable(std::chrono::milliseconds d);
@@ -155,7 +159,9 @@ bool PcscBackend::sleepCancellable(std::chrono::milliseconds d) {
     return c;
 }
 
-LONG PcscBackend::blockOnce(const std::vector<ReaderState>& current, int ms) {
+LONG PcscBackend::blockOnce(const std::vector<ReaderState>& current, int ms,
+                            std::optional<std::vector<ReaderState>>& changed) {
+    changed.reset();
     std::vector<SCARD_READERSTATE> st(current.size() + 1);
     for (std::size_t i = 0; i < current.size(); ++i) {
         st[i].szReader = current[i].name.c_str();
@@ -185,7 +191,21 @@ LONG PcscBackend::blockOnce(const std::vector<ReaderState>& current, int ms) {
         if (rv == SCARD_E_CANCELLED) m_cancelPending = false;  // consumed
     }
     m_cv.notify_all();
-    if (rv == SCARD_S_SUCCESS) m_pnpEvents = st.back().dwEventState & 0xFFFF0000;
+    if (rv != SCARD_S_SUCCESS) return rv;
+    m_pnpEvents = st.back().dwEventState & 0xFFFF0000;
+    if (st.back().dwEventState & SCARD_STATE_CHANGED) return rv;  // readers came or went: list them
+    std::vector<ReaderState> now;
+    for (std::size_t i = 0; i < current.size(); ++i) {
+        const DWORD ev = st[i].dwEventState;
+        if (ev & (SCARD_STATE_UNKNOWN | SCARD_STATE_IGNORE | SCARD_STATE_UNAVAILABLE)) return rv;
+        ReaderState r;
+        r.name = current[i].name;
+        r.present = (ev & SCARD_STATE_PRESENT) != 0;
+        if (r.present) r.atr.assign(st[i].rgbAtr, st[i].rgbAtr + std::min<DWORD>(st[i].cbAtr, MAX_ATR_SIZE));
+        r.eventCount = static_cast<uint32_t>((ev >> 16) & 0xFFFF);
+        now.push_back(std::move(r));
+    }
+    changed = std::move(now);
     return rv;
 }
 
@@ -224,10 +244,12 @@ core::Result<std::vector<ReaderState>> PcscBackend::waitForChange(const std::vec
                 return fail(Errc::Cancelled, "waiting for reader events was cancelled");
             continue;
         }
-        LONG rv = blockOnce(current, ms);
+        std::optional<std::vector<ReaderState>> changed;
+        LONG rv = blockOnce(current, ms, changed);
         switch (rv) {
             case SCARD_S_SUCCESS:
-                continue;  // something changed: the next snapshot tells what
+                if (changed && !sameReaderStates(known, *changed)) return std::move(*changed);
+                continue;  // something else changed: the next snapshot tells what
             case SCARD_E_TIMEOUT:
                 if (remaining() == 0) return fail(Errc::Timeout, "no reader event before the timeout");
                 continue;
