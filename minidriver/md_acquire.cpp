@@ -43,7 +43,8 @@ PBYTE allocCopy(const Context& ctx, ByteView bytes) {
 core::Status Context::loadCardId() {
     auto id = card->app().identity();
     if (!id) return std::unexpected(id.error());
-    // PIV: the CHUID GUID (16 bytes) is stable per card; anything else is repeated to 16 bytes.
+    // PIV: the CHUID GUID, OpenPGP: the AID (16 bytes each, stable per card); anything else is repeated
+    // to 16 bytes.
     Bytes src = id->cardId.empty() ? Bytes(id->serial.begin(), id->serial.end()) : id->cardId;
     if (src.empty()) return core::fail(core::Errc::Malformed, "card has no identity");
     cardId.assign(16, 0);
@@ -51,7 +52,7 @@ core::Status Context::loadCardId() {
     return {};
 }
 
-static std::optional<Container> toContainer(BYTE index, const cardapp::KeyInfo& key) {
+static std::optional<Container> toContainer(const CardProfile& profile, BYTE index, const cardapp::KeyInfo& key) {
     if (!key.algorithm) return std::nullopt;
     Container c;
     c.index = index;
@@ -60,13 +61,13 @@ static std::optional<Container> toContainer(BYTE index, const cardapp::KeyInfo& 
     const auto alg = *key.algorithm;
     if (cardapp::isRsa(alg)) {
         c.bits = static_cast<unsigned>(cardapp::rsaModulusBytes(alg) * 8);
-        // 9C is the PIV signature slot; RSA keys elsewhere serve both signing and decryption.
-        c.keySpec = key.ref == 0x9C ? AT_SIGNATURE : AT_KEYEXCHANGE;
+        // PIV: 9C signs, RSA keys elsewhere sign and decrypt; OpenPGP: only DEC decrypts.
+        c.keySpec = profile.rsaSpec(key.ref);
     } else if (alg == cardapp::KeyAlgorithm::EcP256 || alg == cardapp::KeyAlgorithm::EcP384) {
         const bool p256 = alg == cardapp::KeyAlgorithm::EcP256;
         c.bits = p256 ? 256 : 384;
-        // 9D (key management) is PIV's key agreement slot: ECDH there, ECDSA elsewhere.
-        if (key.ref == 0x9D) c.keySpec = p256 ? AT_ECDHE_P256 : AT_ECDHE_P384;
+        // The key-agreement slot (PIV 9D, OpenPGP DEC): ECDH there, ECDSA elsewhere.
+        if (profile.ecdhKey(key.ref)) c.keySpec = p256 ? AT_ECDHE_P256 : AT_ECDHE_P384;
         else c.keySpec = p256 ? AT_ECDSA_P256 : AT_ECDSA_P384;
     } else {
         return std::nullopt;  // Ed25519 / X25519: no key spec exists for them in this interface
@@ -79,10 +80,11 @@ core::Result<const std::vector<Container>*> Context::loadContainers() {
     auto keys = card->app().keys();
     if (!keys) return std::unexpected(keys.error());
     std::vector<Container> list;
-    for (BYTE i = 0; i < kMaxContainers; ++i) {
+    const CardProfile& p = profile();
+    for (BYTE i = 0; i < p.maxContainers(); ++i) {
         for (const auto& k : *keys) {
-            if (k.ref != kSlotRefs[i]) continue;
-            auto c = toContainer(i, k);
+            if (k.ref != p.keyRefs[i]) continue;
+            auto c = toContainer(p, i, k);
             if (!c) continue;
             if (auto it = requestedSpecs.find(i); it != requestedSpecs.end()) {
                 const bool rsaSpec = it->second == AT_SIGNATURE || it->second == AT_KEYEXCHANGE;

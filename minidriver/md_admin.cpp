@@ -46,6 +46,8 @@ core::Result<uint8_t> managementAlgorithm(Context& ctx) {
 
 DWORD adminChallenge(Context& ctx, PBYTE* ppbChallengeData, PDWORD pcbChallengeData) {
     if (!ppbChallengeData || !pcbChallengeData) return code(SCARD_E_INVALID_PARAMETER);
+    // OpenPGP's ROLE_ADMIN is PW3, a PIN: no challenge-response.
+    if (ctx.profile().adminAuth != AdminAuth::ChallengeResponse) return code(SCARD_E_UNSUPPORTED_FEATURE);
     ctx.adminAlg = 0;
     auto alg = managementAlgorithm(ctx);
     if (!alg) return toScard(ctx, alg.error());  // unknown algorithm: unsupported; malformed: unexpected
@@ -66,6 +68,7 @@ DWORD adminChallenge(Context& ctx, PBYTE* ppbChallengeData, PDWORD pcbChallengeD
 }
 
 DWORD adminResponse(Context& ctx, PBYTE pbResponseData, DWORD cbResponseData) {
+    if (ctx.profile().adminAuth != AdminAuth::ChallengeResponse) return code(SCARD_E_UNSUPPORTED_FEATURE);
     // Without a pending challenge the card would refuse anyway; the size check needs the algorithm.
     const uint8_t alg = ctx.adminAlg ? ctx.adminAlg : kAlg3Des;
     const std::size_t block = blockBytes(alg);

@@ -11,6 +11,7 @@
 #include "card-apps/common/card_application.h"
 #include "core/transport/transport.h"
 #include "minidriver/cardmod_v7.h"
+#include "minidriver/md_profile.h"
 
 namespace md {
 
@@ -18,20 +19,39 @@ using core::Bytes;
 using core::ByteView;
 
 // The card behind one context: the application plus whatever owns its transport. Created by
-// openCard() (md_card_open_piv.cpp: PIV over the caller's SCARDHANDLE, both builds).
+// openCard() (md_card_open_piv.cpp: PIV over the caller's SCARDHANDLE, both builds; else OpenPGP,
+// md_card_open_openpgp.cpp, native build only).
 class Card {
 public:
     virtual ~Card() = default;
     virtual cardapp::CardApplication& app() = 0;
+    // PIV unless the application says otherwise (md_card_open_openpgp.cpp).
+    virtual const CardProfile& profile() const { return pivProfile(); }
     // Raw APDUs for what the task interface lacks (PIV admin challenge-response).
     virtual transport::Transport& rawTransport() = 0;
     // Last PC/SC error seen on the caller's handle (0 if none), to report the caller's own code.
     virtual LONG lastPcscError() const = 0;
+
+    // OpenPGP operations the task interface lacks (NotSupported elsewhere):
+    // VERIFY 81 alone (PW1 for signatures);
+    virtual core::Status verifySignaturePin(ByteView pin);
+    // VERIFY 83 + RESET RETRY COUNTER 02 (PW1 unblocked by PW3);
+    virtual core::Status unblockWithAdminPin(ByteView adminPin, ByteView newPin);
+    // VERIFY 83 + PUT DATA D3 (the resetting code set);
+    virtual core::Status setUnblockCode(ByteView adminPin, ByteView code);
+    // RSA decipher with the PKCS#1 v1.5 padding removed by the card;
+    virtual core::Result<Bytes> decipherPlain(uint8_t keyRef, ByteView cipher);
+    // "PW1 valid for one signature" (C4 byte 1 = 00).
+    virtual core::Result<bool> pinPerSignature();
 };
 core::Result<std::unique_ptr<Card>> openCard(SCARDCONTEXT ctx, SCARDHANDLE handle);
+// The next application to try when the card has no PIV: OpenPGP natively; the DLL has none yet
+// (NotFound; win/md_card_open_other_win.cpp).
+core::Result<std::unique_ptr<Card>> openOtherCard(SCARDHANDLE handle);
 
-// One container = one PIV key slot at a fixed index (0: 9A, 1: 9C, 2: 9D, 3: 9E), so container
-// indices and names stay stable across insertions without storing anything on the card.
+// One container = one key of the application at a fixed index (PIV 0: 9A, 1: 9C, 2: 9D, 3: 9E;
+// OpenPGP 0: SIG, 1: DEC, 2: AUT), so container indices and names stay stable across insertions
+// without storing anything on the card.
 struct Container {
     BYTE index = 0;
     uint8_t keyRef = 0;
@@ -39,11 +59,8 @@ struct Container {
     unsigned bits = 0;  // RSA modulus bits or curve size
     cardapp::KeyInfo key;
 };
-inline constexpr uint8_t kSlotRefs[] = {0x9A, 0x9C, 0x9D, 0x9E};
-inline constexpr BYTE kMaxContainers = sizeof kSlotRefs;
-
-// PIV PUK as an extra role (ids 3-7 are free for the card): unblock-only.
-inline constexpr PIN_ID kRolePuk = 3;
+// The most containers any profile has (cmapfile sizes come from the card's profile).
+inline constexpr BYTE kMaxContainers = 4;
 
 struct Context {
     PCARD_DATA data = nullptr;
@@ -65,6 +82,8 @@ struct Context {
     // must go out under the same algorithm and block size.
     uint8_t adminAlg = 0;
 
+    const CardProfile& profile() const { return card->profile(); }
+    BYTE maxContainers() const { return card->profile().maxContainers(); }
     core::Result<const std::vector<Container>*> loadContainers();
     const Container* findContainer(BYTE index);  // nullptr: no key there (after loadContainers)
     core::Status loadCardId();

@@ -40,11 +40,13 @@ void clearMapRecord(Context& ctx, BYTE index) {
 DWORD WINAPI cardDeleteContainer(PCARD_DATA pCardData, BYTE bContainerIndex, DWORD dwReserved) {
     return guarded(pCardData, [&](Context& ctx) -> DWORD {
         if (dwReserved != 0) return code(SCARD_E_INVALID_PARAMETER);
-        if (bContainerIndex >= kMaxContainers) return code(SCARD_E_NO_KEY_CONTAINER);
+        if (bContainerIndex >= ctx.maxContainers()) return code(SCARD_E_NO_KEY_CONTAINER);
         auto list = ctx.loadContainers();
         if (!list) return toScard(ctx, list.error());
         if (!ctx.findContainer(bContainerIndex)) return code(SCARD_E_NO_KEY_CONTAINER);
-        const uint8_t slot = kSlotRefs[bContainerIndex];
+        // OpenPGP has no command that deletes one key (only TERMINATE/ACTIVATE of the whole application).
+        if (!ctx.profile().canDeleteKeys) return code(SCARD_E_UNSUPPORTED_FEATURE);
+        const uint8_t slot = ctx.profile().keyRefs[bContainerIndex];
         const DWORD keyRc = deleteKey(ctx, slot);
         if (keyRc != SCARD_S_SUCCESS) return keyRc;
         ctx.containers.reset();

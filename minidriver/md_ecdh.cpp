@@ -52,7 +52,7 @@ DWORD WINAPI cardConstructDhAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT_I
         if (!pInfo) return code(SCARD_E_INVALID_PARAMETER);
         if (pInfo->dwVersion != CARD_DH_AGREEMENT_INFO_VERSION) return code(ERROR_REVISION_MISMATCH);
         if (pInfo->dwFlags != 0 || !pInfo->pbPublicKey) return code(SCARD_E_INVALID_PARAMETER);
-        if (pInfo->bContainerIndex >= kMaxContainers) return code(SCARD_E_NO_KEY_CONTAINER);
+        if (pInfo->bContainerIndex >= ctx.maxContainers()) return code(SCARD_E_NO_KEY_CONTAINER);
         auto list = ctx.loadContainers();
         if (!list) return toScard(ctx, list.error());
         const Container* c = ctx.findContainer(pInfo->bContainerIndex);

@@ -1,4 +1,4 @@
-// The virtual card file system (spec §7), synthesised from the PIV card: cardid, cardcf, cardapps,
+// The virtual card file system (spec §7), synthesised from the card application (PIV, OpenPGP): cardid, cardcf, cardapps,
 // mscp/cmapfile and mscp/kscNN / kxcNN certificates. Plus free space, capabilities and key sizes.
 #include <cctype>
 #include <cstdio>
@@ -21,16 +21,19 @@ std::string certFileName(const Container& c) {
 
 // 86-byte CONTAINER_MAP_RECORD per container index, serialised in the Windows wire layout.
 Bytes containerMap(Context& ctx) {
-    Bytes out(std::size_t(kMaxContainers) * CONTAINER_MAP_RECORD_SIZE, 0);
+    Bytes out(std::size_t(ctx.maxContainers()) * CONTAINER_MAP_RECORD_SIZE, 0);
+    // The profile's preferred default (PIV 9A, OpenPGP AUT: the logon keys) when it holds a key, else the
+    // lowest index.
     bool haveDefault = false;
+    const BYTE preferred = ctx.profile().preferredDefault;
+    for (const auto& c : *ctx.containers) haveDefault = haveDefault || c.index == preferred;
     for (const auto& c : *ctx.containers) {
         BYTE* rec = out.data() + std::size_t(c.index) * CONTAINER_MAP_RECORD_SIZE;
         const std::string guid = containerName(ctx, c.index);
         for (std::size_t i = 0; i < guid.size() && i < MAX_CONTAINER_NAME_LEN; ++i) rec[2 * i] = BYTE(guid[i]);
         rec[80] = CONTAINER_MAP_VALID_CONTAINER;
-        if (!haveDefault) {  // the lowest index (9A, PIV authentication, when present) is the default
+        if (haveDefault ? c.index == preferred : c.index == ctx.containers->front().index) {
             rec[80] |= CONTAINER_MAP_DEFAULT_CONTAINER;
-            haveDefault = true;
         }
         const std::size_t sizeOff = isSignatureSpec(c.keySpec) ? 82 : 84;
         rec[sizeOff] = BYTE(c.bits & 0xFF);
@@ -47,11 +50,11 @@ std::string lowerName(const char* s) {
     return r;
 }
 
-int certFileIndex(const std::string& f) {
+int certFileIndex(const std::string& f, BYTE maxContainers) {
     if (f.size() != 5 || (f.compare(0, 3, "ksc") != 0 && f.compare(0, 3, "kxc") != 0)) return -1;
     if (!std::isdigit(static_cast<unsigned char>(f[3])) || !std::isdigit(static_cast<unsigned char>(f[4]))) return -1;
     const int idx = (f[3] - '0') * 10 + (f[4] - '0');
-    return idx < kMaxContainers ? idx : -1;
+    return idx < maxContainers ? idx : -1;
 }
 
 std::string containerName(const Context& ctx, BYTE index) {
@@ -61,9 +64,7 @@ std::string containerName(const Context& ctx, BYTE index) {
         name.push_back(hex[b >> 4]);
         name.push_back(hex[b & 15]);
     }
-    char suffix[8];
-    std::snprintf(suffix, sizeof suffix, "-%02X", unsigned(kSlotRefs[index]));
-    return name + suffix;
+    return name + '-' + ctx.profile().names[index];
 }
 
 Bytes cacheFile(const Context& ctx) {
@@ -95,10 +96,17 @@ DWORD readVirtualFile(Context& ctx, const char* dirName, const char* fileName, B
         if (file == szCONTAINER_MAP_FILE) {
             out = ctx.containerMap ? *ctx.containerMap : containerMap(ctx);
         } else {
-            const Container* found = nullptr;
-            for (const auto& c : **list)
+            Container* found = nullptr;
+            for (auto& c : *ctx.containers)
                 if (c.key.hasCertificate && certFileName(c) == file) found = &c;
             if (!found) return code(SCARD_E_FILE_NOT_FOUND);
+            if (found->key.certificate.empty()) {
+                // Not read with the key list (OpenPGP 7F21): read now, kept for this context.
+                auto cert = ctx.card->app().certificate(found->keyRef);
+                if (!cert) return toScard(ctx, cert.error());
+                if (!*cert) return code(SCARD_E_FILE_NOT_FOUND);
+                found->key.certificate = std::move(**cert);
+            }
             out = found->key.certificate;  // plain DER: fCertificateCompression = TRUE
         }
     } else {
@@ -173,8 +181,8 @@ DWORD WINAPI cardQueryFreeSpace(PCARD_DATA pCardData, DWORD dwFlags, PCARD_FREE_
         if (!list) return toScard(ctx, list.error());
         pInfo->dwVersion = CARD_FREE_SPACE_INFO_CURRENT_VERSION;
         pInfo->dwBytesAvailable = CARD_DATA_VALUE_UNKNOWN;
-        pInfo->dwKeyContainersAvailable = static_cast<DWORD>(kMaxContainers - (*list)->size());
-        pInfo->dwMaxKeyContainers = kMaxContainers;
+        pInfo->dwKeyContainersAvailable = static_cast<DWORD>(ctx.maxContainers() - (*list)->size());
+        pInfo->dwMaxKeyContainers = ctx.maxContainers();
         return SCARD_S_SUCCESS;
     });
 }
@@ -191,13 +199,18 @@ DWORD WINAPI cardQueryCapabilities(PCARD_DATA pCardData, PCARD_CAPABILITIES pCap
 }
 
 DWORD WINAPI cardQueryKeySizes(PCARD_DATA pCardData, DWORD dwKeySpec, DWORD dwFlags, PCARD_KEY_SIZES pSizes) {
-    return guarded(pCardData, [&](Context&) -> DWORD {
+    return guarded(pCardData, [&](Context& ctx) -> DWORD {
         if (!pSizes || dwFlags != 0) return code(SCARD_E_INVALID_PARAMETER);
         if (pSizes->dwVersion > CARD_KEY_SIZES_CURRENT_VERSION) return code(ERROR_REVISION_MISMATCH);
         DWORD minBits = 0, defBits = 0, maxBits = 0, inc = 0;
         switch (dwKeySpec) {
             case AT_SIGNATURE:
-            case AT_KEYEXCHANGE: minBits = 1024; defBits = 2048; maxBits = 4096; inc = 1024; break;
+            case AT_KEYEXCHANGE:
+                minBits = ctx.profile().rsaMinBits;  // PIV 1024, OpenPGP 2048
+                defBits = 2048;
+                maxBits = ctx.profile().rsaMaxBits;
+                inc = 1024;
+                break;
             case AT_ECDSA_P256:
             case AT_ECDHE_P256: minBits = defBits = maxBits = 256; break;
             case AT_ECDSA_P384:

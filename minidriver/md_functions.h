@@ -11,7 +11,7 @@ namespace md {
 // md_files.cpp
 std::string lowerName(const char* s);                        // file names are case-insensitive
 // Container index of "kscNN"/"kxcNN" (-1 if the name is not a certificate file).
-int certFileIndex(const std::string& lowerFileName);
+int certFileIndex(const std::string& lowerFileName, BYTE maxContainers);
 std::string containerName(const Context& ctx, BYTE index);  // stable "<cardid hex>-<slot>"
 Bytes cacheFile(const Context& ctx);                         // cardcf contents
 DWORD readVirtualFile(Context& ctx, const char* dir, const char* file, Bytes& out, CARD_FILE_ACCESS_CONDITION* ac);

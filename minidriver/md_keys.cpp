@@ -122,7 +122,7 @@ DWORD WINAPI cardGetContainerInfo(PCARD_DATA pCardData, BYTE bContainerIndex, DW
     return guarded(pCardData, [&](Context& ctx) -> DWORD {
         if (!pInfo || dwFlags != 0) return code(SCARD_E_INVALID_PARAMETER);
         if (pInfo->dwVersion > CONTAINER_INFO_CURRENT_VERSION) return code(ERROR_REVISION_MISMATCH);
-        if (bContainerIndex >= kMaxContainers) return code(SCARD_E_NO_KEY_CONTAINER);
+        if (bContainerIndex >= ctx.maxContainers()) return code(SCARD_E_NO_KEY_CONTAINER);
         auto list = ctx.loadContainers();
         if (!list) return toScard(ctx, list.error());
         const Container* c = ctx.findContainer(bContainerIndex);

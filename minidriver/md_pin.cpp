@@ -1,5 +1,7 @@
-// PIN entry points. ROLE_USER is the PIV application PIN; ROLE_ADMIN is the PIV management key
-// (challenge-response, md_admin.cpp). Session PINs are not supported (PIN strength: plaintext).
+// PIN entry points. PIV: ROLE_USER is the application PIN, ROLE_ADMIN the management key
+// (challenge-response, md_admin.cpp). OpenPGP: ROLE_USER is PW1 (VERIFY 82 and 81: the other keys and
+// one signature), kRolePgpSignature PW1 for the SIG key alone (81), ROLE_ADMIN PW3 (83) as a PIN.
+// Session PINs are not supported (PIN strength: plaintext).
 #include <cwchar>
 
 #include "minidriver/md_functions.h"
@@ -27,16 +29,25 @@ DWORD authenticate(Context& ctx, PIN_ID pinId, DWORD dwFlags, PBYTE pbPinData, D
         return code(SCARD_E_UNSUPPORTED_FEATURE);
     if (ppbSessionPin) *ppbSessionPin = nullptr;
     if (pcbSessionPin) *pcbSessionPin = 0;
-    if (pinId == ROLE_ADMIN) {
+    const CardProfile& profile = ctx.profile();
+    if (pinId == ROLE_ADMIN && profile.adminAuth == AdminAuth::ChallengeResponse) {
         if (pcAttemptsRemaining) *pcAttemptsRemaining = CARD_DATA_VALUE_UNKNOWN;
         return adminResponse(ctx, pbPinData, cbPinData);  // challenge-response (CardGetChallengeEx first)
     }
-    if (pinId != ROLE_USER) return code(SCARD_E_INVALID_PARAMETER);
+    const bool signatureRole = profile.signatureRole != 0 && pinId == profile.signatureRole;
+    if (pinId != ROLE_USER && pinId != ROLE_ADMIN && !signatureRole) return code(SCARD_E_INVALID_PARAMETER);
     if (!pbPinData || cbPinData == 0) return code(SCARD_E_INVALID_PARAMETER);
-    if (cbPinData < 6 || cbPinData > 8) return code(SCARD_E_INVALID_CHV);  // PIV PINs: 6-8 bytes; no try spent
-    auto st = ctx.card->app().verifyPin(cardapp::PinKind::User, ByteView(pbPinData, cbPinData));
+    const ByteView pin(pbPinData, cbPinData);
+    // Lengths the card would refuse are refused here: no try spent (PIV 6-8, OpenPGP PW1 6+, PW3 8+).
+    if (!(pinId == ROLE_ADMIN ? profile.adminPin : profile.userPin).ok(cbPinData)) return code(SCARD_E_INVALID_CHV);
+    core::Status st;
+    if (pinId == ROLE_ADMIN) st = ctx.card->app().verifyPin(cardapp::PinKind::Admin, pin);
+    else if (signatureRole) st = ctx.card->verifySignaturePin(pin);
+    else st = ctx.card->app().verifyPin(cardapp::PinKind::User, pin);
     if (!st) return mapPinError(ctx, st.error(), pcAttemptsRemaining);
-    ctx.authenticated |= CREATE_PIN_SET(ROLE_USER);
+    ctx.authenticated |= CREATE_PIN_SET(pinId);
+    // OpenPGP ROLE_USER verifies 81 as well: good for the next signature too.
+    if (pinId == ROLE_USER && profile.signatureRole != 0) ctx.authenticated |= CREATE_PIN_SET(profile.signatureRole);
     return SCARD_S_SUCCESS;
 }
 

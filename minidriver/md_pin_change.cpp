@@ -1,6 +1,8 @@
-// Changing and unblocking PINs: ROLE_USER is the PIV PIN, kRolePuk (3) the PUK, which alone can unblock
-// the PIN on a PIV card. Changing the management key (ROLE_ADMIN) is not offered. PIN changes bump the
-// cardcf PIN freshness.
+// Changing and unblocking PINs. PIV: ROLE_USER is the PIN, kRolePuk (3) the PUK, which alone can unblock
+// the PIN; changing the management key (ROLE_ADMIN) is not offered. OpenPGP: ROLE_USER (and the signature
+// role, the same PW1) is changed with itself, ROLE_ADMIN (PW3) with itself, the resetting code
+// (kRolePgpResetCode) is set by ROLE_ADMIN; PW1 is unblocked by PW3 or by the resetting code. PIN changes
+// bump the cardcf PIN freshness.
 #include <cwchar>
 
 #include "minidriver/md_functions.h"
@@ -8,20 +10,43 @@
 namespace md {
 namespace {
 
-bool pinLengthOk(DWORD n) { return n >= 6 && n <= 8; }
+bool isPgp(const Context& ctx) { return ctx.profile().kind == CardKind::OpenPgp; }
+
+// The length rule of a role's secret.
+const PinLength& lengthOf(const CardProfile& p, PIN_ID role) {
+    if (role == ROLE_ADMIN) return p.adminPin;
+    if (role == p.unblockRole) return p.unblockCode;
+    return p.userPin;
+}
 
 DWORD change(Context& ctx, PIN_ID role, ByteView current, ByteView next, PDWORD pcAttemptsRemaining) {
-    if (!pinLengthOk(DWORD(current.size())) || !pinLengthOk(DWORD(next.size()))) return code(SCARD_E_INVALID_CHV);
-    const auto kind = role == ROLE_USER ? cardapp::PinKind::User : cardapp::PinKind::Puk;
+    const CardProfile& p = ctx.profile();
+    if (!lengthOf(p, role).ok(current.size()) || !lengthOf(p, role).ok(next.size())) return code(SCARD_E_INVALID_CHV);
+    cardapp::PinKind kind = cardapp::PinKind::User;
+    if (role == ROLE_ADMIN) kind = cardapp::PinKind::Admin;
+    else if (role == kRolePuk && !isPgp(ctx)) kind = cardapp::PinKind::Puk;
     auto st = ctx.card->app().changePin(kind, current, next);
     if (!st) return mapPinError(ctx, st.error(), pcAttemptsRemaining);
     ++ctx.pinsFreshness;
     return SCARD_S_SUCCESS;
 }
 
-DWORD unblock(Context& ctx, ByteView puk, ByteView newPin, PDWORD pcAttemptsRemaining) {
-    if (!pinLengthOk(DWORD(puk.size())) || !pinLengthOk(DWORD(newPin.size()))) return code(SCARD_E_INVALID_CHV);
-    auto st = ctx.card->app().unblockPin(puk, newPin);
+// PW1 (ROLE_USER) unblocked by the PUK / resetting code (authRole = unblockRole) or, on OpenPGP, by PW3.
+DWORD unblock(Context& ctx, PIN_ID authRole, ByteView auth, ByteView newPin, PDWORD pcAttemptsRemaining) {
+    const CardProfile& p = ctx.profile();
+    if (!lengthOf(p, authRole).ok(auth.size()) || !p.userPin.ok(newPin.size())) return code(SCARD_E_INVALID_CHV);
+    auto st = authRole == ROLE_ADMIN ? ctx.card->unblockWithAdminPin(auth, newPin)
+                                     : ctx.card->app().unblockPin(auth, newPin);
+    if (!st) return mapPinError(ctx, st.error(), pcAttemptsRemaining);
+    ++ctx.pinsFreshness;
+    return SCARD_S_SUCCESS;
+}
+
+// OpenPGP: the resetting code is written (PUT DATA D3) under PW3.
+DWORD setResetCode(Context& ctx, ByteView adminPin, ByteView resetCode, PDWORD pcAttemptsRemaining) {
+    const CardProfile& p = ctx.profile();
+    if (!p.adminPin.ok(adminPin.size()) || !p.unblockCode.ok(resetCode.size())) return code(SCARD_E_INVALID_CHV);
+    auto st = ctx.card->setUnblockCode(adminPin, resetCode);
     if (!st) return mapPinError(ctx, st.error(), pcAttemptsRemaining);
     ++ctx.pinsFreshness;
     return SCARD_S_SUCCESS;
@@ -35,10 +60,15 @@ DWORD WINAPI cardChangeAuthenticator(PCARD_DATA pCardData, LPWSTR pwszUserId, PB
     return guarded(pCardData, [&](Context& ctx) -> DWORD {
         if (!pwszUserId || !pbCurrentAuthenticator || !pbNewAuthenticator || cRetryCount != 0)
             return code(SCARD_E_INVALID_PARAMETER);
-        if (std::wcscmp(pwszUserId, wszCARD_USER_ADMIN) == 0) return code(SCARD_E_UNSUPPORTED_FEATURE);
-        if (std::wcscmp(pwszUserId, wszCARD_USER_USER) != 0 || dwFlags != CARD_AUTHENTICATE_PIN_PIN)
+        PIN_ID role = ROLE_USER;
+        if (std::wcscmp(pwszUserId, wszCARD_USER_ADMIN) == 0) {
+            if (!isPgp(ctx)) return code(SCARD_E_UNSUPPORTED_FEATURE);  // the PIV management key
+            role = ROLE_ADMIN;
+        } else if (std::wcscmp(pwszUserId, wszCARD_USER_USER) != 0) {
             return code(SCARD_E_INVALID_PARAMETER);
-        return change(ctx, ROLE_USER, ByteView(pbCurrentAuthenticator, cbCurrentAuthenticator),
+        }
+        if (dwFlags != CARD_AUTHENTICATE_PIN_PIN) return code(SCARD_E_INVALID_PARAMETER);
+        return change(ctx, role, ByteView(pbCurrentAuthenticator, cbCurrentAuthenticator),
                       ByteView(pbNewAuthenticator, cbNewAuthenticator), pcAttemptsRemaining);
     });
 }
@@ -50,17 +80,25 @@ DWORD WINAPI cardChangeAuthenticatorEx(PCARD_DATA pCardData, DWORD dwFlags, PIN_
     return guarded(pCardData, [&](Context& ctx) -> DWORD {
         if (!pbAuthenticatingPinData || !pbTargetData || cRetryCount != 0) return code(SCARD_E_INVALID_PARAMETER);
         const ByteView auth(pbAuthenticatingPinData, cbAuthenticatingPinData), target(pbTargetData, cbTargetData);
+        const CardProfile& p = ctx.profile();
+        const bool pgp = isPgp(ctx);
         if (dwFlags == PIN_CHANGE_FLAG_CHANGEPIN) {
+            if (pgp && dwAuthenticatingPinId == ROLE_ADMIN && dwTargetPinId == p.unblockRole)
+                return setResetCode(ctx, auth, target, pcAttemptsRemaining);
             if (dwAuthenticatingPinId != dwTargetPinId) return code(SCARD_E_INVALID_PARAMETER);
-            if (dwTargetPinId == ROLE_ADMIN) return code(SCARD_E_UNSUPPORTED_FEATURE);
-            if (dwTargetPinId != ROLE_USER && dwTargetPinId != kRolePuk) return code(SCARD_E_INVALID_PARAMETER);
+            if (dwTargetPinId == ROLE_ADMIN && !pgp) return code(SCARD_E_UNSUPPORTED_FEATURE);
+            // OpenPGP: the signature role is the same PW1 as ROLE_USER; the resetting code is set by PW3 only.
+            const bool known = dwTargetPinId == ROLE_USER || dwTargetPinId == ROLE_ADMIN ||
+                               (pgp ? dwTargetPinId == p.signatureRole : dwTargetPinId == kRolePuk);
+            if (!known) return code(SCARD_E_INVALID_PARAMETER);
             return change(ctx, dwTargetPinId, auth, target, pcAttemptsRemaining);
         }
         if (dwFlags == PIN_CHANGE_FLAG_UNBLOCK) {
             if (dwTargetPinId != ROLE_USER) return code(SCARD_E_INVALID_PARAMETER);
-            if (dwAuthenticatingPinId == ROLE_ADMIN) return code(SCARD_E_UNSUPPORTED_FEATURE);  // PIV: PUK only
-            if (dwAuthenticatingPinId != kRolePuk) return code(SCARD_E_INVALID_PARAMETER);
-            return unblock(ctx, auth, target, pcAttemptsRemaining);
+            if (dwAuthenticatingPinId == ROLE_ADMIN && !pgp) return code(SCARD_E_UNSUPPORTED_FEATURE);  // PIV: PUK only
+            if (dwAuthenticatingPinId != p.unblockRole && dwAuthenticatingPinId != ROLE_ADMIN)
+                return code(SCARD_E_INVALID_PARAMETER);
+            return unblock(ctx, dwAuthenticatingPinId, auth, target, pcAttemptsRemaining);
         }
         return code(SCARD_E_INVALID_PARAMETER);
     });
@@ -75,9 +113,10 @@ DWORD WINAPI cardUnblockPin(PCARD_DATA pCardData, LPWSTR pwszUserId, PBYTE pbAut
         if (std::wcscmp(pwszUserId, wszCARD_USER_USER) != 0) return code(SCARD_E_INVALID_PARAMETER);
         if (dwFlags == CARD_AUTHENTICATE_PIN_CHALLENGE_RESPONSE) return code(SCARD_E_UNSUPPORTED_FEATURE);
         if (dwFlags != CARD_AUTHENTICATE_PIN_PIN) return code(SCARD_E_INVALID_PARAMETER);
-        // The authentication data is the PIV PUK.
-        return unblock(ctx, ByteView(pbAuthenticationData, cbAuthenticationData), ByteView(pbNewPinData, cbNewPinData),
-                       nullptr);
+        // The authentication data is the administrator's secret: the PIV PUK, the OpenPGP PW3.
+        const PIN_ID authRole = isPgp(ctx) ? PIN_ID(ROLE_ADMIN) : ctx.profile().unblockRole;
+        return unblock(ctx, authRole, ByteView(pbAuthenticationData, cbAuthenticationData),
+                       ByteView(pbNewPinData, cbNewPinData), nullptr);
     });
 }
 

@@ -1,6 +1,6 @@
 // CardGetProperty / CardSetProperty / CardGetContainerProperty (spec §9, §6.2).
-// The card is writable (key generation, certificates: md_write.cpp); cache mode NO_CACHE because a PIV
-// card has no place to persist cardcf.
+// The card is writable (key generation, certificates: md_write.cpp); cache mode NO_CACHE because neither
+// a PIV nor an OpenPGP card has a place to persist cardcf.
 #include <cstring>
 #include <cwchar>
 
@@ -24,36 +24,77 @@ DWORD output(const Bytes& value, PBYTE pbData, DWORD cbData, PDWORD pdwDataLen) 
     return SCARD_S_SUCCESS;
 }
 
-DWORD pinInfo(DWORD pinId, PIN_INFO& info) {
+DWORD pinInfo(Context& ctx, DWORD pinId, PIN_INFO& info) {
     info = {};
     info.dwVersion = PIN_INFO_CURRENT_VERSION;
     info.PinCachePolicy.dwVersion = PIN_CACHE_POLICY_CURRENT_VERSION;
     info.PinCachePolicy.PinCachePolicyType = PinCacheNormal;
-    switch (pinId) {
-        case ROLE_EVERYONE:
-            info.PinType = EmptyPinType;
-            info.PinPurpose = AuthenticationPin;
-            info.PinCachePolicy.PinCachePolicyType = PinCacheNone;
-            return SCARD_S_SUCCESS;
-        case ROLE_USER:
-            info.PinType = AlphaNumericPinType;
-            info.PinPurpose = PrimaryCardPin;
-            info.dwChangePermission = CREATE_PIN_SET(ROLE_USER);
-            info.dwUnblockPermission = CREATE_PIN_SET(kRolePuk);  // PIV: only the PUK unblocks the PIN
-            return SCARD_S_SUCCESS;
-        case kRolePuk:
-            info.PinType = AlphaNumericPinType;
-            info.PinPurpose = UnblockOnlyPin;
-            info.dwChangePermission = CREATE_PIN_SET(kRolePuk);
-            info.PinCachePolicy.PinCachePolicyType = PinCacheNone;
-            return SCARD_S_SUCCESS;
-        case ROLE_ADMIN:  // the PIV management key: challenge-response
-            info.PinType = ChallengeResponsePinType;
-            info.PinPurpose = AdministratorPin;
-            info.dwChangePermission = CREATE_PIN_SET(ROLE_ADMIN);
-            return SCARD_S_SUCCESS;
-        default: return code(SCARD_E_INVALID_PARAMETER);
+    info.PinType = AlphaNumericPinType;
+    const CardProfile& p = ctx.profile();
+    if (pinId == ROLE_EVERYONE) {
+        info.PinType = EmptyPinType;
+        info.PinPurpose = AuthenticationPin;
+        info.PinCachePolicy.PinCachePolicyType = PinCacheNone;
+        return SCARD_S_SUCCESS;
     }
+    if (p.kind == CardKind::Piv) {
+        switch (pinId) {
+            case ROLE_USER:
+                info.PinPurpose = PrimaryCardPin;
+                info.dwChangePermission = CREATE_PIN_SET(ROLE_USER);
+                info.dwUnblockPermission = CREATE_PIN_SET(kRolePuk);  // PIV: only the PUK unblocks the PIN
+                return SCARD_S_SUCCESS;
+            case kRolePuk:
+                info.PinPurpose = UnblockOnlyPin;
+                info.dwChangePermission = CREATE_PIN_SET(kRolePuk);
+                info.PinCachePolicy.PinCachePolicyType = PinCacheNone;
+                return SCARD_S_SUCCESS;
+            case ROLE_ADMIN:  // the PIV management key: challenge-response
+                info.PinType = ChallengeResponsePinType;
+                info.PinPurpose = AdministratorPin;
+                info.dwChangePermission = CREATE_PIN_SET(ROLE_ADMIN);
+                return SCARD_S_SUCCESS;
+            default: return code(SCARD_E_INVALID_PARAMETER);
+        }
+    }
+    // OpenPGP: PW1 (two roles: 82 and 81), PW3, resetting code; PW1 unblocked by PW3 or the code.
+    const PIN_SET unblockPw1 = CREATE_PIN_SET(ROLE_ADMIN) | CREATE_PIN_SET(p.unblockRole);
+    if (pinId == ROLE_USER) {
+        info.PinPurpose = PrimaryCardPin;
+        info.dwChangePermission = CREATE_PIN_SET(ROLE_USER);
+        info.dwUnblockPermission = unblockPw1;
+        return SCARD_S_SUCCESS;
+    }
+    if (pinId == p.signatureRole) {
+        // "PW1 valid for one signature" (C4): the CSP must ask before every signature.
+        auto once = ctx.card->pinPerSignature();
+        if (!once) return toScard(ctx, once.error());
+        info.PinPurpose = DigitalSignaturePin;
+        info.dwChangePermission = CREATE_PIN_SET(ROLE_USER) | CREATE_PIN_SET(p.signatureRole);
+        info.dwUnblockPermission = unblockPw1;
+        info.PinCachePolicy.PinCachePolicyType = *once ? PinCacheAlwaysPrompt : PinCacheNormal;
+        return SCARD_S_SUCCESS;
+    }
+    if (pinId == ROLE_ADMIN) {
+        info.PinPurpose = AdministratorPin;
+        info.dwChangePermission = CREATE_PIN_SET(ROLE_ADMIN);
+        return SCARD_S_SUCCESS;
+    }
+    if (pinId == p.unblockRole) {
+        info.PinPurpose = UnblockOnlyPin;
+        info.dwChangePermission = CREATE_PIN_SET(ROLE_ADMIN);  // PUT DATA D3 under PW3
+        info.PinCachePolicy.PinCachePolicyType = PinCacheNone;
+        return SCARD_S_SUCCESS;
+    }
+    return code(SCARD_E_INVALID_PARAMETER);
+}
+
+// Every role the card has.
+PIN_SET listPins(const CardProfile& p) {
+    PIN_SET s = CREATE_PIN_SET(ROLE_EVERYONE) | CREATE_PIN_SET(ROLE_USER) | CREATE_PIN_SET(ROLE_ADMIN) |
+                CREATE_PIN_SET(p.unblockRole);
+    if (p.signatureRole) s |= CREATE_PIN_SET(p.signatureRole);
+    return s;
 }
 
 }  // namespace
@@ -97,16 +138,16 @@ DWORD WINAPI cardGetProperty(PCARD_DATA pCardData, LPCWSTR wszProperty, PBYTE pb
                 reinterpret_cast<const PIN_INFO*>(pbData)->dwVersion != PIN_INFO_CURRENT_VERSION)
                 return code(ERROR_REVISION_MISMATCH);
             PIN_INFO info;
-            if (DWORD rc = pinInfo(dwFlags, info)) return rc;
+            if (DWORD rc = pinInfo(ctx, dwFlags, info)) return rc;
             value = asBytes(info);
         } else if (is(wszProperty, CP_CARD_LIST_PINS)) {
-            value = asBytes(PIN_SET(CREATE_PIN_SET(ROLE_EVERYONE) | CREATE_PIN_SET(ROLE_USER) |
-                                    CREATE_PIN_SET(ROLE_ADMIN) | CREATE_PIN_SET(kRolePuk)));
+            value = asBytes(listPins(ctx.profile()));
         } else if (is(wszProperty, CP_CARD_AUTHENTICATED_STATE)) {
             value = asBytes(ctx.authenticated);
         } else if (is(wszProperty, CP_CARD_PIN_STRENGTH_VERIFY) || is(wszProperty, CP_CARD_PIN_STRENGTH_CHANGE) ||
                    is(wszProperty, CP_CARD_PIN_STRENGTH_UNBLOCK)) {
-            if (dwFlags > kRolePuk) return code(SCARD_E_INVALID_PARAMETER);
+            if (dwFlags >= MAX_PINS || !(listPins(ctx.profile()) & CREATE_PIN_SET(dwFlags)))
+                return code(SCARD_E_INVALID_PARAMETER);
             value = asBytes(DWORD(CARD_PIN_STRENGTH_PLAINTEXT));
         } else if (is(wszProperty, CP_KEY_IMPORT_SUPPORT)) {
             value = asBytes(DWORD(0));
@@ -149,11 +190,12 @@ DWORD WINAPI cardGetContainerProperty(PCARD_DATA pCardData, BYTE bContainerIndex
             return cardGetContainerInfo(pCardData, bContainerIndex, 0, reinterpret_cast<PCONTAINER_INFO>(pbData));
         }
         if (is(wszProperty, CCP_PIN_IDENTIFIER)) {
-            if (bContainerIndex >= kMaxContainers) return code(SCARD_E_NO_KEY_CONTAINER);
+            if (bContainerIndex >= ctx.maxContainers()) return code(SCARD_E_NO_KEY_CONTAINER);
             auto list = ctx.loadContainers();
             if (!list) return toScard(ctx, list.error());
-            if (!ctx.findContainer(bContainerIndex)) return code(SCARD_E_NO_KEY_CONTAINER);
-            return output(asBytes(PIN_ID(ROLE_USER)), pbData, cbData, pdwDataLen);
+            const Container* c = ctx.findContainer(bContainerIndex);
+            if (!c) return code(SCARD_E_NO_KEY_CONTAINER);
+            return output(asBytes(ctx.profile().pinRole(c->keyRef)), pbData, cbData, pdwDataLen);
         }
         return code(SCARD_E_INVALID_PARAMETER);
     });

@@ -1,5 +1,7 @@
 // CardSignData and CardRSADecrypt (spec §10.1, §10.2): padding on the host, raw RSA / ECDSA on the card.
 // RSA signatures and raw RSA blocks cross the interface little-endian; ECDSA is big-endian r || s.
+// OpenPGP cards pad RSA themselves (PKCS#1 v1.5 only): what they cannot do is refused up front with
+// SCARD_E_UNSUPPORTED_FEATURE (profileRefuses), never done in software.
 #include <algorithm>
 #include <cstring>
 #include <cwchar>
@@ -92,6 +94,21 @@ DWORD rsaBlock(const CARD_SIGNING_INFO& in, std::size_t k, Bytes& block) {
     return SCARD_S_SUCCESS;
 }
 
+// Paddings the card application cannot produce for this key (OpenPGP: PSS, raw RSA, and a PKCS#1 v1.5
+// signature without DigestInfo on the SIG key, whose PSO:CDS takes a DigestInfo only).
+bool profileRefuses(const CardProfile& p, uint8_t keyRef, const CARD_SIGNING_INFO& in) {
+    if (p.kind == CardKind::Piv) return false;
+    bool hashOid = true;
+    if (in.dwSigningFlags & CARD_PADDING_INFO_PRESENT) {
+        if (in.dwPaddingType == CARD_PADDING_PSS || in.dwPaddingType == CARD_PADDING_NONE) return true;
+        const auto* info = static_cast<const BCRYPT_PKCS1_PADDING_INFO*>(in.pPaddingInfo);
+        hashOid = in.dwPaddingType != CARD_PADDING_PKCS1 || !info || info->pszAlgId != nullptr;
+    } else {
+        hashOid = in.aiHashAlg != 0 && in.aiHashAlg != CALG_SSL3_SHAMD5 && !(in.dwSigningFlags & CRYPT_NOHASHOID);
+    }
+    return !hashOid && !p.rawPkcs1Sign(keyRef);
+}
+
 }  // namespace
 
 DWORD WINAPI cardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
@@ -103,13 +120,16 @@ DWORD WINAPI cardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
             return code(SCARD_E_INVALID_PARAMETER);
         if (!isRsaSpec(pInfo->dwKeySpec) && !(pInfo->dwKeySpec >= AT_ECDSA_P256 && pInfo->dwKeySpec <= AT_ECDSA_P521))
             return code(SCARD_E_INVALID_PARAMETER);
-        if (pInfo->bContainerIndex >= kMaxContainers) return code(SCARD_E_NO_KEY_CONTAINER);
+        if (pInfo->bContainerIndex >= ctx.maxContainers()) return code(SCARD_E_NO_KEY_CONTAINER);
         auto list = ctx.loadContainers();
         if (!list) return toScard(ctx, list.error());
         const Container* c = ctx.findContainer(pInfo->bContainerIndex);
         if (!c) return code(SCARD_E_NO_KEY_CONTAINER);
         const bool rsa = isRsaSpec(c->keySpec);
         if (rsa != isRsaSpec(pInfo->dwKeySpec) || (!rsa && !isEcSpec(c->keySpec))) return code(SCARD_E_INVALID_PARAMETER);
+        const CardProfile& profile = ctx.profile();
+        if (!profile.canSign(c->keyRef)) return code(SCARD_E_UNSUPPORTED_FEATURE);  // OpenPGP DEC: decrypts only
+        if (rsa && profileRefuses(profile, c->keyRef, *pInfo)) return code(SCARD_E_UNSUPPORTED_FEATURE);
 
         const std::size_t field = (c->bits + 7) / 8;
         const std::size_t sigLen = rsa ? field : 2 * field;
@@ -128,6 +148,10 @@ DWORD WINAPI cardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
                 if (!raw) return code(SCARD_E_UNEXPECTED);
                 sig = std::move(*raw);
             }
+            // PW1 "valid for one signature" was spent by this one: the signature role is no longer
+            // authenticated (ROLE_USER, PW1 for the other keys, still is).
+            if (c->key.pinPolicy == cardapp::PinPolicy::Always && profile.signatureRole != 0)
+                ctx.authenticated &= ~CREATE_PIN_SET(profile.signatureRole);
             if (sig.size() != sigLen) return code(SCARD_E_UNEXPECTED);
             PBYTE p = allocCopy(ctx, sig);
             if (!p) return code(SCARD_E_NO_MEMORY);
@@ -146,7 +170,7 @@ DWORD WINAPI cardRsaDecrypt(PCARD_DATA pCardData, PCARD_RSA_DECRYPT_INFO pInfo) 
         if (ctx.version >= CARD_DATA_VERSION_SEVEN && pInfo->dwVersion < CARD_RSA_KEY_DECRYPT_INFO_VERSION_TWO)
             return code(ERROR_REVISION_MISMATCH);
         if (!pInfo->pbData || pInfo->dwKeySpec != AT_KEYEXCHANGE) return code(SCARD_E_INVALID_PARAMETER);
-        if (pInfo->bContainerIndex >= kMaxContainers) return code(SCARD_E_NO_KEY_CONTAINER);
+        if (pInfo->bContainerIndex >= ctx.maxContainers()) return code(SCARD_E_NO_KEY_CONTAINER);
         auto list = ctx.loadContainers();
         if (!list) return toScard(ctx, list.error());
         const Container* c = ctx.findContainer(pInfo->bContainerIndex);
@@ -158,6 +182,20 @@ DWORD WINAPI cardRsaDecrypt(PCARD_DATA pCardData, PCARD_RSA_DECRYPT_INFO pInfo) 
         const DWORD padding = v2 ? pInfo->dwPaddingType : DWORD(CARD_PADDING_NONE);
         if (padding != CARD_PADDING_NONE && padding != CARD_PADDING_PKCS1 && padding != CARD_PADDING_OAEP)
             return code(SCARD_E_INVALID_PARAMETER);
+        if (!ctx.profile().rsaRawDecrypt) {
+            // OpenPGP: PSO:DECIPHER checks and removes PKCS#1 v1.5 padding on the card; raw and OAEP
+            // blocks are impossible there.
+            if (padding != CARD_PADDING_PKCS1) return code(SCARD_E_UNSUPPORTED_FEATURE);
+            Bytes cipher(std::make_reverse_iterator(pInfo->pbData + k), std::make_reverse_iterator(pInfo->pbData));
+            auto plain = ctx.card->decipherPlain(c->keyRef, cipher);
+            if (!plain) return plain.error().code == core::Errc::IncorrectData ? code(NTE_BAD_DATA)
+                                                                                : toScard(ctx, plain.error());
+            if (plain->size() > k) return code(SCARD_E_UNEXPECTED);
+            std::memcpy(pInfo->pbData, plain->data(), plain->size());
+            pInfo->cbData = static_cast<DWORD>(plain->size());
+            wipe(*plain);
+            return SCARD_S_SUCCESS;
+        }
 
         Bytes cipher(std::make_reverse_iterator(pInfo->pbData + k), std::make_reverse_iterator(pInfo->pbData));
         auto block = ctx.card->app().decipher(c->keyRef, cipher);

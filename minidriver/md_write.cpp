@@ -1,11 +1,21 @@
 // Enrolment: CardCreateContainer(Ex) with on-card key generation, certificate files written to the
-// PIV certificate objects, and the CSP-owned cardcf / cmapfile kept in the context (a PIV card has no
-// place for them: hence CP_CACHE_MODE_NO_CACHE). Every change we make bumps the cardcf counters.
-// The card enforces the management key (ROLE_ADMIN) for key generation and certificate writes.
+// PIV certificate objects / OpenPGP 7F21 of the key, and the CSP-owned cardcf / cmapfile kept in the
+// context (neither card has a place for them: hence CP_CACHE_MODE_NO_CACHE). Every change we make bumps
+// the cardcf counters. The card enforces ROLE_ADMIN (PIV management key, OpenPGP PW3) for key generation
+// and certificate writes.
 #include "minidriver/md_functions.h"
 
 namespace md {
 namespace {
+
+// OpenPGP keys have fixed roles: the DEC slot takes AT_KEYEXCHANGE / ECDH, SIG and AUT sign.
+bool specFitsSlot(const CardProfile& p, uint8_t keyRef, DWORD keySpec) {
+    if (p.kind == CardKind::Piv) return true;
+    const bool rsa = keySpec == AT_SIGNATURE || keySpec == AT_KEYEXCHANGE;
+    if (rsa) return p.rsaSpec(keyRef) == keySpec;
+    const bool ecdh = keySpec >= AT_ECDHE_P256 && keySpec <= AT_ECDHE_P521;
+    return ecdh == p.ecdhKey(keyRef);
+}
 
 std::optional<cardapp::KeyAlgorithm> algorithmFor(DWORD keySpec, DWORD keySize) {
     using cardapp::KeyAlgorithm;
@@ -40,12 +50,18 @@ DWORD WINAPI cardCreateContainerEx(PCARD_DATA pCardData, BYTE bContainerIndex, D
                                    DWORD dwKeySize, PBYTE pbKeyData, PIN_ID PinId) {
     return guarded(pCardData, [&](Context& ctx) -> DWORD {
         if (dwFlags == CARD_CREATE_CONTAINER_KEY_IMPORT) return code(SCARD_E_UNSUPPORTED_FEATURE);
-        if (dwFlags != CARD_CREATE_CONTAINER_KEY_GEN || PinId != ROLE_USER) return code(SCARD_E_INVALID_PARAMETER);
+        if (dwFlags != CARD_CREATE_CONTAINER_KEY_GEN) return code(SCARD_E_INVALID_PARAMETER);
         (void)pbKeyData;  // only used for import
-        if (bContainerIndex >= kMaxContainers) return code(SCARD_E_INVALID_PARAMETER);
+        if (bContainerIndex >= ctx.maxContainers()) return code(SCARD_E_INVALID_PARAMETER);
+        const CardProfile& p = ctx.profile();
+        const uint8_t keyRef = p.keyRefs[bContainerIndex];
+        // The PIN guarding the new key: ROLE_USER, or on OpenPGP the SIG key's own signature role.
+        if (PinId != ROLE_USER && PinId != p.pinRole(keyRef)) return code(SCARD_E_INVALID_PARAMETER);
         auto alg = algorithmFor(dwKeySpec, dwKeySize);
-        if (!alg) return code(SCARD_E_INVALID_PARAMETER);
-        auto key = ctx.card->app().generateKey(kSlotRefs[bContainerIndex], *alg);
+        if (!alg || !specFitsSlot(p, keyRef, dwKeySpec)) return code(SCARD_E_INVALID_PARAMETER);
+        if (cardapp::isRsa(*alg) && cardapp::rsaModulusBytes(*alg) * 8 < p.rsaMinBits)
+            return code(SCARD_E_UNSUPPORTED_FEATURE);
+        auto key = ctx.card->app().generateKey(keyRef, *alg);
         changed(ctx, true, false);
         if (!key) return toScard(ctx, key.error());
         ctx.requestedSpecs[bContainerIndex] = dwKeySpec;
@@ -60,14 +76,14 @@ DWORD WINAPI cardCreateContainer(PCARD_DATA pCardData, BYTE bContainerIndex, DWO
 
 DWORD WINAPI cardCreateFile(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR pszFileName, DWORD cbInitialCreationSize,
                             CARD_FILE_ACCESS_CONDITION AccessCondition) {
-    return guarded(pCardData, [&](Context&) -> DWORD {
+    return guarded(pCardData, [&](Context& ctx) -> DWORD {
         (void)cbInitialCreationSize;
         (void)AccessCondition;
         if (!pszFileName) return code(SCARD_E_INVALID_PARAMETER);
-        // Only certificate files can exist besides the fixed ones; they live in the slot's PIV object,
-        // which CardWriteFile fills.
+        // Only certificate files can exist besides the fixed ones; they live in the key's certificate
+        // object (PIV object, OpenPGP 7F21), which CardWriteFile fills.
         if (lowerName(pszDirectoryName) != szBASE_CSP_DIR) return code(SCARD_E_UNSUPPORTED_FEATURE);
-        if (certFileIndex(lowerName(pszFileName)) < 0) return code(SCARD_E_UNSUPPORTED_FEATURE);
+        if (certFileIndex(lowerName(pszFileName), ctx.maxContainers()) < 0) return code(SCARD_E_UNSUPPORTED_FEATURE);
         return SCARD_S_SUCCESS;
     });
 }
@@ -95,9 +111,9 @@ DWORD WINAPI cardWriteFile(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR p
             ++ctx.containersFreshness;
             return SCARD_S_SUCCESS;
         }
-        const int index = certFileIndex(file);
+        const int index = certFileIndex(file, ctx.maxContainers());
         if (index < 0) return code(SCARD_E_FILE_NOT_FOUND);
-        auto st = ctx.card->app().writeCertificate(kSlotRefs[index], data);
+        auto st = ctx.card->app().writeCertificate(ctx.profile().keyRefs[index], data);
         changed(ctx, false, true);
         if (!st) return st.error().code == core::Errc::InvalidArgument ? code(SCARD_E_INVALID_PARAMETER)
                                                                        : toScard(ctx, st.error());
@@ -109,9 +125,9 @@ DWORD WINAPI cardDeleteFile(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR 
     return guarded(pCardData, [&](Context& ctx) -> DWORD {
         if (!pszFileName || dwFlags != 0) return code(SCARD_E_INVALID_PARAMETER);
         if (lowerName(pszDirectoryName) != szBASE_CSP_DIR) return code(SCARD_E_UNSUPPORTED_FEATURE);
-        const int index = certFileIndex(lowerName(pszFileName));
+        const int index = certFileIndex(lowerName(pszFileName), ctx.maxContainers());
         if (index < 0) return code(SCARD_E_UNSUPPORTED_FEATURE);
-        auto st = ctx.card->app().deleteCertificate(kSlotRefs[index]);
+        auto st = ctx.card->app().deleteCertificate(ctx.profile().keyRefs[index]);
         changed(ctx, false, true);
         if (!st) return toScard(ctx, st.error());
         return SCARD_S_SUCCESS;

@@ -1,5 +1,6 @@
 # Portable minidriver sources, shared by the native build and the mingw DLL (no OpenSSL here; the PIV driver
 # md_card_open_piv.cpp opens comes from card-apps/piv, whose crypto is OpenSSL on Linux and BCrypt in the DLL).
+# openOtherCard() is per build: md_card_open_openpgp.cpp (Linux) / win/md_card_open_other_win.cpp (DLL).
 set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_acquire.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_admin.cpp
@@ -12,6 +13,7 @@ set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_keys.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_pin.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_pin_change.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_profile.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_props.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_raw.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_rsa_encoding.cpp

@@ -216,6 +216,10 @@ core::Status OpenPgpApplication::verifyPin(PinKind kind, ByteView pin) {
     return fail(Errc::NotSupported, "the resetting code cannot be verified, only used to unblock PW1");
 }
 
+core::Status OpenPgpApplication::verifySignaturePin(ByteView pin) {
+    return run(Retry::IfReset, [&] { return m_card.verify(pw::kPw1Sign, pin); });
+}
+
 core::Status OpenPgpApplication::changePin(PinKind kind, ByteView oldPin, ByteView newPin) {
     switch (kind) {
         case PinKind::User:

@@ -73,6 +73,8 @@ class OpenPgpApplication final : public cardapp::CardApplication {
     core::Status deleteCertificate(uint8_t keyRef) override;
 
     // --- OpenPGP specifics ---
+    // VERIFY 81 alone: PW1 for PSO:CDS only (the minidriver's signature role), not for the other keys.
+    core::Status verifySignaturePin(ByteView pin);
     // VERIFY 83 + RESET RETRY COUNTER P1=02 in one transaction.
     core::Status unblockPinWithAdmin(ByteView adminPin, ByteView newPin);
     // RESET RETRY COUNTER P1=02 alone, for a caller that verified PW3 earlier (authenticateAdmin) and

@@ -64,6 +64,7 @@ std::size_t liveAllocations() {
 void MinidriverTest::SetUp() {
     VcardFixture::SetUp();
     if (HasFatalFailure()) return;
+    ASSERT_NO_FATAL_FAILURE(insertCard(cardOptions()));
     ASSERT_EQ(SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &m_ctx), SCARD_S_SUCCESS);
     DWORD protocol = 0;
     ASSERT_EQ(SCardConnect(m_ctx, reader().c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
@@ -130,16 +131,20 @@ Bytes MinidriverTest::provision(uint8_t slot, cardapp::KeyAlgorithm alg, const s
     EXPECT_TRUE(info) << info.error().describe();
     if (!info) return {};
     if (name.empty()) return info->publicKeyInfo;  // the key only, no certificate
-    itest::writeFile(path(name + ".pub.der"), std::string(info->publicKeyInfo.begin(), info->publicKeyInfo.end()));
+    auto w = app.writeCertificate(slot, certify(info->publicKeyInfo, name));
+    EXPECT_TRUE(w) << w.error().describe();
+    return info->publicKeyInfo;
+}
+
+Bytes MinidriverTest::certify(ByteView spki, const std::string& name) {
+    itest::writeFile(path(name + ".pub.der"), std::string(spki.begin(), spki.end()));
     sh("test -f ca.key || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
        "-out ca.pem -subj '/CN=MeSign Test CA' -days 2 2>/dev/null; "
        "openssl pkey -pubin -inform DER -in " + name + ".pub.der -out " + name + ".pub.pem && "
        "openssl x509 -new -force_pubkey " + name + ".pub.pem -subj '/CN=" + name + "' -CA ca.pem -CAkey ca.key "
        "-days 2 -outform DER -out " + name + ".der");
     const std::string der = itest::readFile(path(name + ".der"));
-    auto w = app.writeCertificate(slot, Bytes(der.begin(), der.end()));
-    EXPECT_TRUE(w) << w.error().describe();
-    return info->publicKeyInfo;
+    return Bytes(der.begin(), der.end());
 }
 
 void MinidriverTest::dropSecurityStatus() {

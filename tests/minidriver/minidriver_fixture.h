@@ -25,6 +25,9 @@ std::size_t liveAllocations();
 class MinidriverTest : public itest::VcardFixture {
 protected:
     void SetUp() override;
+    // The card SetUp inserts: `mesign-vcard --init piv` unless a suite says otherwise (OpenPGP suites).
+    bool insertCardAtSetUp() const override { return false; }
+    virtual std::vector<std::string> cardOptions() const { return {"--init", "piv", "--once"}; }
     void TearDown() override;
 
     // A CARD_DATA as the CSP prepares it (requested version, our callbacks, our handles).
@@ -37,6 +40,8 @@ protected:
     // DER SubjectPublicKeyInfo. The certificate (for the card's key) goes to `name`.der; an empty `name`
     // generates the key only (no certificate).
     Bytes provision(uint8_t slot, cardapp::KeyAlgorithm alg, const std::string& name);
+    // A certificate for `spki` from the test CA (created once per test), DER; also left in `name`.der.
+    Bytes certify(ByteView spki, const std::string& name);
 
     // Drops the card's PIV security status (PIN, management key) that provisioning left behind: it is
     // card-wide, not per connection. Selects the Yubico management AID (which deselects PIV), then PIV.

@@ -1,0 +1,111 @@
+#include "tests/minidriver/openpgp_md_fixture.h"
+
+#include <openssl/evp.h>
+
+#include "card-apps/openpgp/openpgp_constants.h"
+#include "core/transport/pcsc_transport.h"
+
+namespace mdtest {
+
+template <typename F>
+void OpenPgpMinidriverTest::withDriver(F&& f) {
+    auto ctx = transport::PcscContext::establish();
+    ASSERT_TRUE(ctx);
+    auto t = transport::PcscTransport::connect(*ctx, reader());
+    ASSERT_TRUE(t);
+    openpgp::OpenPgpApplication app(**t);
+    auto admin = app.authenticateAdmin(ByteView(reinterpret_cast<const uint8_t*>(kPw3), 8));
+    ASSERT_TRUE(admin) << admin.error().describe();
+    f(app);
+    // PW3 is card-wide: leave nothing verified for the minidriver.
+    auto out = app.logout();
+    EXPECT_TRUE(out) << out.error().describe();
+}
+
+Bytes OpenPgpMinidriverTest::provisionPgp(uint8_t keyRef, cardapp::KeyAlgorithm alg,
+                                          const std::string& name) {
+    Bytes spki;
+    withDriver([&](openpgp::OpenPgpApplication& app) {
+        auto info = app.generateKey(keyRef, alg);
+        ASSERT_TRUE(info) << info.error().describe();
+        spki = info->publicKeyInfo;
+        if (name.empty()) return;
+        auto w = app.writeCertificate(keyRef, certify(spki, name));
+        ASSERT_TRUE(w) << w.error().describe();
+    });
+    return spki;
+}
+
+void OpenPgpMinidriverTest::setSeveralSignatures(bool several) {
+    withDriver([&](openpgp::OpenPgpApplication& app) {
+        auto st = app.card().putData(openpgp::tag::kPwStatus, Bytes{uint8_t(several ? 0x01 : 0x00)});
+        ASSERT_TRUE(st) << st.error().describe();
+    });
+}
+
+DWORD OpenPgpMinidriverTest::authRole(PIN_ID role, const std::string& pin, DWORD* attempts) {
+    std::string s(pin);
+    return m_data.pfnCardAuthenticateEx(&m_data, role, 0, reinterpret_cast<PBYTE>(s.data()), DWORD(s.size()),
+                                        nullptr, nullptr, attempts);
+}
+
+DWORD OpenPgpMinidriverTest::sign(CARD_SIGNING_INFO& info, Bytes& sig) {
+    DWORD rc = m_data.pfnCardSignData(&m_data, &info);
+    if (rc == kOk && info.pbSignedData) {
+        sig.assign(info.pbSignedData, info.pbSignedData + info.cbSignedData);
+        m_data.pfnCspFree(info.pbSignedData);
+        info.pbSignedData = nullptr;
+    }
+    return rc;
+}
+
+DWORD OpenPgpMinidriverTest::pinInfo(PIN_ID role, PIN_INFO& info) {
+    info = {};
+    info.dwVersion = PIN_INFO_CURRENT_VERSION;
+    DWORD n = 0;
+    return m_data.pfnCardGetProperty(&m_data, CP_CARD_PIN_INFO, reinterpret_cast<PBYTE>(&info), sizeof info,
+                                     &n, role);
+}
+
+DWORD OpenPgpMinidriverTest::authenticatedState(PIN_SET& set) {
+    DWORD n = 0;
+    return m_data.pfnCardGetProperty(&m_data, CP_CARD_AUTHENTICATED_STATE, reinterpret_cast<PBYTE>(&set),
+                                     sizeof set, &n, 0);
+}
+
+DWORD OpenPgpMinidriverTest::decrypt(BYTE index, ByteView cipher, DWORD padding, void* paddingInfo,
+                                     Bytes& out) {
+    Bytes buf = reversed(cipher);
+    CARD_RSA_DECRYPT_INFO info{};
+    info.dwVersion = CARD_RSA_KEY_DECRYPT_INFO_VERSION_TWO;
+    info.bContainerIndex = index;
+    info.dwKeySpec = AT_KEYEXCHANGE;
+    info.pbData = buf.data();
+    info.cbData = DWORD(buf.size());
+    info.dwPaddingType = padding;
+    info.pPaddingInfo = paddingInfo;
+    DWORD rc = m_data.pfnCardRSADecrypt(&m_data, &info);
+    out.assign(buf.begin(), buf.begin() + info.cbData);
+    return rc;
+}
+
+CARD_SIGNING_INFO signingInfo(BYTE index, DWORD keySpec, ALG_ID hashAlg, Bytes& hash) {
+    CARD_SIGNING_INFO info{};
+    info.dwVersion = CARD_SIGNING_INFO_CURRENT_VERSION;
+    info.bContainerIndex = index;
+    info.dwKeySpec = keySpec;
+    info.aiHashAlg = hashAlg;
+    info.pbData = hash.data();
+    info.cbData = DWORD(hash.size());
+    return info;
+}
+
+Bytes digest(const char* md, ByteView data) {
+    Bytes h(EVP_MAX_MD_SIZE);
+    unsigned n = 0;
+    EVP_Digest(data.data(), data.size(), h.data(), &n, EVP_get_digestbyname(md), nullptr);
+    h.resize(n);
+    return h;
+}
+
+}  // namespace mdtest

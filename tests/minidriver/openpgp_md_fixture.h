@@ -1,0 +1,46 @@
+// The minidriver over an OpenPGP card: `mesign-vcard --init openpgp` (no PIV application, so openCard()
+// picks OpenPGP). Keys are provisioned through card-apps/openpgp on a second connection with PW3 before
+// acquire(), which then leaves no PIN verified on the card.
+#pragma once
+
+#include "card-apps/openpgp/openpgp_application.h"
+#include "tests/minidriver/minidriver_fixture.h"
+
+namespace mdtest {
+
+inline constexpr DWORD kOk = SCARD_S_SUCCESS;
+inline DWORD c(LONG v) {
+    return static_cast<DWORD>(v);
+}
+inline constexpr const char* kPw1 = "123456";
+inline constexpr const char* kPw3 = "12345678";
+inline constexpr BYTE kSig = 0, kDec = 1, kAut = 2;  // container indices
+
+class OpenPgpMinidriverTest : public MinidriverTest {
+  protected:
+    std::vector<std::string> cardOptions() const override { return {"--init", "openpgp", "--once"}; }
+
+    // Generates a key in the OpenPGP slot (01 SIG, 02 DEC, 03 AUT) and, unless `name` is empty, writes a
+    // certificate for it to the slot's 7F21; returns the DER SPKI.
+    Bytes provisionPgp(uint8_t keyRef, cardapp::KeyAlgorithm alg, const std::string& name);
+    // C4 byte 1: "PW1 valid for several signatures" (true) or for one (false, the card's default).
+    void setSeveralSignatures(bool several);
+
+    DWORD authRole(PIN_ID role, const std::string& pin, DWORD* attempts = nullptr);
+    DWORD sign(CARD_SIGNING_INFO& info, Bytes& sig);
+    DWORD pinInfo(PIN_ID role, PIN_INFO& info);
+    DWORD authenticatedState(PIN_SET& set);
+    // CardRSADecrypt (v2) of a big-endian ciphertext into `out`.
+    DWORD decrypt(BYTE index, ByteView cipher, DWORD padding, void* paddingInfo, Bytes& out);
+
+  private:
+    template <typename F>
+    void withDriver(F&& f);
+};
+
+// CARD_SIGNING_INFO for a hash (v2, CALG id; no padding info).
+CARD_SIGNING_INFO signingInfo(BYTE index, DWORD keySpec, ALG_ID hashAlg, Bytes& hash);
+// OpenSSL's SHA-256/384 digest.
+Bytes digest(const char* md, ByteView data);
+
+}  // namespace mdtest
