@@ -79,6 +79,14 @@ TEST_F(OpenPgpMinidriverTest, UserPinRetriesBlockAndUnblockByAdmin) {
     EXPECT_EQ(authRole(ROLE_ADMIN, wrongPw3, &left), c(SCARD_W_WRONG_CHV));
     EXPECT_EQ(left, 2u);
     ASSERT_EQ(authRole(ROLE_ADMIN, pw3, &left), kOk);
+    // The legacy call with L"admin" is PW3 too.
+    EXPECT_EQ(m_data.pfnCardAuthenticatePin(&m_data, const_cast<LPWSTR>(wszCARD_USER_ADMIN),
+                                            reinterpret_cast<PBYTE>(wrongPw3.data()), 8, &left),
+              c(SCARD_W_WRONG_CHV));
+    EXPECT_EQ(left, 2u);
+    ASSERT_EQ(m_data.pfnCardAuthenticatePin(&m_data, const_cast<LPWSTR>(wszCARD_USER_ADMIN),
+                                            reinterpret_cast<PBYTE>(pw3.data()), 8, &left),
+              kOk);
     PIN_SET state = 0;
     ASSERT_EQ(authenticatedState(state), kOk);
     EXPECT_EQ(state, CREATE_PIN_SET(ROLE_USER) | CREATE_PIN_SET(3) | CREATE_PIN_SET(ROLE_ADMIN));
