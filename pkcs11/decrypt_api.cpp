@@ -96,7 +96,7 @@ CK_RV decryptInit(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJE
     const MechanismSpec* spec = findMechanism(mech->mechanism, s->context().token().kind());
     if (!spec || !canDecrypt(*spec)) return CKR_MECHANISM_INVALID;
     DecryptOperation op;
-    if (CK_RV rv = lookupPrivateKey(m, *s, key, op.key); rv != CKR_OK) return rv;
+    if (CK_RV rv = lookupSessionKey(m, *s, key, op.key); rv != CKR_OK) return rv;
     if (CK_RV rv = checkKeyFamily(*spec, op.key); rv != CKR_OK) return rv;
     if (!(op.key.key.key.usage & cardapp::kUsageDecrypt)) return CKR_KEY_FUNCTION_NOT_PERMITTED;
     if (spec->type == CKM_RSA_PKCS_OAEP)

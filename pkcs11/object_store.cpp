@@ -195,4 +195,20 @@ CK_RV lookupPrivateKey(Module& m, Session& s, CK_OBJECT_HANDLE h, KeyHandle& out
     return CKR_OK;
 }
 
+CK_RV lookupSessionKey(Module& m, Session& s, CK_OBJECT_HANDLE h, KeyHandle& out) {
+    token::Token& tok = s.context().token();
+    // Read before the lookup: a change while it runs leaves an entry that the next call does not take.
+    const uint64_t generation = tok.generation();
+    const LoginState login = s.login();
+    if (s.lastKey && s.lastKey->handle == h && s.lastKey->generation == generation && s.lastKey->login == login &&
+        !tok.removed()) {
+        out = s.lastKey->key;
+        return CKR_OK;
+    }
+    s.lastKey.reset();
+    if (CK_RV rv = lookupPrivateKey(m, s, h, out); rv != CKR_OK) return rv;
+    s.lastKey = Session::KeyLookup{h, generation, login, out};
+    return CKR_OK;
+}
+
 }  // namespace p11

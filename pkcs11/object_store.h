@@ -36,5 +36,8 @@ CK_RV lookupObject(Module& m, Session& s, CK_OBJECT_HANDLE h, ObjectEntry& out, 
 CK_RV loadDataValue(Session& s, ObjectEntry& e);
 // A private key for sign/decrypt/derive; CKR_KEY_HANDLE_INVALID when not one.
 CK_RV lookupPrivateKey(Module& m, Session& s, CK_OBJECT_HANDLE h, KeyHandle& out);
+// lookupPrivateKey() through the session's Session::lastKey (the caller holds s.mutex): no lookup when the
+// handle, the token's generation and the login state are those of the last one, and the card not removed.
+CK_RV lookupSessionKey(Module& m, Session& s, CK_OBJECT_HANDLE h, KeyHandle& out);
 
 }  // namespace p11

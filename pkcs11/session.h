@@ -104,6 +104,16 @@ public:
     CK_STATE state() const;
 
     std::mutex mutex;  // serialises calls on this session (operation state below)
+    // The private key the last C_SignInit/C_DecryptInit here looked up, under the token generation and login
+    // state it was built for: an application that signs again and again with one key (the usual case) does
+    // not rebuild the key object per operation (lookupSessionKey, object_store.h).
+    struct KeyLookup {
+        CK_OBJECT_HANDLE handle = 0;
+        uint64_t generation = 0;
+        LoginState login = LoginState::Public;
+        KeyHandle key;
+    };
+    std::optional<KeyLookup> lastKey;
     std::optional<FindOperation> find;
     std::optional<SignOperation> sign;
     std::optional<DecryptOperation> decrypt;

@@ -137,7 +137,7 @@ CK_RV signInit(Module& m, CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech, CK_OBJECT_
     const MechanismSpec* spec = findMechanism(mech->mechanism, s->context().token().kind());
     if (!spec || !canSign(*spec)) return CKR_MECHANISM_INVALID;
     SignOperation op;
-    if (CK_RV rv = lookupPrivateKey(m, *s, key, op.key); rv != CKR_OK) return rv;
+    if (CK_RV rv = lookupSessionKey(m, *s, key, op.key); rv != CKR_OK) return rv;
     if (CK_RV rv = checkKeyFamily(*spec, op.key); rv != CKR_OK) return rv;
     if (!(op.key.key.key.usage & cardapp::kUsageSign)) return CKR_KEY_FUNCTION_NOT_PERMITTED;
     if (spec->pss)

@@ -266,5 +266,43 @@ TEST_F(CryptoTest, ConcurrentSessionsSignAndFind) {
     EXPECT_EQ(good.load(), 12);
 }
 
+// The session keeps the key of its last C_SignInit (lookupSessionKey): a logout hides it at once, and a
+// new key generated into the same slot (same handle) is the one the next signature uses.
+TEST_F(CryptoTest, RepeatedSignInitFollowsLogoutAndANewKeyInTheSlot) {
+    const CK_OBJECT_HANDLE key = findOne(m_h, CKO_PRIVATE_KEY, 0x01);
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_EQ(signInit(CKM_SHA256_RSA_PKCS, 0x01), CKR_OK);
+        EXPECT_TRUE(verifySignature(m_rsa, "SHA256", kMsg, signAll(kMsg)));
+    }
+    // Another session logs out (the login is the token's): the key is gone for this one too.
+    CK_SESSION_HANDLE other = open();
+    ASSERT_EQ(m_fl->C_Logout(other), CKR_OK);
+    CK_MECHANISM rsa{CKM_SHA256_RSA_PKCS, nullptr, 0};
+    EXPECT_EQ(m_fl->C_SignInit(m_h, &rsa, key), CKR_KEY_HANDLE_INVALID);
+    loginUser(m_h);
+    ASSERT_EQ(signInit(CKM_SHA256_RSA_PKCS, 0x01), CKR_OK);
+    EXPECT_TRUE(verifySignature(m_rsa, "SHA256", kMsg, signAll(kMsg)));
+
+    // A P-256 key replaces the RSA key in 9A (id 01) through the other session; this one, logged in as
+    // the user again afterwards, signs with the new key under the same handle.
+    ASSERT_EQ(m_fl->C_Logout(other), CKR_OK);
+    ASSERT_EQ(login(other, CKU_SO, kMgmtKeyHex), CKR_OK);
+    Bytes params = core::hexBytes("06082A8648CE3D030107");
+    uint8_t id = 0x01;
+    CK_MECHANISM gen{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+    CK_ATTRIBUTE pubT[] = {{CKA_EC_PARAMS, params.data(), params.size()}, {CKA_ID, &id, 1}};
+    CK_OBJECT_HANDLE pub = 0, priv = 0;
+    ASSERT_EQ(m_fl->C_GenerateKeyPair(other, &gen, pubT, 2, nullptr, 0, &pub, &priv), CKR_OK);
+    const Bytes spki = attribute(other, pub, CKA_PUBLIC_KEY_INFO);
+    ASSERT_EQ(m_fl->C_Logout(other), CKR_OK);
+    loginUser(other);
+
+    ASSERT_EQ(findOne(m_h, CKO_PRIVATE_KEY, 0x01), key) << "handles name the slot, not the key";
+    EXPECT_EQ(m_fl->C_SignInit(m_h, &rsa, key), CKR_KEY_TYPE_INCONSISTENT);
+    ASSERT_EQ(signInit(CKM_ECDSA, 0x01), CKR_OK);
+    const Bytes hash = sha256(kMsg);
+    EXPECT_TRUE(verifyEcdsaRaw(spki, hash, signAll(hash)));
+}
+
 }  // namespace
 }  // namespace p11test
