@@ -4,8 +4,8 @@
 #include <ctime>
 
 #include "card-apps/openpgp/openpgp_application_run.h"
+#include "card-apps/openpgp/openpgp_crypto.h"
 #include "core/base/log.h"
-#include "core/crypto/certificate.h"
 
 namespace openpgp {
 
@@ -159,7 +159,7 @@ core::Result<std::optional<Bytes>> OpenPgpApplication::certificate(uint8_t keyRe
 
 core::Status OpenPgpApplication::writeCertificate(uint8_t keyRef, ByteView der) {
     if (!findSlot(keyRef)) return fail(Errc::InvalidArgument, "not an OpenPGP key reference (1, 2 or 3)");
-    if (!crypto::parseCertificate(der)) return fail(Errc::InvalidArgument, "not a DER X.509 certificate");
+    MESIGN_TRY(checkCertificate(der));
     m_certificates.erase(keyRef);
     m_keys.reset();
     auto st = run(Retry::Never, [&] { return m_card.writeCertificate(keyRef, der); });

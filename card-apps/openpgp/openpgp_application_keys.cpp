@@ -1,9 +1,8 @@
 // OpenPgpApplication: private-key operations (with the interface's input/output conventions, see the
 // header), key generation and key import.
-#include <openssl/rand.h>
-
 #include "card-apps/openpgp/openpgp_application.h"
 #include "card-apps/openpgp/openpgp_application_run.h"
+#include "card-apps/openpgp/openpgp_crypto.h"
 #include "card-apps/openpgp/openpgp_key_import.h"
 #include "core/crypto/public_key.h"
 
@@ -35,7 +34,7 @@ core::Result<Bytes> rewrapDecrypted(ByteView message, std::size_t k) {
     const std::size_t psEnd = k - message.size() - 1;
     for (std::size_t i = 2; i < psEnd; ++i) {
         do {
-            if (RAND_bytes(&block[i], 1) != 1) return fail(Errc::Crypto, "random number generator failed");
+            MESIGN_TRY(systemRandom(std::span<uint8_t>(&block[i], 1)));
         } while (block[i] == 0);
     }
     block[psEnd] = 0x00;

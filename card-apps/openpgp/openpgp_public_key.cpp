@@ -1,12 +1,7 @@
 #include "card-apps/openpgp/openpgp_public_key.h"
 
-#include <openssl/core_names.h>
-#include <openssl/param_build.h>
-
+#include "card-apps/openpgp/openpgp_crypto.h"
 #include "core/apdu/tlv.h"
-#include "core/crypto/hash.h"
-#include "core/crypto/ossl.h"
-#include "core/crypto/public_key.h"
 
 namespace openpgp {
 
@@ -14,9 +9,6 @@ using core::Errc;
 using core::fail;
 
 namespace {
-
-using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, crypto::ossl::Deleter<OSSL_PARAM_BLD_free>>;
-using Params = std::unique_ptr<OSSL_PARAM, crypto::ossl::Deleter<OSSL_PARAM_free>>;
 
 // The "native" 25519 point prefix of OpenPGP packets (RFC 4880bis): cards send the bare 32 bytes.
 constexpr uint8_t kNativePrefix = 0x40;
@@ -48,6 +40,8 @@ void appendMpi(Bytes& out, ByteView v) {
     core::append(out, v);
 }
 
+}  // namespace
+
 core::Result<const CurveInfo*> curveOf(const AlgorithmAttributes& attrs) {
     if (!attrs.isEcc())
         return fail(Errc::NotSupported, "algorithm attributes name no known public-key algorithm");
@@ -55,23 +49,6 @@ core::Result<const CurveInfo*> curveOf(const AlgorithmAttributes& attrs) {
         return fail(Errc::NotSupported, "curve " + core::toHex(attrs.oid) + " is not supported");
     return &curveInfo(*attrs.curve);
 }
-
-core::Result<Bytes> fromParams(const char* keyType, OSSL_PARAM_BLD* bld) {
-    Params params(OSSL_PARAM_BLD_to_param(bld));
-    crypto::ossl::PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, keyType, nullptr));
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1)
-        return fail(
-            crypto::ossl::error(Errc::Crypto, std::string("cannot set up ") + keyType + " key import"));
-    EVP_PKEY* raw = nullptr;
-    // EVP_PKEY_fromdata decodes EC points and rejects points that are not on the curve.
-    if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1 || !raw)
-        return fail(crypto::ossl::error(Errc::Malformed,
-                                        std::string("card returned an invalid ") + keyType + " key"));
-    crypto::ossl::Pkey pkey(raw);
-    return crypto::ossl::toDer<EVP_PKEY>(i2d_PUBKEY, pkey.get(), "SubjectPublicKeyInfo");
-}
-
-}  // namespace
 
 core::Result<CardPublicKey> decodePublicKeyTemplate(ByteView answer, const AlgorithmAttributes& attrs) {
     ByteView content = answer;
@@ -104,42 +81,6 @@ core::Result<CardPublicKey> decodePublicKeyTemplate(ByteView answer, const Algor
         return fail(malformed("EC point is not an uncompressed point of the attributes' curve"));
     }
     k.point.assign(point.begin(), point.end());
-    return k;
-}
-
-core::Result<Bytes> spkiFromCardKey(const CardPublicKey& key, const AlgorithmAttributes& attrs) {
-    ParamBld bld(OSSL_PARAM_BLD_new());
-    if (!bld) return fail(Errc::Crypto, "out of memory");
-    if (attrs.isRsa()) {
-        crypto::ossl::Bn n(BN_bin2bn(key.modulus.data(), static_cast<int>(key.modulus.size()), nullptr));
-        crypto::ossl::Bn e(BN_bin2bn(key.exponent.data(), static_cast<int>(key.exponent.size()), nullptr));
-        if (!n || !e || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) ||
-            !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()))
-            return fail(Errc::Crypto, "cannot build RSA key parameters");
-        return fromParams("RSA", bld.get());
-    }
-    auto curve = curveOf(attrs);
-    if (!curve) return fail(curve.error());
-    const CurveInfo& ci = **curve;
-    if (!OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, key.point.data(),
-                                          key.point.size()))
-        return fail(Errc::Crypto, "cannot build EC key parameters");
-    if (ci.edwardsOrMontgomery) return fromParams(ci.name, bld.get());
-    if (!OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, ci.name, 0))
-        return fail(Errc::Crypto, "cannot build EC key parameters");
-    return fromParams("EC", bld.get());
-}
-
-core::Result<CardPublicKey> cardKeyFromSpki(ByteView spki) {
-    auto pk = crypto::parseSpki(spki);
-    if (!pk) return fail(pk.error());
-    CardPublicKey k;
-    if (pk->type == crypto::KeyType::Rsa) {
-        k.modulus = pk->modulus;
-        k.exponent = pk->publicExponent;
-    } else {
-        k.point = pk->ecPoint;
-    }
     return k;
 }
 
@@ -180,10 +121,11 @@ core::Result<Fingerprint> v4Fingerprint(const CardPublicKey& key, const Algorith
     if (!body) return fail(body.error());
     Bytes packet{0x99, uint8_t(body->size() >> 8), uint8_t(body->size())};
     core::append(packet, *body);
-    const Bytes h = crypto::digest(crypto::HashAlg::Sha1, packet);
+    auto h = sha1(packet);
+    if (!h) return fail(h.error());
     Fingerprint fp{};
-    if (h.size() != fp.size()) return fail(Errc::Crypto, "SHA-1 failed");
-    std::copy(h.begin(), h.end(), fp.begin());
+    if (h->size() != fp.size()) return fail(Errc::Crypto, "SHA-1 failed");
+    std::copy(h->begin(), h->end(), fp.begin());
     return fp;
 }
 
