@@ -16,8 +16,10 @@ fi
 
 cmake -S "$root/minidriver/win" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" >/dev/null
-# md_probe.exe, winscard.dll and piv_win_check.exe (wine/) are test-only: tests/minidriver/wine_test.cpp runs them under Wine.
-ninja -C "$build" -j2 mesign-minidriver.dll wine/md_probe.exe wine/winscard.dll wine/piv_win_check.exe
+# md_probe.exe, winscard.dll, piv_win_check.exe and openpgp_win_check.exe (wine/) are test-only:
+# tests/minidriver/wine_test.cpp and wine_openpgp_test.cpp run them under Wine.
+ninja -C "$build" -j2 mesign-minidriver.dll wine/md_probe.exe wine/winscard.dll wine/piv_win_check.exe \
+      wine/openpgp_win_check.exe
 dll=$build/mesign-minidriver.dll
 dump=$("$objdump" -p "$dll")
 

@@ -1,6 +1,5 @@
-// openOtherCard() of the native build: the OpenPGP card application (card-apps/openpgp) over the caller's
-// SCARDHANDLE, for cards without PIV. Not in the DLL: card-apps/openpgp needs OpenSSL (README, "Windows
-// build").
+// openOtherCard(): the OpenPGP card application (card-apps/openpgp) over the caller's SCARDHANDLE, for cards
+// without PIV. Both builds: the DLL replaces card-apps/openpgp's OpenSSL parts (openpgp_crypto.h).
 #include "card-apps/openpgp/openpgp_application.h"
 #include "minidriver/md_context.h"
 #include "minidriver/scard_handle_transport.h"

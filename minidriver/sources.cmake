@@ -1,9 +1,10 @@
-# Portable minidriver sources, shared by the native build and the mingw DLL (no OpenSSL here; the PIV driver
-# md_card_open_piv.cpp opens comes from card-apps/piv, whose crypto is OpenSSL on Linux and BCrypt in the DLL).
-# openOtherCard() is per build: md_card_open_openpgp.cpp (Linux) / win/md_card_open_other_win.cpp (DLL).
+# Portable minidriver sources, shared by the native build and the mingw DLL (no OpenSSL here; the PIV and
+# OpenPGP drivers md_card_open_*.cpp open come from card-apps/, whose crypto is OpenSSL on Linux and
+# BCrypt/DER in the DLL).
 set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_acquire.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_admin.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_card_open_openpgp.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_card_open_piv.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_crypto_common.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_delete.cpp

@@ -7,37 +7,57 @@
 
 namespace mdtest {
 
+namespace {
+
+// `f(app)` with PW3 verified on an own connection to `reader`; PW3 is card-wide, so nothing stays verified.
 template <typename F>
-void OpenPgpMinidriverTest::withDriver(F&& f) {
+void withDriver(const std::string& reader, F&& f) {
     auto ctx = transport::PcscContext::establish();
     ASSERT_TRUE(ctx);
-    auto t = transport::PcscTransport::connect(*ctx, reader());
+    auto t = transport::PcscTransport::connect(*ctx, reader);
     ASSERT_TRUE(t);
     openpgp::OpenPgpApplication app(**t);
     auto admin = app.authenticateAdmin(ByteView(reinterpret_cast<const uint8_t*>(kPw3), 8));
     ASSERT_TRUE(admin) << admin.error().describe();
     f(app);
-    // PW3 is card-wide: leave nothing verified for the minidriver.
+    auto out = app.logout();
+    EXPECT_TRUE(out) << out.error().describe();
+}
+
+}  // namespace
+
+Bytes provisionOpenPgpKey(const std::string& reader, uint8_t keyRef, cardapp::KeyAlgorithm alg,
+                          const std::function<Bytes(ByteView)>& certify) {
+    Bytes spki;
+    withDriver(reader, [&](openpgp::OpenPgpApplication& app) {
+        auto info = app.generateKey(keyRef, alg);
+        ASSERT_TRUE(info) << info.error().describe();
+        spki = info->publicKeyInfo;
+        if (!certify) return;
+        auto w = app.writeCertificate(keyRef, certify(spki));
+        ASSERT_TRUE(w) << w.error().describe();
+    });
+    return spki;
+}
+
+void logoutOpenPgp(const std::string& reader) {
+    auto ctx = transport::PcscContext::establish();
+    ASSERT_TRUE(ctx);
+    auto t = transport::PcscTransport::connect(*ctx, reader);
+    ASSERT_TRUE(t);
+    openpgp::OpenPgpApplication app(**t);
     auto out = app.logout();
     EXPECT_TRUE(out) << out.error().describe();
 }
 
 Bytes OpenPgpMinidriverTest::provisionPgp(uint8_t keyRef, cardapp::KeyAlgorithm alg,
                                           const std::string& name) {
-    Bytes spki;
-    withDriver([&](openpgp::OpenPgpApplication& app) {
-        auto info = app.generateKey(keyRef, alg);
-        ASSERT_TRUE(info) << info.error().describe();
-        spki = info->publicKeyInfo;
-        if (name.empty()) return;
-        auto w = app.writeCertificate(keyRef, certify(spki, name));
-        ASSERT_TRUE(w) << w.error().describe();
-    });
-    return spki;
+    if (name.empty()) return provisionOpenPgpKey(reader(), keyRef, alg, {});
+    return provisionOpenPgpKey(reader(), keyRef, alg, [&](ByteView spki) { return certify(spki, name); });
 }
 
 void OpenPgpMinidriverTest::setSeveralSignatures(bool several) {
-    withDriver([&](openpgp::OpenPgpApplication& app) {
+    withDriver(reader(), [&](openpgp::OpenPgpApplication& app) {
         auto st = app.card().putData(openpgp::tag::kPwStatus, Bytes{uint8_t(several ? 0x01 : 0x00)});
         ASSERT_TRUE(st) << st.error().describe();
     });

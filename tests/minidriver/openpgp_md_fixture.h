@@ -3,6 +3,8 @@
 // acquire(), which then leaves no PIN verified on the card.
 #pragma once
 
+#include <functional>
+
 #include "card-apps/openpgp/openpgp_application.h"
 #include "tests/minidriver/minidriver_fixture.h"
 
@@ -33,10 +35,15 @@ class OpenPgpMinidriverTest : public MinidriverTest {
     // CardRSADecrypt (v2) of a big-endian ciphertext into `out`.
     DWORD decrypt(BYTE index, ByteView cipher, DWORD padding, void* paddingInfo, Bytes& out);
 
-  private:
-    template <typename F>
-    void withDriver(F&& f);
 };
+
+// provisionPgp() for any fixture (the Wine test's too): PW3 on an own connection to `reader`, GENERATE in
+// `keyRef`, the certificate `certify` makes from the SPKI written to 7F21 (none when `certify` is empty),
+// then logout. Returns the DER SPKI (empty after a failed assertion).
+Bytes provisionOpenPgpKey(const std::string& reader, uint8_t keyRef, cardapp::KeyAlgorithm alg,
+                          const std::function<Bytes(ByteView)>& certify);
+// Leaves no PIN verified on the OpenPGP card in `reader` (OpenPgpApplication::logout on an own connection).
+void logoutOpenPgp(const std::string& reader);
 
 // CARD_SIGNING_INFO for a hash (v2, CALG id; no padding info).
 CARD_SIGNING_INFO signingInfo(BYTE index, DWORD keySpec, ALG_ID hashAlg, Bytes& hash);

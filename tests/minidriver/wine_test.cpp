@@ -4,150 +4,30 @@
 // calls pcsc-lite against the sandbox's virtual card. What the DLL reads must equal what the native build
 // reads from the same card, and its signatures must verify with OpenSSL against the card's certificates.
 // Smoke: with Wine's own winscard the DLL loads and CardAcquireContext fails cleanly.
-// The Wine prefix (wineboot, ~20 s) is made once per suite in the sandbox's scratch directory.
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
+// The Wine prefix (wineboot, ~20 s) is made once per suite in the sandbox's scratch directory (wine_fixture.h;
+// the OpenPGP card's tests, wine_openpgp_test.cpp, share it).
 #include <openssl/rand.h>
-#include <openssl/x509.h>
 
-#include <cctype>
-#include <chrono>
-#include <cstdlib>
 #include <map>
-#include <sstream>
 
 #include "card-apps/piv/management_key.h"
 #include "card-apps/piv/piv_application.h"
 #include "card-apps/piv/piv_constants.h"
 #include "card-apps/piv/piv_public_key.h"
-#include "core/apdu/tlv.h"
 #include "core/transport/pcsc_transport.h"
-#include "tests/minidriver/minidriver_fixture.h"
 #include "tests/minidriver/wine/winscard_bridge.h"
+#include "tests/minidriver/wine_fixture.h"
 
 namespace mdtest {
 namespace {
 
-using namespace std::chrono_literals;
-
 constexpr DWORD kOk = SCARD_S_SUCCESS;
 
-std::filesystem::path g_prefix;  // WINEPREFIX shared by the suite
-std::string g_prefixError;
-
-std::string wine64() {
-    return MESIGN_WINE64;
-}
-std::filesystem::path mingwDir() {
-    return MESIGN_MINGW_BUILD_DIR;
-}
-
-// A Linux path as Wine's Z: drive sees it.
-std::string winePath(const std::filesystem::path& p) {
-    std::string s = "Z:" + p.string();
-    for (char& c : s)
-        if (c == '/') c = '\\';
-    return s;
-}
-
-std::vector<std::string> wineEnv(const std::string& overrides) {
-    return {"WINEPREFIX=" + g_prefix.string(), "WINEDEBUG=-all", "DISPLAY=", "WINEDLLOVERRIDES=" + overrides};
-}
-
-// md_probe's `name=value` lines.
-std::map<std::string, std::string> parse(const std::string& out) {
-    std::map<std::string, std::string> m;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (auto eq = line.find('='); eq != std::string::npos) m[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    return m;
-}
-
 std::string hex(ByteView b) {
-    std::string s = core::toHex(b);
-    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
+    return lowerHex(b);
 }
-
-Bytes unhex(const std::string& s) {
-    Bytes out;
-    EXPECT_TRUE(core::fromHex(s, out)) << s;
-    return out;
-}
-
-// DER SPKI of a DER certificate, with OpenSSL.
-Bytes certificateSpki(ByteView cert) {
-    const unsigned char* p = cert.data();
-    X509* x = d2i_X509(nullptr, &p, long(cert.size()));
-    if (!x) return {};
-    unsigned char* der = nullptr;
-    const int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
-    Bytes out(der, der + (n > 0 ? n : 0));
-    OPENSSL_free(der);
-    X509_free(x);
-    return out;
-}
-
-class MinidriverWineTest : public MinidriverTest {
-  protected:
-    static void SetUpTestSuite() {
-        if (!std::filesystem::exists(wine64())) {
-            g_prefixError = wine64() + " not found: install wine64 (scripts/install-deps.sh)";
-            return;
-        }
-        const char* scratch = std::getenv("MESIGN_SANDBOX_DIR");
-        g_prefix = std::filesystem::path(scratch ? scratch : "/tmp") / "wineprefix";
-        const auto t0 = std::chrono::steady_clock::now();
-        itest::CommandOptions o;
-        o.timeout = 240s;
-        o.extraEnv = wineEnv("");
-        auto r = itest::runCommand({wine64(), "wineboot", "-i"}, o);
-        const auto ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-        std::printf("wineboot -i: %lld ms (exit %d)\n", static_cast<long long>(ms.count()), r.exitCode);
-        if (r.exitCode != 0) g_prefixError = "wineboot failed: " + r.describe();
-    }
-    static void TearDownTestSuite() {
-        if (g_prefix.empty()) return;
-        itest::CommandOptions o;
-        o.timeout = 30s;
-        o.extraEnv = wineEnv("");
-        itest::runCommand({std::filesystem::path(wine64()).replace_filename("wineserver64").string(), "-k"},
-                          o);
-        std::error_code ec;
-        std::filesystem::remove_all(g_prefix, ec);
-    }
-
-    void SetUp() override {
-        MinidriverTest::SetUp();
-        if (HasFatalFailure()) return;
-        ASSERT_TRUE(g_prefixError.empty()) << g_prefixError;
-        for (const char* f : {"mesign-minidriver.dll", "wine/md_probe.exe", "wine/winscard.dll"})
-            ASSERT_TRUE(std::filesystem::exists(mingwDir() / f))
-                << (mingwDir() / f)
-                << " missing: run minidriver/cross-build.sh (ctest minidriver.cross-build)";
-    }
-
-    itest::CommandResult probe(const std::vector<std::string>& args, const std::string& overrides,
-                               const std::vector<std::string>& env = {}) {
-        std::vector<std::string> argv = {wine64(), (mingwDir() / "wine/md_probe.exe").string()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        itest::CommandOptions o;
-        o.timeout = 120s;
-        o.extraEnv = wineEnv(overrides);
-        o.extraEnv.insert(o.extraEnv.end(), env.begin(), env.end());
-        o.workDir = dir();
-        return itest::runCommand(argv, o);
-    }
-    std::string dllPath() const { return winePath(mingwDir() / "mesign-minidriver.dll"); }
-};
-
-std::string rc(DWORD v) {
-    char b[16];
-    std::snprintf(b, sizeof b, "%08lx", static_cast<unsigned long>(v));
-    return b;
+std::map<std::string, std::string> parse(const std::string& out) {
+    return parseProbe(out);
 }
 
 TEST_F(MinidriverWineTest, RealDllReadsAsNativeAndSignsThroughForwardedWinscard) {
@@ -267,43 +147,6 @@ TEST_F(MinidriverWineTest, StubWinscardAcquireFailsCleanly) {
     EXPECT_EQ(parse(unknown.out)["acquire"], rc(DWORD(SCARD_E_UNKNOWN_CARD)));
 }
 
-// piv_win_check.exe's answer format for a result of the Linux (OpenSSL) implementation.
-std::string answer(const core::Result<Bytes>& r) {
-    return r ? "ok " + hex(*r) : "err " + std::to_string(static_cast<int>(r.error().code));
-}
-
-// The card's public key template (7F49 content) for an SPKI, built with OpenSSL: 81 n + 82 e, or 86 point.
-Bytes templateFor(ByteView spki, bool rsa) {
-    const unsigned char* p = spki.data();
-    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, long(spki.size()));
-    if (!key) return {};
-    Bytes out;
-    auto put = [&out](uint8_t tag, ByteView v) {
-        const Bytes tlv = apdu::encodeTlv(tag, v);
-        out.insert(out.end(), tlv.begin(), tlv.end());
-    };
-    if (rsa) {
-        const std::pair<uint8_t, const char*> parts[] = {{0x81, OSSL_PKEY_PARAM_RSA_N},
-                                                         {0x82, OSSL_PKEY_PARAM_RSA_E}};
-        for (const auto& [tag, name] : parts) {
-            BIGNUM* bn = nullptr;
-            EVP_PKEY_get_bn_param(key, name, &bn);
-            Bytes v(std::size_t(BN_num_bytes(bn)));
-            BN_bn2bin(bn, v.data());
-            BN_free(bn);
-            put(tag, v);
-        }
-    } else {
-        Bytes v(200);
-        std::size_t n = 0;
-        EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, v.data(), v.size(), &n);
-        v.resize(n);
-        put(0x86, v);
-    }
-    EVP_PKEY_free(key);
-    return out;
-}
-
 TEST_F(MinidriverWineTest, DllPivCryptoMatchesOpenSsl) {
     // Keys of every PIV algorithm (and an RSA-1536 PIV cannot hold) from the openssl tool.
     sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout r2.key -out r2.der -outform DER -subj /CN=r2 "
@@ -406,22 +249,8 @@ TEST_F(MinidriverWineTest, DllPivCryptoMatchesOpenSsl) {
     alg(Bytes{0x30, 0x03, 0x02, 0x01, 0x00});  // not an SPKI
     ask("cert " + hex(Bytes{0x30, 0x00}), answer(piv::spkiFromCertificate(Bytes{0x30, 0x00})));
 
-    itest::writeFile(path("spki.in"), input);
-    std::vector<std::string> argv = {"sh", "-c", "exec \"$0\" \"$1\" < spki.in", wine64(),
-                                     (mingwDir() / "wine/piv_win_check.exe").string()};
-    itest::CommandOptions o;
-    o.timeout = 120s;
-    o.extraEnv = wineEnv("");
-    o.workDir = dir();
-    auto r = itest::runCommand(argv, o);
-    ASSERT_EQ(r.exitCode, 0) << r.describe();
-    std::vector<std::string> got;
-    std::istringstream lines(r.out);
-    for (std::string line; std::getline(lines, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        got.push_back(line);
-    }
-    ASSERT_EQ(got.size(), expected.size()) << r.out;
+    const std::vector<std::string> got = check("piv_win_check.exe", input);
+    ASSERT_EQ(got.size(), expected.size());
     for (std::size_t i = 0; i < got.size(); ++i) {
         if (auto alt = wineMayAnswer.find(i); alt != wineMayAnswer.end()) {
             if (got[i] != expected[i]) {

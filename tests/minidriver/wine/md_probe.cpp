@@ -6,6 +6,9 @@
 //       with our own allocator and cache callbacks, the read-only calls, CardAuthenticatePin and
 //       CardSignData (container 0: RSA PKCS#1 v1.5 with SHA-256 DigestInfo; container 3: ECDSA), then
 //       CardDeleteContext and the count of allocations not freed.
+//   md_probe.exe pgp <dll> <reader> <pin> <sha256-hex>
+//       The same session on an OpenPGP card: files, containers 0-2, GUID and serial, PW1, an RSA signature
+//       with SIG, ECDSA with AUT, and SIG again without a new PIN (refused: PW1 is valid for one signature).
 //   md_probe.exe stub <dll> <atr-hex>
 //       Wine's own (stub) winscard: CardAcquireContext with a handle no PC/SC service issued must fail
 //       cleanly; prints the code.
@@ -158,7 +161,10 @@ void sign(CARD_DATA& d, BYTE index, ALG_ID hashAlg, DWORD keySpec, Bytes& hash, 
     }
 }
 
-int endToEnd(const char* dllPath, const std::string& reader, const std::string& pin, Bytes hash) {
+// SCardEstablishContext/ListReaders/Connect/Status/BeginTransaction, CardAcquireContext, `body(d)`,
+// CardDeleteContext, then the teardown and the count of allocations not freed.
+template <typename Body>
+int session(const char* dllPath, const std::string& reader, Body body) {
     SCARDCONTEXT ctx = 0;
     SCARDHANDLE card = 0;
     DWORD protocol = 0;
@@ -187,6 +193,25 @@ int endToEnd(const char* dllPath, const std::string& reader, const std::string& 
     print("acquire", rc);
     if (rc == SCARD_S_SUCCESS) {
         std::printf("version=%lu\n", static_cast<unsigned long>(d.dwVersion));
+        body(d);
+        print("deletecontext", d.pfnCardDeleteContext(&d));
+    }
+    print("endtransaction", DWORD(SCardEndTransaction(card, SCARD_LEAVE_CARD)));
+    print("disconnect", DWORD(SCardDisconnect(card, SCARD_LEAVE_CARD)));
+    print("release", DWORD(SCardReleaseContext(ctx)));
+    std::printf("live-allocations=%zu\n", g_live.size());
+    return 0;
+}
+
+void userPin(CARD_DATA& d, const std::string& pin) {
+    DWORD attempts = 0;
+    print("pin", d.pfnCardAuthenticatePin(&d, const_cast<LPWSTR>(wszCARD_USER_USER),
+                                          reinterpret_cast<PBYTE>(const_cast<char*>(pin.data())),
+                                          DWORD(pin.size()), &attempts));
+}
+
+int endToEnd(const char* dllPath, const std::string& reader, const std::string& pin, Bytes hash) {
+    return session(dllPath, reader, [&](CARD_DATA& d) {
         readFile(d, nullptr, "cardid", "cardid");
         readFile(d, nullptr, "cardcf", "cardcf");
         readFile(d, nullptr, "cardapps", "cardapps");
@@ -202,19 +227,30 @@ int endToEnd(const char* dllPath, const std::string& reader, const std::string& 
         std::printf("capabilities=%d,%d\n", int(caps.fCertificateCompression), int(caps.fKeyGen));
         property(d, CP_CARD_GUID, "guid");
         property(d, CP_CARD_READ_ONLY, "readonly");
-        DWORD attempts = 0;
-        print("pin", d.pfnCardAuthenticatePin(&d, const_cast<LPWSTR>(wszCARD_USER_USER),
-                                              reinterpret_cast<PBYTE>(const_cast<char*>(pin.data())),
-                                              DWORD(pin.size()), &attempts));
+        userPin(d, pin);
         sign(d, 0, CALG_SHA_256, AT_KEYEXCHANGE, hash, "sign.rsa");
         sign(d, 3, CALG_SHA_256, AT_ECDSA_P256, hash, "sign.ec");
-        print("deletecontext", d.pfnCardDeleteContext(&d));
-    }
-    print("endtransaction", DWORD(SCardEndTransaction(card, SCARD_LEAVE_CARD)));
-    print("disconnect", DWORD(SCardDisconnect(card, SCARD_LEAVE_CARD)));
-    print("release", DWORD(SCardReleaseContext(ctx)));
-    std::printf("live-allocations=%zu\n", g_live.size());
-    return 0;
+    });
+}
+
+// An OpenPGP card (containers 0 SIG, 1 DEC, 2 AUT): SIG RSA with a certificate, AUT ECDSA P-256 with one.
+// PW1 (CardAuthenticatePin) allows one signature with SIG (the card's default C4), then one with AUT; a
+// second SIG signature must be refused until PW1 is presented again.
+int openPgp(const char* dllPath, const std::string& reader, const std::string& pin, Bytes hash) {
+    return session(dllPath, reader, [&](CARD_DATA& d) {
+        readFile(d, nullptr, "cardid", "cardid");
+        readFile(d, nullptr, "cardcf", "cardcf");
+        readFile(d, "mscp", "cmapfile", "cmapfile");
+        readFile(d, "mscp", "ksc00", "ksc00");
+        readFile(d, "mscp", "ksc02", "ksc02");
+        for (BYTE i : {0, 1, 2}) containerInfo(d, i);
+        property(d, CP_CARD_GUID, "guid");
+        property(d, CP_CARD_SERIAL_NO, "serial");
+        userPin(d, pin);
+        sign(d, 0, CALG_SHA_256, AT_SIGNATURE, hash, "sign.rsa");
+        sign(d, 2, CALG_SHA_256, AT_ECDSA_P256, hash, "sign.ec");
+        sign(d, 0, CALG_SHA_256, AT_SIGNATURE, hash, "sign.again");
+    });
 }
 
 int stub(const char* dllPath, Bytes atr) {
@@ -236,7 +272,8 @@ int main(int argc, char** argv) {
     Bytes bytes;
     if (mode == "e2e" && argc == 6 && fromHex(argv[5], bytes))
         return endToEnd(argv[2], argv[3], argv[4], bytes);
+    if (mode == "pgp" && argc == 6 && fromHex(argv[5], bytes)) return openPgp(argv[2], argv[3], argv[4], bytes);
     if (mode == "stub" && argc == 4 && fromHex(argv[3], bytes)) return stub(argv[2], bytes);
-    std::fprintf(stderr, "usage: md_probe e2e <dll> <reader> <pin> <sha256-hex> | stub <dll> <atr-hex>\n");
+    std::fprintf(stderr, "usage: md_probe e2e|pgp <dll> <reader> <pin> <sha256-hex> | stub <dll> <atr-hex>\n");
     return 2;
 }
