@@ -9,6 +9,7 @@
 #include "card-apps/openpgp/openpgp_crypto.h"
 #include "card-apps/openpgp/openpgp_public_key.h"
 #include "core/crypto/public_key.h"
+#include "core/transport/pcsc_transport.h"
 #include "tests/minidriver/openpgp_md_fixture.h"
 #include "tests/minidriver/wine/winscard_bridge.h"
 #include "tests/minidriver/wine_fixture.h"
@@ -120,6 +121,66 @@ TEST_F(MinidriverWineTest, OpenPgpCardReadsAsNativeAndSigns) {
     const Bytes ecSig = unhex(value(out, "sign.ec"));
     ASSERT_EQ(ecSig.size(), 64u);
     EXPECT_TRUE(verifyEcdsaRaw(autSpki, hash, ecSig));
+}
+
+TEST_F(MinidriverWineTest, OpenPgpKeyGeneratedAndCertifiedThroughTheDll) {
+    // Enrolment in the DLL runs all of card-apps/openpgp's seams on the card: the v4 fingerprint (BCrypt
+    // SHA-1) written to C9, the SPKI (DER), the certificate check.
+    wirescard::Bridge bridge;
+    const uint16_t port = bridge.start();
+    ASSERT_NE(port, 0) << bridge.error();
+    const std::vector<std::string> env = {"MESIGN_WINSCARD_BRIDGE_PORT=" + std::to_string(port)};
+    const auto gen = probe({"pgpgen", dllPath(), reader(), kPw3}, "winscard=n", env);
+    ASSERT_EQ(gen.exitCode, 0) << gen.describe();
+    const auto g = parseProbe(gen.out);
+    for (const char* call : {"acquire", "admin", "create", "container2.rc", "deletecontext"})
+        EXPECT_EQ(value(g, call, "(missing)"), rc(kOk)) << call << "\n" << gen.describe();
+    EXPECT_EQ(value(g, "badcert"), rc(DWORD(SCARD_E_INVALID_PARAMETER)));  // `30 00` is no certificate
+    EXPECT_EQ(value(g, "live-allocations"), "0");
+    const Bytes blob = unhex(value(g, "container2.sig"));
+    ASSERT_EQ(blob.size(), 72u);  // BCRYPT_ECCKEY_BLOB header + X || Y
+
+    // What the DLL left on the card, read natively: the key, and a fingerprint and time that OpenSSL's SHA-1
+    // over the same key reproduces.
+    Bytes spki;
+    {
+        auto ctx = transport::PcscContext::establish();
+        ASSERT_TRUE(ctx);
+        auto t = transport::PcscTransport::connect(*ctx, reader());
+        ASSERT_TRUE(t);
+        openpgp::OpenPgpApplication app(**t);
+        auto data = app.applicationData();
+        ASSERT_TRUE(data) << data.error().describe();
+        const auto& attrs = data->attributes[2];
+        ASSERT_TRUE(attrs);
+        EXPECT_EQ(attrs->keyAlgorithm(), KeyAlgorithm::EcP256);
+        EXPECT_EQ(attrs->algorithm, openpgp::algo::kEcdsa);
+        auto pub = app.card().readPublicKey(openpgp::key::kAut, *attrs);
+        ASSERT_TRUE(pub) << pub.error().describe();
+        EXPECT_EQ(Bytes(blob.begin() + 8, blob.end()), Bytes(pub->point.begin() + 1, pub->point.end()));
+        EXPECT_NE(data->generationTimes[2], 0u);
+        auto fp = openpgp::v4Fingerprint(*pub, *attrs, data->generationTimes[2]);
+        ASSERT_TRUE(fp);
+        EXPECT_EQ(lowerHex(data->fingerprints[2]), lowerHex(*fp));
+        auto s = openpgp::spkiFromCardKey(*pub, *attrs);
+        ASSERT_TRUE(s);
+        spki = *s;
+    }
+
+    const Bytes cert = certify(spki, "dllaut");
+    Bytes hash = sha256(Bytes{'e', 'n', 'r', 'o', 'l'});
+    const auto r = probe({"pgpcert", dllPath(), reader(), kPw3, kPw1, lowerHex(cert), lowerHex(hash)},
+                         "winscard=n", env);
+    bridge.stop();
+    ASSERT_EQ(r.exitCode, 0) << r.describe();
+    const auto out = parseProbe(r.out);
+    for (const char* call : {"acquire", "admin", "cert", "ksc02.rc", "pin", "sign.ec.rc", "deletecontext"})
+        EXPECT_EQ(value(out, call, "(missing)"), rc(kOk)) << call << "\n" << r.describe();
+    EXPECT_EQ(unhex(value(out, "ksc02")), cert);
+    const Bytes sig = unhex(value(out, "sign.ec"));
+    ASSERT_EQ(sig.size(), 64u);
+    EXPECT_TRUE(verifyEcdsaRaw(certificateSpki(cert), hash, sig));
+    EXPECT_EQ(value(out, "live-allocations"), "0");
 }
 
 TEST_F(MinidriverWineTest, DllOpenPgpCryptoMatchesOpenSsl) {

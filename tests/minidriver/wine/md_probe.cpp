@@ -9,6 +9,11 @@
 //   md_probe.exe pgp <dll> <reader> <pin> <sha256-hex>
 //       The same session on an OpenPGP card: files, containers 0-2, GUID and serial, PW1, an RSA signature
 //       with SIG, ECDSA with AUT, and SIG again without a new PIN (refused: PW1 is valid for one signature).
+//   md_probe.exe pgpgen <dll> <reader> <pw3>
+//       OpenPGP enrolment: PW3, a P-256 key generated in AUT (container 2), its container info, and a
+//       malformed certificate written to ksc02 (refused).
+//   md_probe.exe pgpcert <dll> <reader> <pw3> <pw1> <cert-hex> <sha256-hex>
+//       PW3, the certificate written to ksc02 and read back, PW1, an ECDSA signature with AUT.
 //   md_probe.exe stub <dll> <atr-hex>
 //       Wine's own (stub) winscard: CardAcquireContext with a handle no PC/SC service issued must fail
 //       cleanly; prints the code.
@@ -253,6 +258,45 @@ int openPgp(const char* dllPath, const std::string& reader, const std::string& p
     });
 }
 
+void adminPin(CARD_DATA& d, const std::string& pin) {
+    DWORD attempts = 0;
+    print("admin", d.pfnCardAuthenticateEx(&d, ROLE_ADMIN, 0, reinterpret_cast<PBYTE>(const_cast<char*>(pin.data())),
+                                           DWORD(pin.size()), nullptr, nullptr, &attempts));
+}
+
+void writeFile(CARD_DATA& d, const char* file, Bytes data, const char* name) {
+    CARD_FILE_ACCESS_CONDITION ac = EveryoneReadUserWriteAc;
+    const DWORD created = d.pfnCardCreateFile(&d, const_cast<LPSTR>("mscp"), const_cast<LPSTR>(file), 0, ac);
+    std::printf("%s.create=%08lx\n", name, static_cast<unsigned long>(created));
+    print(name, d.pfnCardWriteFile(&d, const_cast<LPSTR>("mscp"), const_cast<LPSTR>(file), 0, data.data(),
+                                   DWORD(data.size())));
+}
+
+// Enrolment on an OpenPGP card, step 1: PW3, a P-256 key generated in AUT (container 2: the DLL computes the
+// v4 fingerprint with BCrypt's SHA-1 and the SPKI with its DER code), its public key, and a certificate
+// file the DLL's certificate check must refuse (`30 00`).
+int openPgpGenerate(const char* dllPath, const std::string& reader, const std::string& pw3) {
+    return session(dllPath, reader, [&](CARD_DATA& d) {
+        adminPin(d, pw3);
+        print("create", d.pfnCardCreateContainerEx(&d, 2, CARD_CREATE_CONTAINER_KEY_GEN, AT_ECDSA_P256, 256,
+                                                   nullptr, ROLE_USER));
+        containerInfo(d, 2);
+        writeFile(d, "ksc02", Bytes{0x30, 0x00}, "badcert");
+    });
+}
+
+// Step 2: PW3, the certificate written to ksc02 (7F21) and read back, PW1, an ECDSA signature with it.
+int openPgpCertify(const char* dllPath, const std::string& reader, const std::string& pw3, const std::string& pw1,
+                   const Bytes& cert, Bytes hash) {
+    return session(dllPath, reader, [&](CARD_DATA& d) {
+        adminPin(d, pw3);
+        writeFile(d, "ksc02", cert, "cert");
+        readFile(d, "mscp", "ksc02", "ksc02");
+        userPin(d, pw1);
+        sign(d, 2, CALG_SHA_256, AT_ECDSA_P256, hash, "sign.ec");
+    });
+}
+
 int stub(const char* dllPath, Bytes atr) {
     auto acquireContext = loadDriver(dllPath);
     if (!acquireContext) return 0;
@@ -273,7 +317,12 @@ int main(int argc, char** argv) {
     if (mode == "e2e" && argc == 6 && fromHex(argv[5], bytes))
         return endToEnd(argv[2], argv[3], argv[4], bytes);
     if (mode == "pgp" && argc == 6 && fromHex(argv[5], bytes)) return openPgp(argv[2], argv[3], argv[4], bytes);
+    Bytes cert;
+    if (mode == "pgpgen" && argc == 5) return openPgpGenerate(argv[2], argv[3], argv[4]);
+    if (mode == "pgpcert" && argc == 8 && fromHex(argv[6], cert) && fromHex(argv[7], bytes))
+        return openPgpCertify(argv[2], argv[3], argv[4], argv[5], cert, bytes);
     if (mode == "stub" && argc == 4 && fromHex(argv[3], bytes)) return stub(argv[2], bytes);
-    std::fprintf(stderr, "usage: md_probe e2e|pgp <dll> <reader> <pin> <sha256-hex> | stub <dll> <atr-hex>\n");
+    std::fprintf(stderr, "usage: md_probe e2e|pgp <dll> <reader> <pin> <sha256-hex> | pgpgen <dll> <reader> <pw3> | "
+                 "pgpcert <dll> <reader> <pw3> <pw1> <cert-hex> <sha256-hex> | stub <dll> <atr-hex>\n");
     return 2;
 }
