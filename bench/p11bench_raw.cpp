@@ -3,13 +3,18 @@
 // short APDUs as this reader offers them (RSA-2048: two chained pieces + one GET RESPONSE; ECDSA P-256:
 // one APDU), VERIFY before each for a PIN-always key (--id 02 = 9C). No PC/SC transaction (the raw upper
 // bound), or with --transaction 1 one per signature as a module must hold it (two more pcscd round trips).
+// --threads N: N threads, each with its own PC/SC context and shared connection, sign in parallel (pcscd
+// serialises them at the reader): the bare card driven the way N sessions of a module drive it.
 // Signatures are checked with OpenSSL against --cert.
 #include <PCSC/winscard.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "bench/piv_apdus.h"
 
@@ -73,38 +78,50 @@ int runRawSign(const Options& o) {
     const bool rsa = o.mech == "rsa";
     const uint8_t keyRef = o.keyId == 2 ? 0x9C : 0x9A;
     const bool pinAlways = keyRef == 0x9C;
+    const int threads = o.threads > 1 ? o.threads : 1;
 
-    PcscCard card(o.reader);
-    const Transmit tx = [&card](const Bytes& apdu) { return card.transmit(apdu); };
-    selectPiv(tx);
-    verifyPin(tx, o.pin);
-    auto signOne = [&] {
+    // One connection per thread; the PIN is verified once (the card's security status is shared).
+    std::vector<std::unique_ptr<PcscCard>> cards;
+    for (int i = 0; i < threads; ++i) cards.push_back(std::make_unique<PcscCard>(o.reader));
+    auto txOf = [](PcscCard& c) -> Transmit { return [&c](const Bytes& apdu) { return c.transmit(apdu); }; };
+    selectPiv(txOf(*cards[0]));
+    verifyPin(txOf(*cards[0]), o.pin);
+    auto signOne = [&](PcscCard& card) {
+        const Transmit tx = txOf(card);
         if (o.transaction) card.begin();
         if (pinAlways) verifyPin(tx, o.pin);
         Bytes sig = generalAuthenticate(tx, rsa, keyRef, o.extended);
         if (o.transaction) card.end();
         return sig;
     };
-    verifyRawOrFail(spki, rsa, signOne());
+    for (auto& c : cards) verifyRawOrFail(spki, rsa, signOne(*c));
 
     ApduCounter apdus(o.apduLog);
     const long a0 = apdus.offset();
+    std::atomic<long> done{0};
     const auto t0 = Clock::now();
-    long done = 0;
-    while (o.seconds > 0 ? msSince(t0) < o.seconds * 1000 : done < o.iterations) {
-        (void)signOne();
-        ++done;
-    }
+    auto loop = [&](PcscCard& card) {
+        for (;;) {
+            if (o.seconds > 0 ? msSince(t0) >= o.seconds * 1000 : done.load() >= o.iterations) return;
+            (void)signOne(card);
+            ++done;
+        }
+    };
+    std::vector<std::thread> workers;
+    for (int i = 1; i < threads; ++i) workers.emplace_back(loop, std::ref(*cards[i]));
+    loop(*cards[0]);
+    for (auto& w : workers) w.join();
     const double elapsed = msSince(t0);
     const long a1 = apdus.offset();
-    verifyRawOrFail(spki, rsa, signOne());
+    verifyRawOrFail(spki, rsa, signOne(*cards[0]));
     Json j(o);
-    j.num("signatures", static_cast<double>(done))
+    j.num("threads", threads)
+        .num("signatures", static_cast<double>(done.load()))
         .num("elapsed_ms", elapsed)
-        .num("ops_per_s", static_cast<double>(done) * 1000.0 / elapsed)
-        .num("latency_ms", elapsed / static_cast<double>(done));
+        .num("ops_per_s", static_cast<double>(done.load()) * 1000.0 / elapsed)
+        .num("latency_ms", elapsed * threads / static_cast<double>(done.load()));
     if (apdus.enabled())
-        j.num("apdus_per_op", static_cast<double>(apdus.lines(a0, a1)) / static_cast<double>(done));
+        j.num("apdus_per_op", static_cast<double>(apdus.lines(a0, a1)) / static_cast<double>(done.load()));
     j.print();
     return 0;
 }

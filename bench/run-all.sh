@@ -179,9 +179,11 @@ throughput() {  # STATE MECH CERT [CERT_9C]
                     --seconds "$SECONDS_PER_RUN" --apdu-log "$W/apdu-0.log" --id 1 --mech "$2"
             done
         done
-        "$P11BENCH" --scenario raw-sign --label raw-pcsc --tag "mech=$2" --tag key=9a --tag "run=$run" \
-            --reader "$(reader_of 0)" --cert "$3" --seconds "$SECONDS_PER_RUN" --apdu-log "$W/apdu-0.log" \
-            --mech "$2" >>"$RAW" || fail "raw-sign $2"
+        for t in 1 4 16; do  # the bare card driven by as many threads (own connections) as the module's
+            "$P11BENCH" --scenario raw-sign --label raw-pcsc --tag "mech=$2" --tag key=9a --tag "run=$run" \
+                --reader "$(reader_of 0)" --cert "$3" --seconds "$SECONDS_PER_RUN" --apdu-log "$W/apdu-0.log" \
+                --threads "$t" --mech "$2" >>"$RAW" || fail "raw-sign $2, $t threads"
+        done
         "$P11BENCH" --scenario raw-sign --label raw-pcsc-txn --tag "mech=$2" --tag key=9a --tag "run=$run" \
             --reader "$(reader_of 0)" --cert "$3" --seconds "$SECONDS_PER_RUN" --transaction 1 \
             --apdu-log "$W/apdu-0.log" --mech "$2" >>"$RAW" || fail "raw-sign $2 in transactions"
