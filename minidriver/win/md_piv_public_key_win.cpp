@@ -118,8 +118,10 @@ core::Result<Bytes> rawSpki(ByteView content, KeyAlgorithm alg) {
                 false);
 }
 
-// The value of the one object with `tag` that `data` consists of.
+// The value of the one object with `tag` (one byte) that `data` starts with. DER has no padding: the BER-TLV
+// reader skips 00/FF before an object, which OpenSSL's d2i on Linux would refuse.
 core::Result<ByteView> only(ByteView data, apdu::Tag tag, const char* what) {
+    if (data.empty() || data[0] != tag) return fail(malformed(std::string(what) + " is not DER"));
     auto v = apdu::unwrap(data, tag);
     if (!v) return fail(malformed(std::string(what) + " is not DER"));
     return *v;

@@ -248,6 +248,17 @@ TEST_F(MinidriverWineTest, DllPivCryptoMatchesOpenSsl) {
     alg(file("r15.spki"));                     // NotSupported on both
     alg(Bytes{0x30, 0x03, 0x02, 0x01, 0x00});  // not an SPKI
     ask("cert " + hex(Bytes{0x30, 0x00}), answer(piv::spkiFromCertificate(Bytes{0x30, 0x00})));
+    // DER has no padding: a leading FF or 00 is refused by both (the DLL's BER-TLV reader would skip it).
+    for (uint8_t pad : {0xFF, 0x00}) {
+        Bytes padded = file("r2.der");
+        padded.insert(padded.begin(), pad);
+        auto refused = piv::spkiFromCertificate(padded);
+        EXPECT_FALSE(refused) << "OpenSSL took a certificate after a padding byte";
+        ask("cert " + hex(padded), answer(refused));
+        Bytes spki = *piv::spkiFromCertificate(file("r2.der"));
+        spki.insert(spki.begin(), pad);
+        alg(spki);
+    }
 
     const std::vector<std::string> got = check("piv_win_check.exe", input);
     ASSERT_EQ(got.size(), expected.size());
