@@ -46,6 +46,14 @@ TEST(FaultLine, ParsesEveryFaultAndScope) {
     EXPECT_EQ(100u, glitch.fault->delayMs);
     ASSERT_TRUE(glitch.fault->ins);
     EXPECT_EQ(0x87, *glitch.fault->ins);
+    auto sw = parseFaultLine("sw 6D00 ins=F6 always");
+    ASSERT_TRUE(sw.fault) << sw.error;
+    EXPECT_EQ(FaultKind::Sw, sw.fault->kind);
+    EXPECT_EQ(0x6D00, sw.fault->sw);
+    ASSERT_TRUE(sw.fault->ins);
+    EXPECT_EQ(0xF6, *sw.fault->ins);
+    EXPECT_TRUE(sw.fault->always);
+    EXPECT_EQ(0x6a82, parseFaultLine("sw 6a82").fault->sw);
     EXPECT_TRUE(parseFaultLine("clear").clear);
     EXPECT_FALSE(parseFaultLine("  # comment").fault);
     EXPECT_TRUE(parseFaultLine("").error.empty());
@@ -53,7 +61,8 @@ TEST(FaultLine, ParsesEveryFaultAndScope) {
 
 TEST(FaultLine, RejectsWhatItDoesNotKnow) {
     for (const char* bad : {"explode", "slow", "slow -1", "slow 600001", "drop ins=", "drop ins=100",
-                            "drop later", "drop 600001", "drop 5s", "clear now"})
+                            "drop later", "drop 600001", "drop 5s", "clear now", "sw", "sw 6D", "sw 6D000",
+                            "sw 6DZZ", "sw ins=F6"})
         EXPECT_FALSE(parseFaultLine(bad).error.empty()) << bad;
 }
 

@@ -4,6 +4,9 @@
 #include <openssl/evp.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 #include "card-apps/piv/management_key.h"
 #include "card-apps/piv/piv_application.h"
@@ -145,6 +148,49 @@ TEST_F(MinidriverDeleteTest, DeletesAContainerItCreated) {
     ASSERT_EQ(readCardFile("mscp", "cmapfile", cmap), kOk);
     EXPECT_EQ(cmap, Bytes(4 * 86, 0));
     EXPECT_EQ(files(), "cmapfile ");
+}
+
+// A card without DELETE KEY (older YubiKeys answer 6D00; the vcard's fault control makes it answer so for
+// every F6): SCARD_E_UNSUPPORTED_FEATURE, and nothing is touched, neither the certificate nor cmapfile/cardcf.
+class MinidriverNoDeleteKeyTest : public MinidriverDeleteTest {
+protected:
+    std::vector<std::string> cardOptions() const override {
+        return {"--init", "piv", "--once", "--fault-control", m_faults.string()};
+    }
+    void fault(const std::string& line) { std::ofstream(m_faults, std::ios::app) << line << "\n"; }
+    std::filesystem::path m_faults = std::filesystem::temp_directory_path() /
+                                     ("md-no-delete-key-" + std::to_string(::getpid()) + ".faults");
+};
+
+TEST_F(MinidriverNoDeleteKeyTest, CardWithoutDeleteKeyIsUnsupportedAndUntouched) {
+    std::filesystem::remove(m_faults);
+    provision(0x9A, cardapp::KeyAlgorithm::EcP256, "auth");
+    ASSERT_NO_FATAL_FAILURE(dropSecurityStatus());
+    ASSERT_NO_FATAL_FAILURE(acquire());
+    ASSERT_NO_FATAL_FAILURE(admin());
+    Bytes cf0, cmap0, cert0;
+    ASSERT_EQ(readCardFile(nullptr, "cardcf", cf0), kOk);
+    ASSERT_EQ(readCardFile("mscp", "cmapfile", cmap0), kOk);
+    ASSERT_EQ(readCardFile("mscp", "ksc00", cert0), kOk);
+
+    fault("sw 6D00 ins=F6 always");  // the minidriver re-selects PIV and asks once more: 6D00 again
+    EXPECT_EQ(m_data.pfnCardDeleteContainer(&m_data, 0, 0), c(SCARD_E_UNSUPPORTED_FEATURE));
+    fault("clear");
+
+    EXPECT_EQ(containerInfo(0), kOk);
+    EXPECT_EQ(files(), "cmapfile ksc00 ");
+    Bytes cf1, cmap1, cert1;
+    ASSERT_EQ(readCardFile(nullptr, "cardcf", cf1), kOk);
+    ASSERT_EQ(readCardFile("mscp", "cmapfile", cmap1), kOk);
+    ASSERT_EQ(readCardFile("mscp", "ksc00", cert1), kOk);
+    EXPECT_EQ(cf1, cf0) << "cardcf changed although nothing was";
+    EXPECT_EQ(cmap1, cmap0);
+    EXPECT_EQ(cert1, cert0);
+    release();
+    SCardEndTransaction(m_card, SCARD_LEAVE_CARD);
+    m_inTransaction = false;
+    EXPECT_TRUE(cardHasKey(0x9A)) << "the key must still be on the card";
+    std::filesystem::remove(m_faults);
 }
 
 }  // namespace

@@ -104,6 +104,7 @@ SessionEnd serveConnection(vcard::VirtualCard& card, VpcdConnection& conn, int s
             case FaultKind::Drop: return SessionEnd::Dropped;
             case FaultKind::Garbage: response = garbageResponse(); break;
             case FaultKind::Sw6F00: response = {0x6F, 0x00}; break;
+            case FaultKind::Sw: response = {uint8_t(fault->sw >> 8), uint8_t(fault->sw)}; break;
             case FaultKind::Truncate: response = truncatedResponse(answerApdu(card, message)); break;
             case FaultKind::Reset:
                 card.reset();

@@ -29,6 +29,7 @@ std::optional<FaultKind> kindOf(std::string_view word) {
     if (word == "truncate") return FaultKind::Truncate;
     if (word == "slow") return FaultKind::Slow;
     if (word == "sw6f00") return FaultKind::Sw6F00;
+    if (word == "sw") return FaultKind::Sw;
     if (word == "reset") return FaultKind::Reset;
     return std::nullopt;
 }
@@ -52,6 +53,8 @@ const char* faultName(FaultKind kind) {
             return "slow";
         case FaultKind::Sw6F00:
             return "sw6f00";
+        case FaultKind::Sw:
+            return "sw";
         case FaultKind::Reset:
             return "reset";
     }
@@ -85,6 +88,16 @@ ParsedFaultLine parseFaultLine(std::string_view line) {
             return r;
         }
         f.delayMs = ms;
+        ++i;
+    } else if (f.kind == FaultKind::Sw) {
+        const std::string& w = i < words.size() ? words[i] : std::string();
+        unsigned v = 0;
+        auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v, 16);
+        if (w.size() != 4 || ec != std::errc() || end != w.data() + w.size()) {
+            r.error = "'sw' needs a status word of four hex digits (sw 6D00)";
+            return r;
+        }
+        f.sw = static_cast<uint16_t>(v);
         ++i;
     } else if (f.kind == FaultKind::Drop) {
         // Optional time off the reader; a word that starts with a digit must be one.

@@ -12,6 +12,8 @@
 //                  more than follows) with status 9000
 //   slow MS        wait MS milliseconds (0-600000), then answer normally
 //   sw6f00         answer 6F00 without executing the APDU
+//   sw HHHH        answer the status word HHHH (hex) without executing the APDU: a card that lacks a
+//                  command (sw 6D00) or refuses it in its own way
 //   reset          reset the card as vpcd's control byte 02 does (selection and security status lost),
 //                  then execute the APDU on the freshly reset card
 // Scope: by default the fault fires once, on the next APDU; "ins=XX" (hex) restricts it to APDUs with
@@ -30,7 +32,7 @@
 
 namespace vcardtool {
 
-enum class FaultKind { Drop, Garbage, Truncate, Slow, Sw6F00, Reset };
+enum class FaultKind { Drop, Garbage, Truncate, Slow, Sw6F00, Sw, Reset };
 
 // How long a "drop" keeps the card off the reader unless the line says otherwise: more than two of
 // pcscd's 0.4 s presence polls, so pcscd reports the removal (SCARD_W_REMOVED_CARD, event counter + 1).
@@ -39,6 +41,7 @@ constexpr unsigned kDefaultDropAwayMs = 1000;
 struct Fault {
     FaultKind kind = FaultKind::Drop;
     unsigned delayMs = 0;        // Slow: answer delay; Drop: time off the reader
+    uint16_t sw = 0;             // Sw: the status word to answer
     std::optional<uint8_t> ins;  // fire only on this INS
     bool always = false;         // stay armed after firing
 };
