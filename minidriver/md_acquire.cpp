@@ -2,6 +2,7 @@
 #include <cstring>
 #include <new>
 
+#include "minidriver/md_cert_usage.h"
 #include "minidriver/md_context.h"
 #include "minidriver/md_crypto.h"
 #include "minidriver/supported_cards.h"
@@ -61,8 +62,13 @@ static std::optional<Container> toContainer(const CardProfile& profile, BYTE ind
     const auto alg = *key.algorithm;
     if (cardapp::isRsa(alg)) {
         c.bits = static_cast<unsigned>(cardapp::rsaModulusBytes(alg) * 8);
-        // PIV: 9C signs, RSA keys elsewhere sign and decrypt; OpenPGP: only DEC decrypts.
+        // PIV: 9C signs, RSA keys elsewhere sign and decrypt; OpenPGP: only DEC decrypts. A PIV key whose
+        // certificate allows signatures only (keyUsage without key/data encipherment) is AT_SIGNATURE: that
+        // is how the CSP created it, and the spec it asked for lasts only as long as that context.
         c.keySpec = profile.rsaSpec(key.ref);
+        if (profile.kind == CardKind::Piv && c.keySpec == AT_KEYEXCHANGE && !key.certificate.empty() &&
+            certificateSignsOnly(key.certificate) == true)
+            c.keySpec = AT_SIGNATURE;
     } else if (alg == cardapp::KeyAlgorithm::EcP256 || alg == cardapp::KeyAlgorithm::EcP384) {
         const bool p256 = alg == cardapp::KeyAlgorithm::EcP256;
         c.bits = p256 ? 256 : 384;

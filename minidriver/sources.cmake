@@ -6,6 +6,7 @@ set(MESIGN_MD_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/md_admin.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_card_open_openpgp.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_card_open_piv.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/md_cert_usage.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_crypto_common.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_delete.cpp
   ${CMAKE_CURRENT_LIST_DIR}/md_ecdh.cpp

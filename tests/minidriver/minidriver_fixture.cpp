@@ -117,7 +117,8 @@ void MinidriverTest::release() {
     m_acquired = false;
 }
 
-Bytes MinidriverTest::provision(uint8_t slot, cardapp::KeyAlgorithm alg, const std::string& name) {
+Bytes MinidriverTest::provision(uint8_t slot, cardapp::KeyAlgorithm alg, const std::string& name,
+                               const std::string& keyUsage) {
     auto ctx = transport::PcscContext::establish();
     EXPECT_TRUE(ctx);
     if (!ctx) return {};
@@ -131,18 +132,23 @@ Bytes MinidriverTest::provision(uint8_t slot, cardapp::KeyAlgorithm alg, const s
     EXPECT_TRUE(info) << info.error().describe();
     if (!info) return {};
     if (name.empty()) return info->publicKeyInfo;  // the key only, no certificate
-    auto w = app.writeCertificate(slot, certify(info->publicKeyInfo, name));
+    auto w = app.writeCertificate(slot, certify(info->publicKeyInfo, name, keyUsage));
     EXPECT_TRUE(w) << w.error().describe();
     return info->publicKeyInfo;
 }
 
-Bytes MinidriverTest::certify(ByteView spki, const std::string& name) {
+Bytes MinidriverTest::certify(ByteView spki, const std::string& name, const std::string& keyUsage) {
     itest::writeFile(path(name + ".pub.der"), std::string(spki.begin(), spki.end()));
+    std::string ext;
+    if (!keyUsage.empty()) {
+        itest::writeFile(path(name + ".ext"), "keyUsage=critical," + keyUsage + "\n");
+        ext = " -extfile " + name + ".ext";
+    }
     sh("test -f ca.key || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
        "-out ca.pem -subj '/CN=MeSign Test CA' -days 2 2>/dev/null; "
        "openssl pkey -pubin -inform DER -in " + name + ".pub.der -out " + name + ".pub.pem && "
        "openssl x509 -new -force_pubkey " + name + ".pub.pem -subj '/CN=" + name + "' -CA ca.pem -CAkey ca.key "
-       "-days 2 -outform DER -out " + name + ".der");
+       "-days 2" + ext + " -outform DER -out " + name + ".der");
     const std::string der = itest::readFile(path(name + ".der"));
     return Bytes(der.begin(), der.end());
 }

@@ -39,9 +39,10 @@ protected:
     // Provisioning through a second connection (before acquire()): key + certificate; returns the
     // DER SubjectPublicKeyInfo. The certificate (for the card's key) goes to `name`.der; an empty `name`
     // generates the key only (no certificate).
-    Bytes provision(uint8_t slot, cardapp::KeyAlgorithm alg, const std::string& name);
+    // `keyUsage`: an OpenSSL keyUsage value for the certificate ("digitalSignature"); empty: no keyUsage.
+    Bytes provision(uint8_t slot, cardapp::KeyAlgorithm alg, const std::string& name, const std::string& keyUsage = "");
     // A certificate for `spki` from the test CA (created once per test), DER; also left in `name`.der.
-    Bytes certify(ByteView spki, const std::string& name);
+    Bytes certify(ByteView spki, const std::string& name, const std::string& keyUsage = "");
 
     // Drops the card's PIV security status (PIN, management key) that provisioning left behind: it is
     // card-wide, not per connection. Selects the Yubico management AID (which deselects PIV), then PIV.
