@@ -1,6 +1,7 @@
 // Prints mesign-minidriver.inf (registration of the minidriver for every ATR in supported_cards.cpp),
 // following the layout of Microsoft's sample INF and OpenSC's (spec digest §11).
 #include <cstdio>
+#include <set>
 #include <string>
 
 #include "minidriver/supported_cards.h"
@@ -39,10 +40,12 @@ int main() {
     std::printf("[Manufacturer]\n%%ProviderName%%=MeSign,NTamd64,NTamd64.6.1\n\n");
     for (const char* section : {"MeSign.NTamd64", "MeSign.NTamd64.6.1"}) {
         std::printf("[%s]\n", section);
+        std::set<std::string> seen;  // YubiKey 5 over USB and NFC share their historical bytes
         for (std::size_t i = 0; i < cards.size(); ++i) {
             const auto& c = cards[i];
-            std::printf("%%Card%zu%%=MeSign64_Install,SCFILTER\\CID_%s\n", i,
-                        hex(c.atr + c.historicalOffset, c.historicalLen, "").c_str());
+            const std::string cid = hex(c.atr + c.historicalOffset, c.historicalLen, "");
+            if (!seen.insert(cid).second) continue;
+            std::printf("%%Card%zu%%=MeSign64_Install,SCFILTER\\CID_%s\n", i, cid.c_str());
         }
         std::printf("\n");
     }

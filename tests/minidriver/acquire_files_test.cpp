@@ -63,6 +63,36 @@ TEST_F(MinidriverTest, AcquireRejectsBadArguments) {
     EXPECT_EQ(liveAllocations(), 0u);
 }
 
+// The ATRs of supported tokens (supported_cards.cpp) pass the check; the card behind the handle (here the
+// virtual PIV card) is what the minidriver then talks to. One byte off is a foreign card.
+TEST_F(MinidriverTest, AcquireAcceptsTheAtrsOfSupportedTokens) {
+    static BYTE yubiKey5[] = {0x3B, 0xFD, 0x13, 0x00, 0x00, 0x81, 0x31, 0xFE, 0x15, 0x80, 0x73, 0xC0,
+                              0x21, 0xC0, 0x57, 0x59, 0x75, 0x62, 0x69, 0x4B, 0x65, 0x79, 0x40};
+    static BYTE yubiKey5Nfc[] = {0x3B, 0x8D, 0x80, 0x01, 0x80, 0x73, 0xC0, 0x21, 0xC0,
+                                 0x57, 0x59, 0x75, 0x62, 0x69, 0x4B, 0x65, 0x79, 0xF9};
+    static BYTE yubiKey4[] = {0x3B, 0xF8, 0x13, 0x00, 0x00, 0x81, 0x31, 0xFE, 0x15,
+                              0x59, 0x75, 0x62, 0x69, 0x6B, 0x65, 0x79, 0x34, 0xD4};
+    for (auto [atr, len] : {std::pair{yubiKey5, sizeof yubiKey5}, {yubiKey5Nfc, sizeof yubiKey5Nfc},
+                            {yubiKey4, sizeof yubiKey4}}) {
+        CARD_DATA d;
+        prepare(d);
+        d.pbAtr = atr;
+        d.cbAtr = DWORD(len);
+        ASSERT_EQ(SCardBeginTransaction(m_card), SCARD_S_SUCCESS);
+        ASSERT_EQ(CardAcquireContext(&d, 0), kOk);
+        EXPECT_EQ(d.pfnCardDeleteContext(&d), kOk);
+        SCardEndTransaction(m_card, SCARD_LEAVE_CARD);
+        Bytes off(atr, atr + len);
+        off[len - 1] ^= 0x01;
+        d = CARD_DATA{};
+        prepare(d);
+        d.pbAtr = off.data();
+        d.cbAtr = DWORD(off.size());
+        EXPECT_EQ(CardAcquireContext(&d, 0), c(SCARD_E_UNKNOWN_CARD));
+    }
+    EXPECT_EQ(liveAllocations(), 0u);
+}
+
 TEST_F(MinidriverTest, PresentsTheFileSystemOfAFreshCard) {
     ASSERT_NO_FATAL_FAILURE(acquire());
     Bytes cardid, again, cardcf, cardapps, cmap;
