@@ -56,13 +56,7 @@ TEST_F(MinidriverKeySpecTest, RsaKeySpecFollowsTheCertificatesKeyUsage) {
     // The signature key signs as AT_SIGNATURE (and is not a key exchange key).
     ASSERT_EQ(authenticate("123456"), kOk);
     Bytes hash = sha256(Bytes{'k', 'e', 'y', 's', 'p', 'e', 'c'});
-    CARD_SIGNING_INFO info{};
-    info.dwVersion = CARD_SIGNING_INFO_CURRENT_VERSION;
-    info.bContainerIndex = 0;
-    info.dwKeySpec = AT_SIGNATURE;
-    info.aiHashAlg = CALG_SHA_256;
-    info.pbData = hash.data();
-    info.cbData = DWORD(hash.size());
+    CARD_SIGNING_INFO info = signingInfo(0, AT_SIGNATURE, CALG_SHA_256, hash);
     ASSERT_EQ(m_data.pfnCardSignData(&m_data, &info), kOk);
     const Bytes sig(info.pbSignedData, info.pbSignedData + info.cbSignedData);
     m_data.pfnCspFree(info.pbSignedData);

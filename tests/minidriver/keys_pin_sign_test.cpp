@@ -1,10 +1,5 @@
 // Containers after provisioning, PIN handling, CardSignData with each padding and CardRSADecrypt,
 // all checked against OpenSSL; bad-argument tables with the spec's codes.
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
-
 #include "tests/minidriver/minidriver_fixture.h"
 
 namespace mdtest {
@@ -13,18 +8,6 @@ namespace {
 using cardapp::KeyAlgorithm;
 constexpr DWORD kOk = SCARD_S_SUCCESS;
 DWORD c(LONG v) { return static_cast<DWORD>(v); }
-
-Bytes rsaModulus(ByteView spki) {
-    const unsigned char* p = spki.data();
-    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, long(spki.size()));
-    BIGNUM* n = nullptr;
-    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n);
-    Bytes out(std::size_t(BN_num_bytes(n)));
-    BN_bn2bin(n, out.data());
-    BN_free(n);
-    EVP_PKEY_free(key);
-    return out;
-}
 
 class MinidriverKeysTest : public MinidriverTest {
 protected:
@@ -44,16 +27,7 @@ protected:
         }
         return rc;
     }
-    CARD_SIGNING_INFO rsaInfo(Bytes& hash) {
-        CARD_SIGNING_INFO info{};
-        info.dwVersion = CARD_SIGNING_INFO_CURRENT_VERSION;
-        info.bContainerIndex = 0;
-        info.dwKeySpec = AT_KEYEXCHANGE;
-        info.aiHashAlg = CALG_SHA_256;
-        info.pbData = hash.data();
-        info.cbData = DWORD(hash.size());
-        return info;
-    }
+    CARD_SIGNING_INFO rsaInfo(Bytes& hash) { return signingInfo(0, AT_KEYEXCHANGE, CALG_SHA_256, hash); }
     Bytes m_rsa, m_ec;
 };
 
@@ -263,19 +237,9 @@ TEST_F(MinidriverKeysTest, DecryptsPkcs1OaepAndRaw) {
     ASSERT_NO_FATAL_FAILURE(acquire());
     ASSERT_EQ(authenticate("123456"), kOk);
     const Bytes msg = {'s', 'e', 's', 's', 'i', 'o', 'n', ' ', 'k', 'e', 'y'};
+    // Container 0 (9A); the info structure's version is the last argument where it matters.
     auto decrypt = [&](const Bytes& cipherBe, DWORD padding, void* paddingInfo, Bytes& out, DWORD version = 2) {
-        Bytes buf = reversed(cipherBe);
-        CARD_RSA_DECRYPT_INFO info{};
-        info.dwVersion = version;
-        info.bContainerIndex = 0;
-        info.dwKeySpec = AT_KEYEXCHANGE;
-        info.pbData = buf.data();
-        info.cbData = DWORD(buf.size());
-        info.dwPaddingType = padding;
-        info.pPaddingInfo = paddingInfo;
-        DWORD rc = m_data.pfnCardRSADecrypt(&m_data, &info);
-        out.assign(buf.begin(), buf.begin() + info.cbData);
-        return rc;
+        return MinidriverTest::decrypt(0, cipherBe, padding, paddingInfo, out, version);
     };
     Bytes out;
     ASSERT_EQ(decrypt(rsaEncrypt(m_rsa, msg, false), CARD_PADDING_PKCS1, nullptr, out), kOk);

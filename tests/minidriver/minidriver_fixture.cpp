@@ -1,5 +1,7 @@
 #include "tests/minidriver/minidriver_fixture.h"
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -185,7 +187,57 @@ DWORD MinidriverTest::authenticate(const char* pin, DWORD* attempts) {
                                          reinterpret_cast<PBYTE>(s.data()), DWORD(s.size()), attempts);
 }
 
+DWORD MinidriverTest::decrypt(BYTE index, ByteView cipher, DWORD padding, void* paddingInfo, Bytes& out,
+                              DWORD version) {
+    Bytes buf = reversed(cipher);
+    CARD_RSA_DECRYPT_INFO info{};
+    info.dwVersion = version;
+    info.bContainerIndex = index;
+    info.dwKeySpec = AT_KEYEXCHANGE;
+    info.pbData = buf.data();
+    info.cbData = DWORD(buf.size());
+    info.dwPaddingType = padding;
+    info.pPaddingInfo = paddingInfo;
+    DWORD rc = m_data.pfnCardRSADecrypt(&m_data, &info);
+    out.assign(buf.begin(), buf.begin() + info.cbData);
+    return rc;
+}
+
+std::pair<Bytes, Bytes> MinidriverTest::ecdhPeerP256(const std::string& ourPubPem) {
+    sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out peer.pem && "
+       "openssl pkey -in peer.pem -pubout -outform DER -out peer.pub.der && "
+       "openssl pkeyutl -derive -inkey peer.pem -peerkey " + ourPubPem + " -out z.bin");
+    const std::string z = itest::readFile(path("z.bin"));
+    const std::string peer = itest::readFile(path("peer.pub.der"));
+    Bytes blob = {0x45, 0x43, 0x4B, 0x31, 32, 0, 0, 0};  // BCRYPT_ECDH_PUBLIC_P256_MAGIC, cbKey
+    if (peer.size() >= 64) blob.insert(blob.end(), peer.end() - 64, peer.end());
+    return {blob, Bytes(z.begin(), z.end())};
+}
+
 Bytes reversed(ByteView b) { return Bytes(b.rbegin(), b.rend()); }
+
+CARD_SIGNING_INFO signingInfo(BYTE index, DWORD keySpec, ALG_ID hashAlg, Bytes& hash) {
+    CARD_SIGNING_INFO info{};
+    info.dwVersion = CARD_SIGNING_INFO_CURRENT_VERSION;
+    info.bContainerIndex = index;
+    info.dwKeySpec = keySpec;
+    info.aiHashAlg = hashAlg;
+    info.pbData = hash.data();
+    info.cbData = DWORD(hash.size());
+    return info;
+}
+
+Bytes rsaModulus(ByteView spki) {
+    const unsigned char* p = spki.data();
+    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, long(spki.size()));
+    BIGNUM* n = nullptr;
+    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n);
+    Bytes out(std::size_t(BN_num_bytes(n)));
+    BN_bn2bin(n, out.data());
+    BN_free(n);
+    EVP_PKEY_free(key);
+    return out;
+}
 
 Bytes sha256(ByteView data) {
     Bytes h(32);

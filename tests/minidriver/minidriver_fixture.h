@@ -52,6 +52,14 @@ protected:
     DWORD readCardFile(const char* dir, const char* file, Bytes& out);
     DWORD authenticate(const char* pin, DWORD* attempts = nullptr);
 
+    // CardRSADecrypt (info version `version`) of `cipher` (big-endian, as OpenSSL makes it) with container
+    // `index`; `out` gets the plaintext the card left in the buffer.
+    DWORD decrypt(BYTE index, ByteView cipher, DWORD padding, void* paddingInfo, Bytes& out,
+                  DWORD version = CARD_RSA_KEY_DECRYPT_INFO_VERSION_TWO);
+    // An ephemeral P-256 peer key agreed with `ourPubPem` (a PEM file in the test directory) by OpenSSL: the
+    // peer's BCRYPT_ECCKEY_BLOB for CardConstructDHAgreement and the shared secret OpenSSL computed.
+    std::pair<Bytes, Bytes> ecdhPeerP256(const std::string& ourPubPem);
+
     CARD_DATA m_data{};
     SCARDCONTEXT m_ctx = 0;
     SCARDHANDLE m_card = 0;
@@ -62,6 +70,10 @@ protected:
 
 // Bytes reversed (CAPI little-endian <-> big-endian).
 Bytes reversed(ByteView b);
+// A CARD_SIGNING_INFO (current version, no padding info) over `hash`.
+CARD_SIGNING_INFO signingInfo(BYTE index, DWORD keySpec, ALG_ID hashAlg, Bytes& hash);
+// The modulus of an RSA SubjectPublicKeyInfo, big-endian.
+Bytes rsaModulus(ByteView spki);
 // OpenSSL checks.
 bool verifyRsa(ByteView spki, ByteView hash, ByteView sigBigEndian, const char* mdName, bool pss, int saltLen);
 bool verifyRsaRawPkcs1(ByteView spki, ByteView payload, ByteView sigBigEndian);

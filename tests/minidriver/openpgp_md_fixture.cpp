@@ -93,33 +93,6 @@ DWORD OpenPgpMinidriverTest::authenticatedState(PIN_SET& set) {
                                      sizeof set, &n, 0);
 }
 
-DWORD OpenPgpMinidriverTest::decrypt(BYTE index, ByteView cipher, DWORD padding, void* paddingInfo,
-                                     Bytes& out) {
-    Bytes buf = reversed(cipher);
-    CARD_RSA_DECRYPT_INFO info{};
-    info.dwVersion = CARD_RSA_KEY_DECRYPT_INFO_VERSION_TWO;
-    info.bContainerIndex = index;
-    info.dwKeySpec = AT_KEYEXCHANGE;
-    info.pbData = buf.data();
-    info.cbData = DWORD(buf.size());
-    info.dwPaddingType = padding;
-    info.pPaddingInfo = paddingInfo;
-    DWORD rc = m_data.pfnCardRSADecrypt(&m_data, &info);
-    out.assign(buf.begin(), buf.begin() + info.cbData);
-    return rc;
-}
-
-CARD_SIGNING_INFO signingInfo(BYTE index, DWORD keySpec, ALG_ID hashAlg, Bytes& hash) {
-    CARD_SIGNING_INFO info{};
-    info.dwVersion = CARD_SIGNING_INFO_CURRENT_VERSION;
-    info.bContainerIndex = index;
-    info.dwKeySpec = keySpec;
-    info.aiHashAlg = hashAlg;
-    info.pbData = hash.data();
-    info.cbData = DWORD(hash.size());
-    return info;
-}
-
 Bytes digest(const char* md, ByteView data) {
     Bytes h(EVP_MAX_MD_SIZE);
     unsigned n = 0;

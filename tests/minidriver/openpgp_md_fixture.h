@@ -32,8 +32,6 @@ class OpenPgpMinidriverTest : public MinidriverTest {
     DWORD sign(CARD_SIGNING_INFO& info, Bytes& sig);
     DWORD pinInfo(PIN_ID role, PIN_INFO& info);
     DWORD authenticatedState(PIN_SET& set);
-    // CardRSADecrypt (v2) of a big-endian ciphertext into `out`.
-    DWORD decrypt(BYTE index, ByteView cipher, DWORD padding, void* paddingInfo, Bytes& out);
 
 };
 
@@ -45,8 +43,6 @@ Bytes provisionOpenPgpKey(const std::string& reader, uint8_t keyRef, cardapp::Ke
 // Leaves no PIN verified on the OpenPGP card in `reader` (OpenPgpApplication::logout on an own connection).
 void logoutOpenPgp(const std::string& reader);
 
-// CARD_SIGNING_INFO for a hash (v2, CALG id; no padding info).
-CARD_SIGNING_INFO signingInfo(BYTE index, DWORD keySpec, ALG_ID hashAlg, Bytes& hash);
 // OpenSSL's SHA-256/384 digest.
 Bytes digest(const char* md, ByteView data);
 

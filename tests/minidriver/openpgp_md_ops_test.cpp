@@ -154,14 +154,9 @@ TEST_F(OpenPgpMinidriverTest, EcdhOnTheDecryptionKeyMatchesOpenSsl) {
     ASSERT_FALSE(dec.empty());
     ASSERT_NO_FATAL_FAILURE(acquire());
     ASSERT_EQ(authenticate(kPw1), kOk);
-    sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out peer.pem && "
-       "openssl pkey -in peer.pem -pubout -outform DER -out peer.pub.der && "
-       "openssl pkeyutl -derive -inkey peer.pem -peerkey decec.pub.pem -out z.bin");
-    const std::string z = itest::readFile(path("z.bin"));
-    const std::string peer = itest::readFile(path("peer.pub.der"));
+    auto [blob, z] = ecdhPeerP256("decec.pub.pem");
     ASSERT_EQ(z.size(), 32u);
-    Bytes blob = {0x45, 0x43, 0x4B, 0x31, 32, 0, 0, 0};  // BCRYPT_ECDH_PUBLIC_P256_MAGIC, cbKey
-    blob.insert(blob.end(), peer.end() - 64, peer.end());
+    ASSERT_EQ(blob.size(), 8u + 64u);
     CARD_DH_AGREEMENT_INFO dh{};
     dh.dwVersion = CARD_DH_AGREEMENT_INFO_VERSION;
     dh.bContainerIndex = kDec;
@@ -178,7 +173,7 @@ TEST_F(OpenPgpMinidriverTest, EcdhOnTheDecryptionKeyMatchesOpenSsl) {
     dk.pParameterList = &params;
     ASSERT_EQ(m_data.pfnCardDeriveKey(&m_data, &dk), kOk);
     ASSERT_EQ(dk.cbDerivedKey, 32u);
-    EXPECT_EQ(Bytes(dk.pbDerivedKey, dk.pbDerivedKey + 32), sha256(Bytes(z.begin(), z.end())));
+    EXPECT_EQ(Bytes(dk.pbDerivedKey, dk.pbDerivedKey + 32), sha256(z));
     m_data.pfnCspFree(dk.pbDerivedKey);
     EXPECT_EQ(m_data.pfnCardDestroyDHAgreement(&m_data, dh.bSecretAgreementIndex, 0), kOk);
     dh.bContainerIndex = kAut;  // no key there

@@ -1,10 +1,5 @@
 // The minidriver over an OpenPGP card: acquisition, file system, containers (RSA and EC), signatures
 // with OpenSSL checking them, decryption, ECDH against OpenSSL, and the paddings the card cannot do.
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
-
 #include <algorithm>
 
 #include "tests/minidriver/openpgp_md_fixture.h"
@@ -13,18 +8,6 @@ namespace mdtest {
 namespace {
 
 using cardapp::KeyAlgorithm;
-
-Bytes rsaModulus(ByteView spki) {
-    const unsigned char* p = spki.data();
-    EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, long(spki.size()));
-    BIGNUM* n = nullptr;
-    EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n);
-    Bytes out(std::size_t(BN_num_bytes(n)));
-    BN_bn2bin(n, out.data());
-    BN_free(n);
-    EVP_PKEY_free(key);
-    return out;
-}
 
 std::string hex(ByteView b) {
     static const char* d = "0123456789abcdef";

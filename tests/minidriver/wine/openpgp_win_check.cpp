@@ -15,22 +15,12 @@
 #include "card-apps/openpgp/openpgp_crypto.h"
 #include "card-apps/openpgp/openpgp_public_key.h"
 #include "core/crypto/public_key.h"
+#include "tests/minidriver/wine/check_answer.h"
 
 namespace {
 
-std::string hex(core::ByteView b) {
-    std::string s = core::toHex(b);
-    for (char& c : s)
-        if (c >= 'A' && c <= 'F') c = char(c - 'A' + 'a');
-    return s;
-}
-
-void answer(const core::Result<core::Bytes>& r) {
-    if (r)
-        std::printf("ok %s\n", hex(*r).c_str());
-    else
-        std::printf("err %d\n", static_cast<int>(r.error().code));
-}
+using wincheck::answer;
+using wincheck::hex;
 
 // The card key of an attributes + template pair, or the error either step gave.
 core::Result<openpgp::CardPublicKey> cardKey(const core::Bytes& attrs, const core::Bytes& tpl,

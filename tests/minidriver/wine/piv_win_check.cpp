@@ -15,24 +15,10 @@
 #include "card-apps/piv/management_key.h"
 #include "card-apps/piv/piv_constants.h"
 #include "card-apps/piv/piv_public_key.h"
+#include "tests/minidriver/wine/check_answer.h"
 
-namespace {
-
-std::string hex(core::ByteView b) {
-    std::string s = core::toHex(b);
-    for (char& c : s)
-        if (c >= 'A' && c <= 'F') c = char(c - 'A' + 'a');
-    return s;
-}
-
-void answer(const core::Result<core::Bytes>& r) {
-    if (r)
-        std::printf("ok %s\n", hex(*r).c_str());
-    else
-        std::printf("err %d\n", static_cast<int>(r.error().code));
-}
-
-}  // namespace
+using wincheck::answer;
+using wincheck::hex;
 
 int main() {
     for (std::string line; std::getline(std::cin, line);) {
