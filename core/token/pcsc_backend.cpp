@@ -39,6 +39,16 @@ bool contextLost(LONG rv) {
            rv == SCARD_F_COMM_ERROR;
 }
 
+// A reader's state as SCardGetStatusChange answered it (dwEventState, rgbAtr).
+ReaderState readerStateOf(const std::string& name, const SCARD_READERSTATE& st) {
+    ReaderState r;
+    r.name = name;
+    r.present = (st.dwEventState & SCARD_STATE_PRESENT) != 0;
+    if (r.present) r.atr.assign(st.rgbAtr, st.rgbAtr + std::min<DWORD>(st.cbAtr, MAX_ATR_SIZE));
+    r.eventCount = static_cast<uint32_t>((st.dwEventState >> 16) & 0xFFFF);
+    return r;
+}
+
 // Card states of `names` right now (timeout 0, dwCurrentState UNAWARE answers immediately).
 core::Result<std::vector<ReaderState>> statesOf(SCARDCONTEXT ctx, const std::vector<std::string>& names,
                                                 LONG* rvOut) {
@@ -55,12 +65,7 @@ core::Result<std::vector<ReaderState>> statesOf(SCARDCONTEXT ctx, const std::vec
     if (rv != SCARD_S_SUCCESS) return fail(transport::pcscError(rv, "SCardGetStatusChange"));
     for (std::size_t i = 0; i < names.size(); ++i) {
         if (st[i].dwEventState & (SCARD_STATE_UNKNOWN | SCARD_STATE_IGNORE)) continue;  // vanished meanwhile
-        ReaderState r;
-        r.name = names[i];
-        r.present = (st[i].dwEventState & SCARD_STATE_PRESENT) != 0;
-        if (r.present) r.atr.assign(st[i].rgbAtr, st[i].rgbAtr + st[i].cbAtr);
-        r.eventCount = static_cast<uint32_t>((st[i].dwEventState >> 16) & 0xFFFF);
-        out.push_back(std::move(r));
+        out.push_back(readerStateOf(names[i], st[i]));
     }
     return out;
 }
@@ -196,14 +201,8 @@ LONG PcscBackend::blockOnce(const std::vector<ReaderState>& current, int ms,
     if (st.back().dwEventState & SCARD_STATE_CHANGED) return rv;  // readers came or went: list them
     std::vector<ReaderState> now;
     for (std::size_t i = 0; i < current.size(); ++i) {
-        const DWORD ev = st[i].dwEventState;
-        if (ev & (SCARD_STATE_UNKNOWN | SCARD_STATE_IGNORE | SCARD_STATE_UNAVAILABLE)) return rv;
-        ReaderState r;
-        r.name = current[i].name;
-        r.present = (ev & SCARD_STATE_PRESENT) != 0;
-        if (r.present) r.atr.assign(st[i].rgbAtr, st[i].rgbAtr + std::min<DWORD>(st[i].cbAtr, MAX_ATR_SIZE));
-        r.eventCount = static_cast<uint32_t>((ev >> 16) & 0xFFFF);
-        now.push_back(std::move(r));
+        if (st[i].dwEventState & (SCARD_STATE_UNKNOWN | SCARD_STATE_IGNORE | SCARD_STATE_UNAVAILABLE)) return rv;
+        now.push_back(readerStateOf(current[i].name, st[i]));
     }
     changed = std::move(now);
     return rv;
