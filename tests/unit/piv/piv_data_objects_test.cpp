@@ -15,12 +15,10 @@ namespace {
 
 // GET DATA with a 1-, 2- or 3-byte tag list and Le 256 (the probe's short answer).
 Bytes probe(uint32_t objectTag) {
-    Bytes tagBytes;
-    if (objectTag > 0xFFFF) tagBytes.push_back(uint8_t(objectTag >> 16));
-    if (objectTag > 0xFF) tagBytes.push_back(uint8_t(objectTag >> 8));
-    tagBytes.push_back(uint8_t(objectTag));
-    Bytes cmd{0x00, 0xCB, 0x3F, 0xFF, uint8_t(2 + tagBytes.size()), 0x5C, uint8_t(tagBytes.size())};
-    cmd.insert(cmd.end(), tagBytes.begin(), tagBytes.end());
+    // Built byte by byte: GCC 12 at -O2 warns (-Warray-bounds, a known false positive) on vector::insert here.
+    const size_t tagLength = objectTag > 0xFFFF ? 3 : objectTag > 0xFF ? 2 : 1;
+    Bytes cmd{0x00, 0xCB, 0x3F, 0xFF, uint8_t(2 + tagLength), 0x5C, uint8_t(tagLength)};
+    for (size_t i = tagLength; i-- > 0;) cmd.push_back(uint8_t(objectTag >> (8 * i)));
     cmd.push_back(0x00);
     return cmd;
 }
