@@ -42,8 +42,6 @@ bool allZero(ByteView v) {
     return true;
 }
 
-enum class KeyOp { Sign, Decipher, Derive };
-
 }  // namespace
 
 PivApplication::PivApplication(transport::Transport& transport, apdu::ChannelOptions channelOptions)
@@ -395,11 +393,9 @@ core::Result<KeyAlgorithm> PivApplication::keyAlgorithm(uint8_t keyRef, std::siz
 // instruction, and PIN state is the card's own (a key whose PIN is gone answers 6982).
 std::optional<core::Result<Bytes>> PivApplication::keyOpWithoutTransaction(uint8_t keyRef, ByteView input,
                                                                            int op) {
-    auto known = m_algorithms.find(keyRef);
-    if (!m_card.selected() || known == m_algorithms.end()) return std::nullopt;
-    const KeyAlgorithm alg = known->second;
-    const bool oneApdu = cardapp::isRsa(alg) ? m_channel.extendedLength() == true : input.size() <= 128;
-    if (!oneApdu) return std::nullopt;
+    const auto how = directKeyOp(keyRef, input.size());
+    if (!how) return std::nullopt;
+    const KeyAlgorithm alg = how->alg;
     m_card.setReselectOn6D00(false);
     core::Result<Bytes> r = [&]() -> core::Result<Bytes> {
         switch (static_cast<KeyOp>(op)) {
@@ -419,6 +415,36 @@ std::optional<core::Result<Bytes>> PivApplication::keyOpWithoutTransaction(uint8
         return core::Result<Bytes>(fail(Errc::CardReset, "card was reset: PIN and management-key authentication are lost"));
     }
     return r;
+}
+
+std::optional<PivApplication::DirectKeyOp> PivApplication::directKeyOp(uint8_t keyRef, std::size_t inputSize) const {
+    auto known = m_algorithms.find(keyRef);
+    if (!m_card.selected() || known == m_algorithms.end()) return std::nullopt;
+    const std::optional<bool> extended = m_channel.extendedLength();
+    const bool oneApdu = cardapp::isRsa(known->second) ? extended == true : inputSize <= 128;
+    if (!oneApdu) return std::nullopt;
+    return DirectKeyOp{keyRef, known->second, extended == true};
+}
+
+std::optional<Bytes> PivApplication::runDirectKeyOp(transport::Transport& spare, const DirectKeyOp& how, KeyOp op,
+                                                    ByteView input) {
+    apdu::Channel channel(spare);
+    channel.setExtendedLength(how.extendedLength);
+    PivCard card(channel);  // never selected: a 6D00 comes back as it is
+    card.setReselectOn6D00(false);
+    core::Result<Bytes> r = [&]() -> core::Result<Bytes> {
+        switch (op) {
+            case KeyOp::Sign: return card.sign(how.keyRef, how.alg, input);
+            case KeyOp::Decipher: return card.decipher(how.keyRef, how.alg, input);
+            case KeyOp::Derive: return card.deriveEcdh(how.keyRef, how.alg, input);
+        }
+        return fail(Errc::Internal, "unknown key operation");
+    }();
+    if (!r) {
+        MESIGN_LOG("piv", Debug, "key operation on a spare connection: " + r.error().message);
+        return std::nullopt;
+    }
+    return std::move(*r);
 }
 
 core::Result<Bytes> PivApplication::privateKeyOp(uint8_t keyRef, ByteView input, const ByteView* pin,

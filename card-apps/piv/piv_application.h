@@ -18,6 +18,8 @@
 
 namespace piv {
 
+enum class KeyOp { Sign, Decipher, Derive };
+
 class PivApplication final : public cardapp::CardApplication {
   public:
     // The transport must outlive the application. Nothing is sent until the first call.
@@ -55,6 +57,22 @@ class PivApplication final : public cardapp::CardApplication {
     core::Result<Bytes> deriveEcdh(uint8_t keyRef, ByteView peerPoint) override;
     // Context-specific login (PIN policy "always", e.g. 9C): VERIFY immediately followed by the
     // operation in the same transaction.
+    // Issue 9: a key operation of one APDU each way, described so that it can also run on another connection to
+    // the same card (core/token's spare connections, taken while this application's connection is busy).
+    struct DirectKeyOp {
+        uint8_t keyRef = 0;
+        cardapp::KeyAlgorithm alg{};
+        bool extendedLength = false;  // what this connection's channel knows of the card
+    };
+    // What sign/decipher/deriveEcdh would send without a transaction for this key and input size; nullopt
+    // when they would take a transaction (algorithm not known yet, PIV not selected, more than one APDU).
+    std::optional<DirectKeyOp> directKeyOp(uint8_t keyRef, std::size_t inputSize) const;
+    // Runs it on `spare` as it is: no transaction, no SELECT, no retry. The card guards it as it guards
+    // keyOpWithoutTransaction(): another application refuses the instruction (6D00), a key whose PIN is gone
+    // answers 6982, a reset fails the transmit. nullopt for any failure: the caller repeats the operation on
+    // its own connection, whose path recovers and reports (signing or deciphering twice changes nothing).
+    static std::optional<Bytes> runDirectKeyOp(transport::Transport& spare, const DirectKeyOp& how, KeyOp op,
+                                               ByteView input);
     core::Result<Bytes> signWithPin(uint8_t keyRef, ByteView input, ByteView pin);
     core::Result<Bytes> decipherWithPin(uint8_t keyRef, ByteView ciphertext, ByteView pin);
     core::Result<Bytes> deriveEcdhWithPin(uint8_t keyRef, ByteView peerPoint, ByteView pin);

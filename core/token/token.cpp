@@ -347,19 +347,16 @@ core::Result<Bytes> Token::Impl::keyOperation(KeyOp op, uint8_t keyRef, ByteView
 }
 
 core::Result<Bytes> Token::sign(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin) {
-    return guarded(m_impl->mutex,
-                   [&] { return m_impl->keyOperation(KeyOp::Sign, keyRef, input, contextPin); });
+    return m_impl->keyOperationEntry(KeyOp::Sign, keyRef, input, contextPin);
 }
 
 core::Result<Bytes> Token::decipher(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin) {
-    return guarded(m_impl->mutex,
-                   [&] { return m_impl->keyOperation(KeyOp::Decipher, keyRef, input, contextPin); });
+    return m_impl->keyOperationEntry(KeyOp::Decipher, keyRef, input, contextPin);
 }
 
 core::Result<Bytes> Token::deriveEcdh(uint8_t keyRef, ByteView peerPoint,
                                       std::optional<ByteView> contextPin) {
-    return guarded(m_impl->mutex,
-                   [&] { return m_impl->keyOperation(KeyOp::Derive, keyRef, peerPoint, contextPin); });
+    return m_impl->keyOperationEntry(KeyOp::Derive, keyRef, peerPoint, contextPin);
 }
 
 core::Status Token::changeUserPin(ByteView oldPin, ByteView newPin) {

@@ -117,6 +117,10 @@ public:
     // Raw private-key operations (padding is the caller's). `contextPin`: VERIFY in the same transaction
     // (keys with PIN policy "always"). After a reset dropped the login (noticed by any call), the next
     // private-key or admin operation returns Errc::CardReset once; the login is never re-established.
+    // While another thread's operation holds the token, a signature or decipherment that is one APDU each
+    // way (and already ran once on this key in this login) goes over a spare connection instead of waiting:
+    // at most kSpareConnections of them per token, opened on first need, closed with the main connection.
+    static constexpr int kSpareConnections = 3;
     core::Result<Bytes> sign(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin = {});
     core::Result<Bytes> decipher(uint8_t keyRef, ByteView input, std::optional<ByteView> contextPin = {});
     core::Result<Bytes> deriveEcdh(uint8_t keyRef, ByteView peerPoint, std::optional<ByteView> contextPin = {});

@@ -57,6 +57,30 @@ struct Token::Impl {
     std::atomic<LoginState> login{LoginState::None};
     std::atomic<bool> removed{false};
 
+    // --- token_spare.cpp (issue 9): spare connections for one-APDU private-key operations ---
+    // While one operation holds `mutex` (and the main connection), another thread's private-key operation
+    // that is one APDU each way runs on a spare connection of its own, so pcscd overlaps the round trips
+    // instead of queueing them behind our lock. A key qualifies after the main path ran that operation
+    // without a transaction in this login and card generation (`directOps`); the card itself guards every
+    // spare APDU (see PivApplication::runDirectKeyOp), and any failure repeats the operation on the main path.
+    struct DirectOp {
+        piv::PivApplication::DirectKeyOp how;
+        uint64_t generation = 0;
+    };
+    std::mutex spareMutex;  // guards the members below; never held while talking to the card
+    std::map<std::pair<KeyOp, uint8_t>, DirectOp> directOps;
+    std::vector<std::unique_ptr<transport::Transport>> spares;  // idle ones
+    int sparesOpen = 0;                                         // idle + in use, at most kSpareConnections
+    uint64_t spareEpoch = 0;  // closeSpares() bumps it: spares in use then are closed when they come back
+    // Public sign / decipher / derive: the spare when `mutex` is busy and the key qualifies, else the lock.
+    core::Result<Bytes> keyOperationEntry(KeyOp op, uint8_t keyRef, ByteView input, std::optional<ByteView> pin);
+    // nullopt: no spare fits, or it failed; the caller takes the main path. Without `mutex`.
+    std::optional<Bytes> keyOperationOnSpare(KeyOp op, uint8_t keyRef, ByteView input);
+    // After a successful main-path operation, `mutex` held: whether the key qualifies.
+    void noteDirectOp(KeyOp op, uint8_t keyRef, std::size_t inputSize);
+    void forgetDirectOps();  // login dropped, caches dropped
+    void closeSpares();      // disconnect()
+
     // --- token_session.cpp; callers hold `mutex` ---
     core::Status ensureConnected();
     // Re-SELECTs our application when another token of the card ran since (drops the login, reported).
@@ -119,18 +143,25 @@ struct Token::Impl {
     }
 };
 
-// Public entry points run their body through this: the lock, and no exception escapes (bad_alloc and the
-// like become Errc::Internal) because a C ABI sits above us.
+// No exception escapes a public entry point (bad_alloc and the like become Errc::Internal): a C ABI sits above us.
 template <typename F>
-auto guarded(std::mutex& m, F&& body) -> decltype(body()) {
+auto noThrow(F&& body) -> decltype(body()) {
     try {
-        std::lock_guard lock(m);
         return body();
     } catch (const std::exception& e) {
         return core::fail(core::Errc::Internal, std::string("token: ") + e.what());
     } catch (...) {
         return core::fail(core::Errc::Internal, "token: unexpected exception");
     }
+}
+
+// Public entry points run their body through this: the lock, and noThrow.
+template <typename F>
+auto guarded(std::mutex& m, F&& body) -> decltype(body()) {
+    return noThrow([&] {
+        std::lock_guard lock(m);
+        return body();
+    });
 }
 
 }  // namespace token

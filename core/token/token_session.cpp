@@ -112,6 +112,7 @@ void Token::Impl::dropLogin(bool reportLater) {
     core::SecureBytes().swap(puk);  // frees (and so wipes) the PUK's storage
     info.reset();
     privateData.reset();  // probed again at the next login
+    forgetDirectOps();    // the next login proves its keys on the main connection first
 }
 
 void Token::Impl::dropCaches() {
@@ -121,9 +122,11 @@ void Token::Impl::dropCaches() {
     publicData.reset();
     privateData.reset();
     generatedSpki.clear();
+    forgetDirectOps();
 }
 
 void Token::Impl::disconnect() {
+    closeSpares();
     restoreSelection();
     app.reset();
     transport.reset();

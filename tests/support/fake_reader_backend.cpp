@@ -35,6 +35,13 @@ class FakeConnection final : public transport::Transport {
         // Outside a transaction of ours, wait for another connection's transaction to end.
         m_card->m_cv.wait(lock, [&] { return !m_card->m_txOwner || m_card->m_txOwner == this || gone(); });
         MESIGN_TRY(checkLocked());
+        if (m_card->m_holdIns >= 0 && command.size() > 1 && command[1] == m_card->m_holdIns) {
+            m_card->m_holdIns = -1;
+            m_card->m_holding = true;
+            m_card->m_cv.notify_all();
+            m_card->m_cv.wait(lock, [&] { return !m_card->m_holding || gone(); });
+            MESIGN_TRY(checkLocked());
+        }
         ++m_card->m_apdus;
         return m_card->m_card->process(command);
     }
@@ -126,6 +133,23 @@ uint64_t FakeCard::apduCount() const {
 Bytes FakeCard::process(ByteView apdu) {
     std::lock_guard lock(m_mutex);
     return m_card->process(apdu);
+}
+
+void FakeCard::holdNext(uint8_t ins) {
+    std::lock_guard lock(m_mutex);
+    m_holdIns = ins;
+}
+
+bool FakeCard::waitHeld(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m_mutex);
+    return m_cv.wait_for(lock, timeout, [&] { return m_holding; });
+}
+
+void FakeCard::releaseHeld() {
+    std::lock_guard lock(m_mutex);
+    m_holdIns = -1;
+    m_holding = false;
+    m_cv.notify_all();
 }
 
 // ---- FakeReaders ----

@@ -14,6 +14,7 @@
 // Several FakeReaderBackend objects may share one FakeReaders (several processes / PC/SC contexts).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -46,6 +47,12 @@ class FakeCard {
     uint64_t apduCount() const;
     // Direct access for test set-up (e.g. APDUs "from another process"); takes the card's lock.
     Bytes process(ByteView apdu);
+    // The next APDU with instruction `ins`, from any connection, stops before the card until releaseHeld():
+    // keeps one operation (and so its Token's lock) busy while other connections go on. waitHeld() returns
+    // true once such an APDU is waiting.
+    void holdNext(uint8_t ins);
+    bool waitHeld(std::chrono::milliseconds timeout);
+    void releaseHeld();
 
   private:
     friend class FakeConnection;
@@ -59,6 +66,8 @@ class FakeCard {
     uint64_t m_apdus = 0;
     int m_connections = 0;
     const FakeConnection* m_txOwner = nullptr;
+    int m_holdIns = -1;      // holdNext(), until an APDU takes it
+    bool m_holding = false;  // an APDU waits for releaseHeld()
 };
 
 class FakeReaders {

@@ -1,4 +1,5 @@
-// Token: several threads on one token (serialised by its lock) and two tokens working in parallel.
+// Token: several threads on one token (serialised by its lock, or on spare connections) and two tokens
+// working in parallel.
 #include <atomic>
 #include <thread>
 
@@ -39,7 +40,9 @@ TEST_F(TokenConcurrencyTest, ThreadsShareOneTokenSafely) {
     for (auto& th : threads) th.join();
     for (const auto& f : failures) EXPECT_EQ(f, "");
     EXPECT_EQ(good.load(), kThreads * kRounds);
-    EXPECT_EQ(m_card->openConnections(), 1);
+    // The main connection, and the spares that signatures took while another thread held the token.
+    EXPECT_GE(m_card->openConnections(), 1);
+    EXPECT_LE(m_card->openConnections(), 1 + token::Token::kSpareConnections);
 }
 
 TEST_F(TokenConcurrencyTest, TwoTokensWorkInParallel) {
