@@ -185,14 +185,16 @@ core::Result<SecureBytes> rsaRaw(EVP_PKEY* key, ByteView input) {
     return out;
 }
 
-core::Result<Bytes> ecdsaSign(EVP_PKEY* key, ByteView hash) {
-    PkeyCtxPtr ctx = ctxFor(key);
-    std::size_t len = 0;
-    if (!ctx || EVP_PKEY_sign_init(ctx.get()) <= 0 ||
-        EVP_PKEY_sign(ctx.get(), nullptr, &len, hash.data(), hash.size()) <= 0)
-        return cryptoError("ECDSA setup");
+core::Result<Bytes> ecdsaSign(EVP_PKEY* key, ByteView hash, std::shared_ptr<EVP_PKEY_CTX>& context) {
+    if (!context) {
+        PkeyCtxPtr ctx = ctxFor(key);
+        if (!ctx || EVP_PKEY_sign_init(ctx.get()) <= 0) return cryptoError("ECDSA setup");
+        context.reset(ctx.release(), EVP_PKEY_CTX_free);
+    }
+    // ECDSA-Sig-Value for the key's size: at most 2 * (field + 3) + 3 bytes.
+    std::size_t len = static_cast<std::size_t>(EVP_PKEY_get_size(key));
     Bytes sig(len);
-    if (EVP_PKEY_sign(ctx.get(), sig.data(), &len, hash.data(), hash.size()) <= 0)
+    if (len == 0 || EVP_PKEY_sign(context.get(), sig.data(), &len, hash.data(), hash.size()) <= 0)
         return cryptoError("ECDSA signature");
     sig.resize(len);
     return sig;

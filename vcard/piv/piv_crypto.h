@@ -21,8 +21,9 @@ core::Result<Bytes> publicKeyTlvs(EVP_PKEY* key, uint8_t algorithm);
 
 // Raw RSA private-key operation on exactly k bytes (sign and decrypt alike; padding is the host's job).
 core::Result<SecureBytes> rsaRaw(EVP_PKEY* key, ByteView input);
-// ECDSA on a hash of at most the field size; DER SEQUENCE { r, s }.
-core::Result<Bytes> ecdsaSign(EVP_PKEY* key, ByteView hash);
+// ECDSA on a hash of at most the field size; DER SEQUENCE { r, s }. `context`: the key's signing context,
+// made here when empty and reused by the next call for the same key.
+core::Result<Bytes> ecdsaSign(EVP_PKEY* key, ByteView hash, std::shared_ptr<EVP_PKEY_CTX>& context);
 // ECDH with the peer point 04||X||Y (or a raw X25519 key): the shared X coordinate / secret.
 core::Result<SecureBytes> deriveShared(EVP_PKEY* key, uint8_t algorithm, ByteView peer);
 // PureEdDSA over the whole message; 64 bytes R||S.

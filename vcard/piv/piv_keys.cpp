@@ -53,7 +53,7 @@ Response PivApplet::asymmetricAuthenticate(const Command& cmd) {
     if (!isUserKeySlot(cmd.p2)) return swOnly(sw::kIncorrectP1P2);
     const auto it = m_state.keys.find(cmd.p2);
     if (it == m_state.keys.end()) return swOnly(sw::kReferenceNotFound);
-    const KeySlot& k = it->second;
+    KeySlot& k = it->second;  // not const: the ECDSA signing context is kept with the key
     if (cmd.p1 != k.algorithm) return swOnly(sw::kIncorrectP1P2);
     const auto t = parseAuthTemplate(cmd.data);
     // 82 must be absent or empty (the host's "put the result here"); exactly one of 81 / 85 carries input.
@@ -79,7 +79,7 @@ Response PivApplet::asymmetricAuthenticate(const Command& cmd) {
     } else if (isRsa(k.algorithm)) {
         result = crypto::rsaRaw(k.key.get(), input);
     } else {
-        auto sig = isEc(k.algorithm) ? crypto::ecdsaSign(k.key.get(), input)
+        auto sig = isEc(k.algorithm) ? crypto::ecdsaSign(k.key.get(), input, k.signContext)
                                      : crypto::ed25519Sign(k.key.get(), input);
         if (sig)
             result = core::secureCopy(*sig);

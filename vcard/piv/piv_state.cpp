@@ -64,7 +64,7 @@ core::Result<PivState> newPivState(uint32_t serial) {
     auto cert = makeAttestationRootCert(key->get(), serial);
     if (!cert) return fail(cert.error());
     s.keys[ref::kAttestation] =
-        KeySlot{alg::kEccP256, policy::kNever, policy::kNever, KeyOrigin::Generated, *key};
+        KeySlot{alg::kEccP256, policy::kNever, policy::kNever, KeyOrigin::Generated, *key, {}};
     s.objects[objects::kAttestationCert] = objects::certContainer(*cert);
     return s;
 }
