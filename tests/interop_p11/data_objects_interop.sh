@@ -3,7 +3,8 @@
 # public objects listed before login and the PIN-protected ones (printed information) only after; a data
 # object written with --write-object --type data (SO = management key), read back byte for byte by label
 # and by application, listed in a new process, refused for a standard object and without the SO login,
-# deleted with --delete-object, and gone afterwards. Inside tests/integration/pcsc-sandbox.sh.
+# deleted with --delete-object, and gone afterwards. Yubico's minidriver objects (5FFF10 MSCMAP, 5FFF11 MSROOTS)
+# stay untouched and unlisted. Inside tests/integration/pcsc-sandbox.sh.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +16,12 @@ card_fixture_start data-objects "$2"
 P11="pkcs11-tool --module $MODULE"
 YPT="yubico-piv-tool -r MeSign"
 MGMT=010203040506070801020304050607080102030405060708
+
+step "Yubico's minidriver objects (MSCMAP 5FFF10, MSROOTS 5FFF11) as its Windows minidriver leaves them"
+printf 'container map of the Yubico minidriver' >mscmap.bin
+printf 'roots of the Yubico minidriver' >msroots.bin
+$YPT -a write-object --id 0x5fff10 -i mscmap.bin --format binary >/dev/null 2>&1 || fail "write MSCMAP"
+$YPT -a write-object --id 0x5fff11 -i msroots.bin --format binary >/dev/null 2>&1 || fail "write MSROOTS1"
 
 step "a printed-information object (PIN-protected) written by yubico-piv-tool"
 printf 'MeSign printed info' >printed.bin
@@ -54,8 +61,16 @@ $P11 -O >list2.txt
 grep -q "'Data object 1'" list2.txt || fail "written data object not listed by a new process"
 $P11 --read-object --type data --label "Data object 1" -o blob.out
 cmp blob.bin blob.out || fail "data object read back differs"
-$YPT -a read-object --id 0x5fff10 --format binary -o blob.ypt >/dev/null 2>&1 || fail "yubico-piv-tool read 5FFF10"
+$YPT -a read-object --id 0x5fff20 --format binary -o blob.ypt >/dev/null 2>&1 || fail "yubico-piv-tool read 5FFF20"
 cmp blob.bin blob.ypt || fail "the card holds other bytes than written"
+
+step "Yubico's minidriver objects untouched by the write, and not listed"
+for id in 5fff10:mscmap 5fff11:msroots; do
+    $YPT -a read-object --id 0x${id%%:*} --format binary -o "${id#*:}.out" >/dev/null 2>&1 || fail "read 0x${id%%:*}"
+    cmp "${id#*:}.bin" "${id#*:}.out" || fail "0x${id%%:*} changed by writing a PKCS#11 data object"
+done
+[ "$(grep -c "^Data object" list2.txt)" = "$(grep -c "^Data object" list.txt | awk '{print $1 + 1}')" ] \
+    || fail "the write added other than one data object to the listing"
 
 step "refused: a standard object (by OID or label)"
 if $P11 --login --login-type so --so-pin $MGMT --write-object blob.bin --type data \
@@ -75,7 +90,7 @@ $P11 --login --login-type so --so-pin $MGMT --delete-object --type data --label 
 $P11 -O >list3.txt
 if grep -q "'Data object 1'" list3.txt; then fail "deleted data object still listed"; fi
 rm -f gone.ypt
-if $YPT -a read-object --id 0x5fff10 --format binary -o gone.ypt >/dev/null 2>&1 && [ -s gone.ypt ]; then
+if $YPT -a read-object --id 0x5fff20 --format binary -o gone.ypt >/dev/null 2>&1 && [ -s gone.ypt ]; then
     fail "the card still holds the deleted object"
 fi
 step "OK"

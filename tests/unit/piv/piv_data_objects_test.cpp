@@ -48,7 +48,7 @@ protected:
         fake.expect(probe(obj::kKeyHistory), "6A 82");
     }
     void expectVendorObjectsAbsent() {
-        for (uint32_t t = 0x5FFF10; t <= 0x5FFF13; ++t) fake.expect(probe(t), "6A 82");
+        for (uint32_t t = 0x5FFF20; t <= 0x5FFF23; ++t) fake.expect(probe(t), "6A 82");
     }
     void TearDown() override { fake.verify(); }
 

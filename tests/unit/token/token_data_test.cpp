@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 using token::ObjectCache;
 
-constexpr uint32_t kChuid = 0x5FC102, kCcc = 0x5FC107, kPrinted = 0x5FC109, kVendor1 = 0x5FFF10;
+constexpr uint32_t kChuid = 0x5FC102, kCcc = 0x5FC107, kPrinted = 0x5FC109, kVendor1 = 0x5FFF20;
 
 bool has(const std::vector<uint32_t>& tags, uint32_t t) {
     return std::find(tags.begin(), tags.end(), t) != tags.end();
@@ -142,7 +142,7 @@ TEST_F(TokenDataTest, ALoginProbesThePinProtectedObjectsWithoutInventingAny) {
 
 TEST(ObjectCacheDataTest, DataObjectListRoundTripsAndOldEntriesHaveNone) {
     const token::CacheIdentity id{"PIV", Bytes{1, 2, 3, 4}, "42"};
-    const std::vector<uint32_t> tags = {0x5FC107, 0x00007E, 0x007F61, 0x5FFF13};
+    const std::vector<uint32_t> tags = {0x5FC107, 0x00007E, 0x007F61, 0x5FFF23};
     const auto now = std::chrono::system_clock::now();
     auto d = ObjectCache::decode(ObjectCache::encode(id, {}, now, &tags));
     ASSERT_TRUE(d);
