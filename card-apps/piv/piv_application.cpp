@@ -124,18 +124,21 @@ core::Status PivApplication::select() {
     return run(Retry::IfReset, []() -> core::Status { return {}; });
 }
 
-core::Result<cardapp::ApplicationIdentity> PivApplication::readIdentity() {
+namespace {
+
+// GET SERIAL (Yubico) and the CHUID. `chuidPresent` learns whether the card has a CHUID, when it answered.
+core::Result<cardapp::ApplicationIdentity> readIdentityFrom(PivCard& card, std::optional<bool>& chuidPresent) {
     cardapp::ApplicationIdentity id;
     id.application = "PIV";
-    auto serial = m_card.getSerial();
+    auto serial = card.getSerial();
     if (serial) {
         id.serial = std::to_string(*serial);
     } else if (isConnectionError(serial.error())) {
         return fail(serial.error());
     }
-    auto chuid = m_card.readChuid();
+    auto chuid = card.readChuid();
     if (!chuid && isConnectionError(chuid.error())) return fail(chuid.error());
-    if (chuid) m_knownObjects[obj::kChuid] = chuid->has_value();
+    if (chuid) chuidPresent = chuid->has_value();
     if (!chuid) MESIGN_LOG("piv", Warn, "unreadable CHUID: " + chuid.error().message);
     if (chuid && *chuid) {
         const Chuid& c = **chuid;
@@ -150,6 +153,28 @@ core::Result<cardapp::ApplicationIdentity> PivApplication::readIdentity() {
     }
     id.label = id.serial.empty() ? "PIV Card" : "PIV Card " + id.serial;  // decimal or hex: never ':'
     return id;
+}
+
+}  // namespace
+
+core::Result<cardapp::ApplicationIdentity> PivApplication::readIdentity() {
+    std::optional<bool> chuidPresent;
+    auto id = readIdentityFrom(m_card, chuidPresent);
+    if (chuidPresent) m_knownObjects[obj::kChuid] = *chuidPresent;
+    return id;
+}
+
+bool PivApplication::sameCardOn(transport::Transport& spare, const cardapp::ApplicationIdentity& expected) {
+    apdu::Channel channel(spare);
+    PivCard card(channel);  // never selected: another application's 6D00 comes back as it is
+    card.setReselectOn6D00(false);
+    std::optional<bool> chuidPresent;
+    auto id = readIdentityFrom(card, chuidPresent);
+    if (!id) {
+        MESIGN_LOG("piv", Debug, "spare connection: identity unreadable: " + id.error().message);
+        return false;
+    }
+    return id->cardId == expected.cardId && id->serial == expected.serial;
 }
 
 core::Result<cardapp::ApplicationIdentity> PivApplication::identity() {

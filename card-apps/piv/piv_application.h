@@ -73,6 +73,10 @@ class PivApplication final : public cardapp::CardApplication {
     // its own connection, whose path recovers and reports (signing or deciphering twice changes nothing).
     static std::optional<Bytes> runDirectKeyOp(transport::Transport& spare, const DirectKeyOp& how, KeyOp op,
                                                ByteView input);
+    // Whether the card behind a newly opened `spare` is the one `expected` describes (GET SERIAL + CHUID, no
+    // SELECT). A connection belongs to one insertion of a card, so one check when it opens suffices: a card
+    // swapped in behind a busy token, with its PIN verified by another program, must not sign for it.
+    static bool sameCardOn(transport::Transport& spare, const cardapp::ApplicationIdentity& expected);
     core::Result<Bytes> signWithPin(uint8_t keyRef, ByteView input, ByteView pin);
     core::Result<Bytes> decipherWithPin(uint8_t keyRef, ByteView ciphertext, ByteView pin);
     core::Result<Bytes> deriveEcdhWithPin(uint8_t keyRef, ByteView peerPoint, ByteView pin);

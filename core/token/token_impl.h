@@ -69,6 +69,7 @@ struct Token::Impl {
     };
     std::mutex spareMutex;  // guards the members below; never held while talking to the card
     std::map<std::pair<KeyOp, uint8_t>, DirectOp> directOps;
+    std::optional<cardapp::ApplicationIdentity> directIdentity;  // the card `directOps` hold for
     std::vector<std::unique_ptr<transport::Transport>> spares;  // idle ones
     int sparesOpen = 0;                                         // idle + in use, at most kSpareConnections
     uint64_t spareEpoch = 0;  // closeSpares() bumps it: spares in use then are closed when they come back

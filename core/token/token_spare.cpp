@@ -7,7 +7,7 @@
 // the transmit, another selected application refuses the instruction, a PIN that is no longer verified
 // gives 6982. Any failure sends the operation down the main path, which recovers and reports as before.
 // Only a key the main path used this way in the current login and card generation qualifies, and only
-// while we are logged in and our application is the one selected.
+// while we are logged in and our application is the one selected; a new spare must find the same card.
 #include "core/base/log.h"
 #include "core/token/token_impl.h"
 
@@ -46,11 +46,14 @@ void Token::Impl::noteDirectOp(KeyOp op, uint8_t keyRef, std::size_t inputSize) 
     piv::PivApplication* p = piv();
     std::optional<piv::PivApplication::DirectKeyOp> how;
     if (p && login.load() == LoginState::User && !removed.load()) how = p->directKeyOp(keyRef, inputSize);
+    if (how && !identity) how.reset();  // a new spare is checked against it
     std::lock_guard lock(spareMutex);
-    if (how)
+    if (how) {
         directOps[{op, keyRef}] = DirectOp{*how, generation.load()};
-    else
+        if (!directIdentity || directIdentity->cardId != identity->cardId) directIdentity = identity;
+    } else {
         directOps.erase({op, keyRef});
+    }
 }
 
 std::optional<Bytes> Token::Impl::keyOperationOnSpare(KeyOp op, uint8_t keyRef, ByteView input) {
@@ -58,12 +61,14 @@ std::optional<Bytes> Token::Impl::keyOperationOnSpare(KeyOp op, uint8_t keyRef, 
     if (selection && selection->current.load() != static_cast<int>(kind)) return std::nullopt;
     std::unique_ptr<transport::Transport> spare;
     piv::PivApplication::DirectKeyOp how;
+    cardapp::ApplicationIdentity expected;
     uint64_t epoch = 0;
     {
         std::lock_guard lock(spareMutex);
         auto it = directOps.find({op, keyRef});
         if (it == directOps.end() || it->second.generation != generation.load()) return std::nullopt;
         how = it->second.how;
+        if (!directIdentity) return std::nullopt;
         // The recipe holds for this input size only if it is still one APDU (EC hashes up to 128 bytes).
         if (!cardapp::isRsa(how.alg) && input.size() > 128) return std::nullopt;
         if (!spares.empty()) {
@@ -73,13 +78,16 @@ std::optional<Bytes> Token::Impl::keyOperationOnSpare(KeyOp op, uint8_t keyRef, 
             return std::nullopt;
         } else {
             ++sparesOpen;  // reserved; connected below, outside the lock
+            expected = *directIdentity;
         }
         epoch = spareEpoch;
     }
     if (!spare) {
+        // A new connection reaches whatever card is in the reader now: only the one the keys belong to will do.
         auto t = backend.connect(reader);
-        if (!t) {
-            MESIGN_LOG("token", Debug, "no spare connection to '" + reader + "': " + t.error().message);
+        if (!t || !piv::PivApplication::sameCardOn(**t, expected)) {
+            MESIGN_LOG("token", Debug, "no spare connection to '" + reader + "': " +
+                                           (t ? std::string("another card") : t.error().message));
             std::lock_guard lock(spareMutex);
             --sparesOpen;
             return std::nullopt;
@@ -105,6 +113,7 @@ std::optional<Bytes> Token::Impl::keyOperationOnSpare(KeyOp op, uint8_t keyRef, 
 void Token::Impl::forgetDirectOps() {
     std::lock_guard lock(spareMutex);
     directOps.clear();
+    directIdentity.reset();
 }
 
 void Token::Impl::closeSpares() {
@@ -112,6 +121,7 @@ void Token::Impl::closeSpares() {
     {
         std::lock_guard lock(spareMutex);
         directOps.clear();
+        directIdentity.reset();
         closing.swap(spares);
         sparesOpen -= static_cast<int>(closing.size());
         ++spareEpoch;

@@ -39,7 +39,8 @@ class FakeConnection final : public transport::Transport {
             m_card->m_holdIns = -1;
             m_card->m_holding = true;
             m_card->m_cv.notify_all();
-            m_card->m_cv.wait(lock, [&] { return !m_card->m_holding || gone(); });
+            // Not woken by a removal: a test may swap cards while this operation keeps its Token busy.
+            m_card->m_cv.wait(lock, [&] { return !m_card->m_holding; });
             MESIGN_TRY(checkLocked());
         }
         ++m_card->m_apdus;

@@ -48,8 +48,8 @@ class FakeCard {
     // Direct access for test set-up (e.g. APDUs "from another process"); takes the card's lock.
     Bytes process(ByteView apdu);
     // The next APDU with instruction `ins`, from any connection, stops before the card until releaseHeld():
-    // keeps one operation (and so its Token's lock) busy while other connections go on. waitHeld() returns
-    // true once such an APDU is waiting.
+    // keeps one operation (and so its Token's lock) busy while other connections go on, even across a removal
+    // of the card (it then fails as removed once released). waitHeld() returns true once such an APDU waits.
     void holdNext(uint8_t ins);
     bool waitHeld(std::chrono::milliseconds timeout);
     void releaseHeld();

@@ -127,5 +127,40 @@ TEST_F(SpareConnectionTest, CardThatForgotThePinRefusesTheSpareAndTheMainPathRep
     EXPECT_EQ(m_card->openConnections(), 1) << "the refused spare is closed";
 }
 
+TEST_F(SpareConnectionTest, SpareOnAnotherCardInTheReaderIsNotUsed) {
+    // Card B, with its own key in 9A, first enrolled in a second reader.
+    m_world->addReader("Reader B");
+    auto cardB = m_world->insertCard("Reader B");
+    ASSERT_TRUE(m_manager->refresh());
+    auto tokenB = tokenIn(2);
+    ASSERT_TRUE(tokenB);
+    const Bytes spkiB = enrol(*tokenB, 0x9A, KeyAlgorithm::EcP256);
+    tokenB.reset();
+    ASSERT_EQ(signAndVerify(*m_token, 0x9A, m_spki), "");  // card A's key is proven
+    auto held = signHeld();
+
+    // While our token is busy, card A leaves and card B takes its reader, its PIN verified by another program.
+    m_world->removeCard("Reader A");
+    m_world->removeCard("Reader B");
+    m_world->insertCard("Reader A", cardB);
+    const Bytes selectPiv = {0x00, 0xA4, 0x04, 0x00, 0x05, 0xA0, 0x00, 0x00, 0x03, 0x08};
+    const Bytes verify = {0x00, 0x20, 0x00, 0x80, 0x08, '1', '2', '3', '4', '5', '6', 0xFF, 0xFF};
+    ASSERT_EQ(cardB->process(selectPiv).back(), 0x00);
+    ASSERT_EQ(cardB->process(verify), (Bytes{0x90, 0x00}));
+
+    const int connectionsB = cardB->openConnections();  // slot 2's token still holds its stale one
+    auto other = std::async(std::launch::async, [this] { return m_token->sign(0x9A, sha256(kMessage)); });
+    EXPECT_EQ(other.wait_for(300ms), std::future_status::timeout) << "signed over a connection to card B";
+    m_card->releaseHeld();
+    auto r = other.get();
+    if (r) {
+        EXPECT_FALSE(verifySha256(spkiB, kMessage, *r)) << "card B signed for card A's key";
+    }
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::CardRemoved);
+    EXPECT_EQ(held.get().error().code, Errc::CardRemoved);
+    EXPECT_EQ(cardB->openConnections(), connectionsB) << "the spare opened to card B is closed";
+}
+
 }  // namespace
 }  // namespace tokentest
