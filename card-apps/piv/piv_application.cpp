@@ -165,6 +165,7 @@ core::Result<cardapp::ApplicationIdentity> PivApplication::readIdentity() {
 }
 
 bool PivApplication::sameCardOn(transport::Transport& spare, const cardapp::ApplicationIdentity& expected) {
+    if (expected.cardId.empty()) return false;  // a card with neither CHUID nor serial cannot be told apart
     apdu::Channel channel(spare);
     PivCard card(channel);  // never selected: another application's 6D00 comes back as it is
     card.setReselectOn6D00(false);

@@ -75,7 +75,8 @@ class PivApplication final : public cardapp::CardApplication {
                                                ByteView input);
     // Whether the card behind a newly opened `spare` is the one `expected` describes (GET SERIAL + CHUID, no
     // SELECT). A connection belongs to one insertion of a card, so one check when it opens suffices: a card
-    // swapped in behind a busy token, with its PIN verified by another program, must not sign for it.
+    // swapped in behind a busy token, with its PIN verified by another program, must not sign for it. False
+    // when `expected` has no card id (no CHUID, no serial): such a card cannot be told from another.
     static bool sameCardOn(transport::Transport& spare, const cardapp::ApplicationIdentity& expected);
     core::Result<Bytes> signWithPin(uint8_t keyRef, ByteView input, ByteView pin);
     core::Result<Bytes> decipherWithPin(uint8_t keyRef, ByteView ciphertext, ByteView pin);
