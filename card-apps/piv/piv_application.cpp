@@ -42,6 +42,16 @@ bool allZero(ByteView v) {
     return true;
 }
 
+// The one GENERAL AUTHENTICATE of a private-key operation, on whichever connection's PivCard.
+core::Result<Bytes> keyOpOn(PivCard& card, KeyOp op, uint8_t keyRef, cardapp::KeyAlgorithm alg, ByteView input) {
+    switch (op) {
+        case KeyOp::Sign: return card.sign(keyRef, alg, input);
+        case KeyOp::Decipher: return card.decipher(keyRef, alg, input);
+        case KeyOp::Derive: return card.deriveEcdh(keyRef, alg, input);
+    }
+    return fail(Errc::Internal, "unknown key operation");
+}
+
 }  // namespace
 
 PivApplication::PivApplication(transport::Transport& transport, apdu::ChannelOptions channelOptions)
@@ -423,14 +433,7 @@ std::optional<core::Result<Bytes>> PivApplication::keyOpWithoutTransaction(uint8
     if (!how) return std::nullopt;
     const KeyAlgorithm alg = how->alg;
     m_card.setReselectOn6D00(false);
-    core::Result<Bytes> r = [&]() -> core::Result<Bytes> {
-        switch (static_cast<KeyOp>(op)) {
-            case KeyOp::Sign: return m_card.sign(keyRef, alg, input);
-            case KeyOp::Decipher: return m_card.decipher(keyRef, alg, input);
-            case KeyOp::Derive: return m_card.deriveEcdh(keyRef, alg, input);
-        }
-        return fail(Errc::Internal, "unknown key operation");
-    }();
+    core::Result<Bytes> r = keyOpOn(m_card, static_cast<KeyOp>(op), keyRef, alg, input);
     m_card.setReselectOn6D00(true);
     if (m_card.takeWrongApplication()) return std::nullopt;  // nothing ran: again, in a transaction
     if (r) return r;
@@ -458,14 +461,7 @@ std::optional<Bytes> PivApplication::runDirectKeyOp(transport::Transport& spare,
     channel.setExtendedLength(how.extendedLength);
     PivCard card(channel);  // never selected: a 6D00 comes back as it is
     card.setReselectOn6D00(false);
-    core::Result<Bytes> r = [&]() -> core::Result<Bytes> {
-        switch (op) {
-            case KeyOp::Sign: return card.sign(how.keyRef, how.alg, input);
-            case KeyOp::Decipher: return card.decipher(how.keyRef, how.alg, input);
-            case KeyOp::Derive: return card.deriveEcdh(how.keyRef, how.alg, input);
-        }
-        return fail(Errc::Internal, "unknown key operation");
-    }();
+    core::Result<Bytes> r = keyOpOn(card, op, how.keyRef, how.alg, input);
     if (!r) {
         MESIGN_LOG("piv", Debug, "key operation on a spare connection: " + r.error().message);
         return std::nullopt;
@@ -483,15 +479,7 @@ core::Result<Bytes> PivApplication::privateKeyOp(uint8_t keyRef, ByteView input,
         auto alg = keyAlgorithm(keyRef, input.size());
         if (!alg) return fail(alg.error());
         if (pin) MESIGN_TRY(m_card.verifyPin(*pin));
-        switch (static_cast<KeyOp>(op)) {
-            case KeyOp::Sign:
-                return m_card.sign(keyRef, *alg, input);
-            case KeyOp::Decipher:
-                return m_card.decipher(keyRef, *alg, input);
-            case KeyOp::Derive:
-                return m_card.deriveEcdh(keyRef, *alg, input);
-        }
-        return fail(Errc::Internal, "unknown key operation");
+        return keyOpOn(m_card, static_cast<KeyOp>(op), keyRef, *alg, input);
     });
 }
 
