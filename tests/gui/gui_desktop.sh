@@ -40,9 +40,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Xvfb picks a free display and writes its number to fd 3.
+# Xvfb picks a free display and writes its number to fd 3. -noreset: by default the server resets when its
+# last client leaves, and a client connecting during that reset is refused ("cannot open display"): the
+# xdpyinfo probe below is such a last client, and trayer came right after it (seen in CI on a clean clone).
 exec 3>"$W/display"
-Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp >"$W/xvfb.log" 2>&1 &
+Xvfb -displayfd 3 -noreset -screen 0 1024x768x24 -nolisten tcp >"$W/xvfb.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do [ -s "$W/display" ] && break; sleep 0.05; done
 [ -s "$W/display" ] || fail "Xvfb did not start: $(cat "$W/xvfb.log")"
